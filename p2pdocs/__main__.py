@@ -1,0 +1,3 @@
+from p2pdocs.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""The command line: a thin edge over the library. Every command goes through one error
+handler that prints what went wrong and exits with its status; a user mistake never
+shows a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from p2pdocs import __version__
+from p2pdocs.errors import InvalidInput, P2pdocsError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handled(func: F) -> F:
+    """Turn p2pdocs errors into a message on stderr and their exit status."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)
+            sys.exit(exc.exit_code)
+        except P2pdocsError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; files already complete are kept, nothing is half-written.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="p2pdocs")
+def main() -> None:
+    """Partnering agreements and statements of work from a deal file."""
+
+
+@main.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output directory; each deal's documents go to OUT/<agreement id>/.",
+)
+@click.option("--force", is_flag=True, help="Overwrite documents that exist already.")
+@handled
+def generate(deals: tuple[Path, ...], out: Path, force: bool) -> None:
+    """Generate the documents of each DEAL file (YAML)."""
+    from p2pdocs.generate import generate as run
+    from p2pdocs.validate import load_deal
+
+    loaded = [load_deal(path) for path in _expand(deals)]
+    for deal in loaded:
+        for written in run(deal, out, force=force):
+            click.echo(f"wrote {written.path} ({written.size:,} bytes, sha256 {written.sha256[:12]})")
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; directories as every *.yaml / *.yml below them, sorted."""
+    found: list[Path] = []
+    problems = []
+    from p2pdocs.errors import Problem
+
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "", "no such file or directory"))
+    if problems:
+        raise InvalidInput(problems)
+    return found
+
+
+@main.command()
+@handled
+def schema() -> None:
+    """Print the JSON Schema of the deal file (for editors)."""
+    from p2pdocs.terms import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+@handled
+def clauses(ctx: click.Context) -> None:
+    """List the clause library (id, version, title)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from p2pdocs.generate import library
+
+    lib = library()
+    for kind, ids in lib.outline.items():
+        click.echo(f"{kind}:")
+        for cid in ids:
+            spec = lib.clauses[cid].spec
+            click.echo(f"  {cid:<28} {spec.version:<8} {spec.title}")
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@handled
+def clauses_show(clause_id: str) -> None:
+    """Print one clause with its condition, variants and note."""
+    from p2pdocs.clauseview import describe
+    from p2pdocs.generate import library
+
+    click.echo(describe(library(), clause_id))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

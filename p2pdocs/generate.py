@@ -1,0 +1,61 @@
+"""Generate a deal's documents into an output directory: the library's main job."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from p2pdocs.documents import Document, documents
+from p2pdocs.library import Library, load_library
+from p2pdocs.outputs import check_free, write_atomic
+from p2pdocs.render import render_docx
+from p2pdocs.resources import clauses_dir, templates_dir
+from p2pdocs.terms import Deal
+
+
+@dataclass(frozen=True)
+class Written:
+    """A document written to disk."""
+
+    path: Path
+    sha256: str
+    size: int
+    document: Document
+
+
+@lru_cache(maxsize=4)
+def library(root: Path | None = None) -> Library:
+    """The clause library (the bundled one unless ``root`` is given), loaded once."""
+    return load_library(root or clauses_dir())
+
+
+def deal_dir(out: Path, deal: Deal) -> Path:
+    return out / deal.agreement.id
+
+
+def render(deal: Deal, lib: Library | None = None, templates: Path | None = None) -> list[tuple[Document, bytes]]:
+    """Every document of ``deal``, rendered in memory."""
+    lib = lib or library()
+    root = templates or templates_dir()
+    return [(doc, render_docx(root / doc.template, doc.context, doc.properties)) for doc in documents(deal, lib)]
+
+
+def generate(deal: Deal, out: Path, *, force: bool = False) -> list[Written]:
+    """Render every document of ``deal`` and write them under ``out/<agreement id>/``.
+
+    All documents are rendered before the first is written, so a failure leaves nothing
+    new behind; existing files are kept unless ``force`` is given.
+    """
+    target = deal_dir(out, deal)
+    lib = library()
+    plans = documents(deal, lib)
+    check_free((target / doc.filename for doc in plans), force)
+    rendered = [(doc, render_docx(templates_dir() / doc.template, doc.context, doc.properties)) for doc in plans]
+    written: list[Written] = []
+    for doc, data in rendered:
+        path = target / doc.filename
+        write_atomic(path, data)
+        written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), doc))
+    return written

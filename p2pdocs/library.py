@@ -1,0 +1,216 @@
+"""The clause library: clause files and the outline that orders them, loaded and compiled.
+
+A clause is data a lawyer can read and diff: an id, a version, a title, the condition that
+includes it, its paragraphs (text with placeholders), variants where the domain has them,
+and a note for reviewers. Loading checks every file and compiles every text once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from p2pdocs.errors import InvalidInput, Problem, TemplateError
+from p2pdocs.textenv import make_environment
+from p2pdocs.yamlsource import format_loc, read
+
+DocumentKind = Literal["agreement", "statement_of_work"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ItemSpec(_Spec):
+    text: str
+    when: str | None = None
+
+
+class ParagraphSpec(_Spec):
+    text: str | None = None
+    heading: str | None = None
+    table: str | None = None
+    when: str | None = None
+    anchor: str | None = None
+    each: str | None = None
+    as_: str | None = Field(None, alias="as")
+    items: list[str | ItemSpec] = Field(default_factory=list)
+
+
+Paragraph = str | ParagraphSpec
+
+
+class VariantSpec(_Spec):
+    paragraphs: list[Paragraph]
+
+
+class VariantsSpec(_Spec):
+    select: str
+    options: dict[str, VariantSpec]
+    shared: list[Paragraph] = Field(default_factory=list)
+
+
+class ClauseSpec(_Spec):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: str
+    numbered: bool = True
+    include_when: str | None = None
+    why: str = "Always included: every agreement of this kind needs it."
+    why_not: str = "Left out by its condition."
+    note: str
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+    variants: VariantsSpec | None = None
+
+
+class OutlineSpec(_Spec):
+    agreement: list[str]
+    statement_of_work: list[str] = Field(default_factory=list)
+
+
+Expression = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of the library, with its texts and conditions compiled."""
+
+    spec: ClauseSpec
+    path: Path
+    templates: dict[str, jinja2.Template]
+    expressions: dict[str, Expression]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def text(self, source: str) -> jinja2.Template:
+        return self.templates[source]
+
+    def expression(self, source: str) -> Expression:
+        return self.expressions[source]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every clause by id, and the order of clauses in each kind of document."""
+
+    root: Path
+    clauses: dict[str, Clause]
+    outline: dict[str, list[str]]
+    environment: jinja2.Environment
+
+    def document(self, kind: DocumentKind) -> list[Clause]:
+        return [self.clauses[cid] for cid in self.outline[kind]]
+
+
+def _normalise(text: str) -> str:
+    """Template text as one line: folding in the YAML must not reach the document."""
+    return " ".join(text.split())
+
+
+def _texts_and_expressions(spec: ClauseSpec) -> tuple[list[str], list[str]]:
+    texts = [spec.why, spec.why_not]
+    exprs = [spec.include_when] if spec.include_when else []
+
+    def walk(paragraphs: list[Paragraph]) -> None:
+        for p in paragraphs:
+            if isinstance(p, str):
+                texts.append(p)
+                continue
+            texts.extend(t for t in (p.text, p.heading) if t)
+            exprs.extend(e for e in (p.when, p.each) if e)
+            for item in p.items:
+                texts.append(item if isinstance(item, str) else item.text)
+                if not isinstance(item, str) and item.when:
+                    exprs.append(item.when)
+
+    walk(spec.paragraphs)
+    if spec.variants:
+        exprs.append(spec.variants.select)
+        for option in spec.variants.options.values():
+            walk(option.paragraphs)
+        walk(spec.variants.shared)
+    return texts, exprs
+
+
+def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment) -> Clause:
+    texts, exprs = _texts_and_expressions(spec)
+    templates: dict[str, jinja2.Template] = {}
+    expressions: dict[str, Expression] = {}
+    try:
+        for source in texts:
+            templates.setdefault(source, env.from_string(_normalise(source)))
+        for source in exprs:
+            expressions.setdefault(source, env.compile_expression(source, undefined_to_none=False))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{path}: clause {spec.id}: template syntax error: {exc.message}") from None
+    return Clause(spec, path, templates, expressions)
+
+
+def load_library(root: Path) -> Library:
+    """Load and compile the clause library under ``root`` (every ``*.yaml`` but the outline)."""
+    env = make_environment()
+    problems: list[Problem] = []
+    clauses: dict[str, Clause] = {}
+    outline_path = root / "outline.yaml"
+    for path in sorted(root.rglob("*.yaml")):
+        if path == outline_path:
+            continue
+        source = read(path)
+        try:
+            spec = ClauseSpec.model_validate(source.data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = tuple(error["loc"])
+                problems.append(Problem(str(path), source.line_of(loc), format_loc(loc), error["msg"]))
+            continue
+        if spec.id in clauses:
+            problems.append(
+                Problem(
+                    str(path),
+                    source.line_of(("id",)),
+                    "id",
+                    f"clause '{spec.id}' is also defined in {clauses[spec.id].path}",
+                )
+            )
+            continue
+        if path.stem != spec.id:
+            problems.append(
+                Problem(
+                    str(path),
+                    source.line_of(("id",)),
+                    "id",
+                    f"the file of clause '{spec.id}' must be named {spec.id}.yaml",
+                )
+            )
+        clauses[spec.id] = _compile(spec, path, env)
+    outline_source = read(outline_path)
+    try:
+        outline = OutlineSpec.model_validate(outline_source.data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                Problem(str(outline_path), 1, format_loc(tuple(e["loc"])), e["msg"])
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    for kind, ids in outline.model_dump().items():
+        for i, cid in enumerate(ids):
+            if cid not in clauses:
+                problems.append(
+                    Problem(
+                        str(outline_path),
+                        outline_source.line_of((kind, i)),
+                        f"{kind}[{i}]",
+                        f"no clause '{cid}' in the library",
+                    )
+                )
+    if problems:
+        raise InvalidInput(problems)
+    return Library(root, clauses, outline.model_dump(), env)

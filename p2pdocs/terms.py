@@ -1,0 +1,319 @@
+"""The terms model: what a deal file may say, with types, ranges and enumerations.
+
+Cross-field rules (dates in order, percentages that add up, unique ids) live in
+:mod:`p2pdocs.rules`; this module describes the shape of one value at a time. Party keys
+are checked against the deal's parties, which the validator passes in as context.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+FORMAT_VERSION = 1
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_BREAK = re.compile(r"[\n\t\u2028\u2029]")
+
+
+def _text(value: str) -> str:
+    bad = _CONTROL.search(value)
+    if bad:
+        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}; remove it")
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _line(value: str) -> str:
+    value = _text(value)
+    if _LINE_BREAK.search(value):
+        raise ValueError("must be a single line (no line breaks or tabs)")
+    return value
+
+
+def _identifier(value: str) -> str:
+    if _RESERVED.match(value):
+        raise ValueError(f"'{value}' is a reserved file name on Windows; choose another id")
+    if value.endswith("."):
+        raise ValueError("must not end with '.'")
+    return value
+
+
+def _party_key(value: str, info: ValidationInfo) -> str:
+    parties = (info.context or {}).get("parties")
+    if parties is not None and value not in parties:
+        known = ", ".join(sorted(parties)) or "none"
+        raise ValueError(f"'{value}' is not a party of this agreement (parties: {known})")
+    return value
+
+
+#: Free text, possibly several lines: no control characters, not blank.
+Text = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(_text)]
+#: One line of text: a name, a title, an address.
+Line = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(_line)]
+#: An id used in file names.
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN), AfterValidator(_identifier)]
+#: The key of one of the agreement's parties.
+PartyKey = Annotated[Id, AfterValidator(_party_key)]
+#: A percentage, exact, 0 to 100, at most two decimals.
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+#: An amount of money, exact, at most two decimals.
+Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False)]
+Days = Annotated[int, Field(ge=1, le=3650)]
+Months = Annotated[int, Field(ge=1, le=600)]
+
+PartyType = Literal["isv", "systems_integrator", "msp", "csp", "consultancy", "other"]
+RelationshipModel = Literal["referral", "resale", "co_sell", "co_delivery", "teaming"]
+RevenueType = Literal["projects", "saas", "licences", "support", "managed", "other"]
+Disclosure = Literal["disclosed", "on_request", "white_label"]
+StakeType = Literal[
+    "region",
+    "territory",
+    "industry",
+    "named_accounts",
+    "add_on",
+    "training",
+    "events",
+    "thought_leadership",
+    "consulting_ip",
+]
+Exclusivity = Literal["exclusive", "preferred", "non_exclusive"]
+DialBack = Literal["ladder", "revoke"]
+Cadence = Literal["weekly", "fortnightly", "monthly", "quarterly", "semi_annual", "annual"]
+DisputeProcess = Literal["escalation", "escalation_mediation", "escalation_arbitration", "escalation_courts"]
+
+
+class Model(BaseModel):
+    """Base of every terms object: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Person(Model):
+    name: Line
+    title: Line
+
+
+class Contact(Model):
+    name: Line
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    title: Line | None = None
+
+
+class Party(Model):
+    legal_name: Line
+    type: PartyType
+    jurisdiction: Line
+    address: Line
+    signatory: Person
+    sponsor: Person | None = None
+    partner_manager: Contact | None = None
+    short_name: Line | None = Field(
+        None, description="How the agreement calls the party; defaults to its key, capitalised."
+    )
+    company_number: Line | None = None
+
+
+class Margin(Model):
+    revenue_type: RevenueType
+    seller: PartyKey = Field(description="The party that sells and keeps the margin.")
+    by_year: list[Percent] = Field(
+        min_length=1,
+        max_length=10,
+        description="Margin per contract year; the last figure holds for every later year.",
+    )
+
+
+class Referral(Model):
+    fee_percent: Percent
+    lookback_days: Days = 90
+    tail_months: Months = 12
+    fee_months: Months = Field(12, description="The fee is due on revenue of this many months.")
+
+
+class SupportServices(Model):
+    in_scope: bool
+    first_line: PartyKey | None = None
+    second_line: PartyKey | None = None
+    compensation_percent: Percent | None = Field(
+        None, description="Share of support revenue paid to the party giving second-line support."
+    )
+
+
+class Engagement(Model):
+    bidirectional: bool = True
+    deal_registration: bool = True
+    protection_days: Days = 90
+
+
+class Visibility(Model):
+    disclosure: Disclosure
+    co_branding: bool = False
+
+
+class Enablement(Model):
+    joint_training: bool = True
+    cross_certification: bool = True
+    due_days: Days = 90
+    certified_people: Annotated[int, Field(ge=1, le=100_000)] | None = None
+
+
+class Stake(Model):
+    party: PartyKey
+    type: StakeType
+    scope: Text
+    exclusivity: Exclusivity
+    targets: list[Text] = Field(default_factory=list, max_length=50)
+    review: Cadence | None = None
+    dial_back: DialBack | None = None
+
+
+class Governance(Model):
+    agenda_owner: PartyKey | None = None
+    meetings: Cadence | None = None
+    executive_review: Cadence | None = None
+    satisfaction_reviews: Cadence | None = None
+    workspace: Line | None = None
+
+
+class Disputes(Model):
+    process: DisputeProcess
+    tier1_days: Days = 15
+    tier2_days: Days = 30
+    arbitration_rules: Line | None = Field(None, description="Required for escalation_arbitration.")
+    arbitration_seat: Line | None = Field(None, description="Required for escalation_arbitration.")
+    courts: Line | None = Field(None, description="Courts for escalation_courts; default: the governing law's.")
+
+
+class Term(Model):
+    initial_months: Months
+    auto_renew: bool = False
+    renewal_months: Months = 12
+    nonrenewal_notice_days: Days = 60
+    convenience_notice_days: Days | None = None
+    dormancy_months: Months | None = None
+    cure_days: Days = 30
+
+
+class Payment(Model):
+    days: Days = 30
+    statements: Cadence = "monthly"
+
+
+class Legal(Model):
+    confidentiality_years: Annotated[int, Field(ge=1, le=50)] = 3
+    liability_cap_months: Annotated[int, Field(ge=1, le=120)] = 12
+    non_solicitation_months: Annotated[int, Field(ge=0, le=60)] = 12
+
+
+class Agreement(Model):
+    id: Id
+    status: Literal["draft", "final"] = "draft"
+    title: Line = "Partnering Agreement"
+    effective_date: date
+    governing_law: Line
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+    parties: dict[Id, Party] = Field(min_length=2, max_length=10)
+    models: list[RelationshipModel] = Field(min_length=1)
+    prime_partner: PartyKey
+    margins: list[Margin] = Field(default_factory=list, max_length=60)
+    referral: Referral | None = None
+    support_services: SupportServices | None = None
+    engagement: Engagement | None = None
+    visibility: Visibility | None = None
+    enablement: Enablement | None = None
+    ownership: list[Stake] = Field(default_factory=list, max_length=50)
+    governance: Governance | None = None
+    disputes: Disputes | None = None
+    term: Term
+    payment: Payment = Field(default_factory=Payment)
+    legal: Legal = Field(default_factory=Legal)
+
+
+class Deliverable(Model):
+    name: Line
+    due: date
+    description: Text | None = None
+
+
+class Milestone(Model):
+    name: Line
+    percent: Percent
+    due: date | None = None
+
+
+class Rate(Model):
+    role: Line
+    rate: Money = Field(description="Rate per day, in the agreement's currency.")
+
+
+class Fees(Model):
+    model: Literal["fixed", "time_and_materials"]
+    amount: Money | None = Field(None, description="The fixed price; required for fixed fees.")
+    rate_card: list[Rate] = Field(default_factory=list, max_length=100)
+    estimate_days: Annotated[Decimal, Field(gt=0, le=1_000_000, decimal_places=2)] | None = None
+    expenses: Literal["included", "at_cost", "none"] = "included"
+
+
+class StaffRole(Model):
+    role: Line
+    party: PartyKey
+    name: Line | None = None
+    allocation_percent: Percent | None = None
+
+
+class CustomerContract(Model):
+    reference: Line | None = None
+    flow_down: list[Text] = Field(default_factory=list, max_length=100)
+
+
+class StatementOfWork(Model):
+    id: Id
+    title: Line
+    customer: Line
+    prime: PartyKey
+    start: date
+    end: date
+    contract_year: Annotated[int, Field(ge=1, le=50)] = 1
+    scope: Text
+    out_of_scope: list[Text] = Field(default_factory=list, max_length=500)
+    assumptions: list[Text] = Field(default_factory=list, max_length=500)
+    responsibilities: dict[PartyKey, list[Text]] = Field(default_factory=dict)
+    customer_lead: PartyKey | None = None
+    deliverables: list[Deliverable] = Field(default_factory=list, max_length=1000)
+    acceptance_days: Days = 10
+    fees: Fees
+    milestones: list[Milestone] = Field(default_factory=list, max_length=1000)
+    staffing: list[StaffRole] = Field(default_factory=list, max_length=500)
+    status_cadence: Cadence = "weekly"
+    customer_contract: CustomerContract | None = None
+
+
+class Deal(Model):
+    """A whole deal file: the format version, the agreement and its statements of work."""
+
+    p2pdocs: Literal[1] = Field(description="The deal file format; this version reads format 1.")
+    agreement: Agreement
+    statements_of_work: list[StatementOfWork] = Field(default_factory=list, max_length=1000)
+
+
+def party_name(agreement: Agreement, key: str) -> str:
+    """The short name the documents use for a party."""
+    short = agreement.parties[key].short_name
+    return short or " ".join(w.capitalize() for w in re.split(r"[_\-.]+", key) if w)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a deal file."""
+    schema = Deal.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "p2pdocs deal file, format 1"
+    return schema

@@ -1,0 +1,125 @@
+"""The jinja environment clause text is rendered in: sandboxed, strict, plain text.
+
+Clause text comes from the clause library; values from the deal are inserted as data and
+never evaluated as templates. A missing value is an error, never a blank. Escaping for
+Word happens later, in the render layer, on the finished text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from p2pdocs.dates import long_date
+
+_CADENCE = {
+    "weekly": "every week",
+    "fortnightly": "every two weeks",
+    "monthly": "every month",
+    "quarterly": "every quarter",
+    "semi_annual": "every six months",
+    "annual": "every year",
+}
+_WORDS = {
+    "isv": "independent software vendor",
+    "msp": "managed service provider",
+    "csp": "cloud solution provider",
+    "saas": "SaaS subscriptions",
+    "licences": "software licences",
+    "projects": "projects and assignments",
+    "support": "support services",
+    "managed": "managed services",
+    "other": "other revenue",
+    "co_sell": "co-selling",
+    "co_delivery": "co-delivery",
+    "named_accounts": "named accounts",
+    "add_on": "add-on solutions",
+    "consulting_ip": "intellectual property created in consulting work",
+    "non_exclusive": "non-exclusive",
+    "thought_leadership": "thought leadership",
+    "semi_annual": "semi-annual",
+    "territory": "a territory",
+    "region": "a region",
+    "industry": "an industry",
+    "training": "training",
+    "events": "events",
+    "escalation": "escalation, then the courts",
+    "escalation_mediation": "escalation, then mediation, then the courts",
+    "escalation_arbitration": "escalation, then mediation, then arbitration",
+    "escalation_courts": "escalation, then the courts with exclusive jurisdiction",
+    "white_label": "white label",
+    "on_request": "named on request",
+}
+
+
+def percent(value: Decimal | int) -> str:
+    """``Decimal('12.50')`` -> ``12.5%``; exact, never a float."""
+    text = f"{Decimal(value).normalize():f}"
+    return f"{text}%"
+
+
+def money(value: Decimal | int, currency: str) -> str:
+    """``180000`` -> ``EUR 180,000.00``."""
+    return f"{currency} {Decimal(value).quantize(Decimal('0.01')):,.2f}"
+
+
+def sentence(text: str) -> str:
+    """First letter in capitals, the rest untouched (``SaaS`` stays ``SaaS``)."""
+    return text[:1].upper() + text[1:]
+
+
+def cadence(value: str) -> str:
+    return _CADENCE[value]
+
+
+def words(value: str) -> str:
+    """An enumeration value as words: ``systems_integrator`` -> ``systems integrator``."""
+    return _WORDS.get(value, value.replace("_", " "))
+
+
+def join_and(items: Iterable[Any], last: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``."""
+    parts = [str(i) for i in items]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
+
+
+def count(n: int, unit: str) -> str:
+    """``count(1, "month")`` -> ``1 month``; ``count(12, "month")`` -> ``12 months``."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def date_text(value: date) -> str:
+    return long_date(value)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def make_environment() -> SandboxedEnvironment:
+    """A fresh sandboxed environment with the filters clause text may use."""
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(
+        pct=percent,
+        cadence=cadence,
+        words=words,
+        join_and=join_and,
+        date=date_text,
+        ordinal=ordinal,
+    )
+    env.globals.update(count=count)
+    return env

@@ -1,0 +1,169 @@
+"""Read YAML safely, remembering the line of every value.
+
+PyYAML's safe loader is used to compose the node tree; values are built here so that
+duplicate keys are errors (PyYAML silently keeps the last one), floats stay exact
+decimals, alias expansion is bounded, and every value's line is known by its path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from p2pdocs.errors import InvalidInput, Problem
+
+#: A value's place in the data: keys and list indexes from the root.
+Loc = tuple[str | int, ...]
+
+#: At most this many nodes are built from one file (aliases count each time they expand).
+MAX_NODES = 2_000_000
+MAX_BYTES = 64 * 1024 * 1024
+FLOAT_TAG = "tag:yaml.org,2002:float"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class Source:
+    """YAML data read from one file, with the line of each value."""
+
+    file: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of the value at ``loc``, or of its nearest enclosing value."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(loc[:end])
+            if line is not None:
+                return line
+        return 1
+
+
+def format_loc(loc: Loc) -> str:
+    """``("agreement", "margins", 0, "by_year")`` -> ``agreement.margins[0].by_year``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Builder:
+    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+        self.file = file
+        self.loader = loader
+        self.lines: dict[Loc, int] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InvalidInput(
+                [
+                    Problem(
+                        self.file,
+                        node.start_mark.line + 1,
+                        format_loc(loc),
+                        f"the document expands to more than {MAX_NODES:,} values "
+                        "(aliases expanding exponentially?); refused",
+                    )
+                ]
+            )
+        self.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        if node.tag == FLOAT_TAG:
+            return self._decimal(node, loc)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
+            return str(node.value)  # e.g. 2027-13-01: the model reports it as an invalid date
+
+    def _decimal(self, node: yaml.Node, loc: Loc) -> Any:
+        text = str(node.value).replace("_", "").lower()
+        if text in (".nan", ".inf", "+.inf", "-.inf"):
+            return self.loader.construct_object(node, deep=True)
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)  # resolve "<<" merge keys
+        result: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                hash(key)
+            except TypeError:
+                self.problems.append(Problem(self.file, line, format_loc(loc), "a key must be a plain value"))
+                continue
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        line,
+                        format_loc((*loc, str(key))),
+                        f"duplicate key (first given on line {seen[key]}); give each key once",
+                    )
+                )
+                continue
+            seen[key] = line
+            key_loc: Loc = (*loc, key if isinstance(key, (str, int)) else str(key))
+            self.lines[key_loc] = value_node.start_mark.line + 1
+            result[key] = self.build(value_node, key_loc)
+        return result
+
+
+def parse(text: str, file: str) -> Source:
+    """Parse YAML ``text`` read from ``file`` (used in messages only)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InvalidInput([Problem(file, 1, "", "the file is empty; expected a deal (a YAML mapping)")])
+        builder = _Builder(file, loader)
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise InvalidInput([Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem(file, 1, "", f"not valid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise InvalidInput(builder.problems)
+    return Source(file, data, builder.lines)
+
+
+def read(path: Path) -> Source:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files are clear errors."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InvalidInput([Problem(name, 0, "", "is a directory, expected a YAML file")]) from None
+    except OSError as exc:
+        raise InvalidInput([Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
+    if b"\x00" in raw:
+        raise InvalidInput([Problem(name, 0, "", "is a binary file, expected YAML text")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None
+    return parse(text, name)

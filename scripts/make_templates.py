@@ -1,0 +1,238 @@
+"""Build the Word templates in templates/ (run after changing their layout).
+
+The templates are ordinary .docx files that a legal team may open and restyle in Word;
+this script is only how ours were first made. Tags follow docxtpl: ``{%p %}`` paragraphs
+and ``{%tr %}`` / ``{%tc %}`` table rows and cells disappear from the output.
+
+    python scripts/make_templates.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as Doc
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+ROOT = Path(__file__).resolve().parent.parent
+INK = RGBColor(0x1F, 0x2A, 0x44)
+
+
+def styles(doc: Doc) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size in (("Title", 24), ("Heading 1", 13), ("Heading 2", 11)):
+        style = doc.styles[name]
+        style.font.name = "Calibri"
+        style.font.size = Pt(size)
+        style.font.color.rgb = INK
+        style.paragraph_format.keep_with_next = True
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(14)
+    clause = doc.styles.add_style("Clause", WD_STYLE_TYPE.PARAGRAPH)
+    clause.base_style = normal
+    clause.paragraph_format.left_indent = Cm(1.25)
+    clause.paragraph_format.first_line_indent = Cm(-1.25)
+    clause.paragraph_format.tab_stops.add_tab_stop(Cm(1.25), WD_TAB_ALIGNMENT.LEFT)
+    item = doc.styles.add_style("Clause Item", WD_STYLE_TYPE.PARAGRAPH)
+    item.base_style = normal
+    item.paragraph_format.left_indent = Cm(2.25)
+    item.paragraph_format.first_line_indent = Cm(-1.0)
+    item.paragraph_format.tab_stops.add_tab_stop(Cm(2.25), WD_TAB_ALIGNMENT.LEFT)
+    cell = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    cell.paragraph_format.space_after = Pt(2)
+    label = doc.styles.add_style("Table Label", WD_STYLE_TYPE.PARAGRAPH)
+    label.base_style = cell
+    label.font.bold = True
+    notice = doc.styles.add_style("Draft Notice", WD_STYLE_TYPE.PARAGRAPH)
+    notice.base_style = normal
+    notice.font.bold = True
+    notice.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def tag(doc: Doc, text: str) -> None:
+    doc.add_paragraph(text)
+
+
+def numbered(doc: Doc, style: str) -> None:
+    p = doc.add_paragraph(style=style)
+    p.add_run("{{ p.number }}")
+    p.add_run().add_tab()
+    p.add_run("{{ p.text }}")
+
+
+def set_cell(table: Table, row: int, col: int, text: str, style: str = "Table Text") -> None:
+    cell = table.cell(row, col)
+    cell.paragraphs[0].text = text
+    cell.paragraphs[0].style = style
+
+
+def shade_header(table: Table, row: int = 0) -> None:
+    for cell in table.rows[row].cells:
+        props = cell._tc.get_or_add_tcPr()
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), "DCE3EE")
+        props.append(shd)
+    tr_pr = table.rows[row]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def grid_table(doc: Doc, name: str) -> None:
+    """A table whose header and rows come from ``tables.<name>`` (columns loop too)."""
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    set_cell(table, 0, 0, "{%tc for h in tables." + name + ".header %}", "Table Label")
+    set_cell(table, 0, 1, "{{ h }}", "Table Label")
+    set_cell(table, 0, 2, "{%tc endfor %}", "Table Label")
+    shade_header(table)
+    set_cell(table, 1, 0, "{%tr for row in tables." + name + ".rows %}")
+    set_cell(table, 2, 0, "{%tc for c in row %}")
+    set_cell(table, 2, 1, "{{ c }}")
+    set_cell(table, 2, 2, "{%tc endfor %}")
+    set_cell(table, 3, 0, "{%tr endfor %}")
+
+
+def field(paragraph: Paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice both compute."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run._r.append(el)
+        elif text == instruction:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instruction} "
+            run._r.append(el)
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+            run._r.append(el)
+        if kind == "end":
+            run = paragraph.add_run()
+
+
+def page_setup(doc: Doc, header: str) -> None:
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2.3))
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    head = section.header.paragraphs[0]
+    head.text = header
+    head.style.font.size = Pt(8)
+    foot = section.footer.paragraphs[0]
+    foot.add_run("Page ")
+    field(foot, "PAGE")
+    foot.add_run(" of ")
+    field(foot, "NUMPAGES")
+    foot.style.font.size = Pt(8)
+
+
+def page_break(doc: Doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def cover(doc: Doc) -> None:
+    doc.add_paragraph("{{ doc.title }}", style="Title")
+    doc.add_paragraph("{{ doc.subtitle }}")
+    tag(doc, "{%p if doc.draft %}")
+    doc.add_paragraph("DRAFT for discussion: not an offer and not binding until signed.", style="Draft Notice")
+    tag(doc, "{%p endif %}")
+    doc.add_paragraph("Key terms", style="Heading 1")
+    table = doc.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    set_cell(table, 0, 0, "{%tr for row in cover %}")
+    set_cell(table, 1, 0, "{{ row[0] }}", "Table Label")
+    set_cell(table, 1, 1, "{{ row[1] }}")
+    set_cell(table, 2, 0, "{%tr endfor %}")
+    doc.add_paragraph("Contents", style="Heading 1")
+    tag(doc, "{%p for s in sections %}")
+    doc.add_paragraph("{{ s.heading }}")
+    tag(doc, "{%p endfor %}")
+    page_break(doc)
+
+
+def body(doc: Doc, tables: list[str]) -> None:
+    tag(doc, "{%p for s in sections %}")
+    doc.add_paragraph("{{ s.heading }}", style="Heading 1")
+    tag(doc, "{%p for p in s.paragraphs %}")
+    tag(doc, "{%p if p.kind == 'clause' %}")
+    numbered(doc, "Clause")
+    tag(doc, "{%p elif p.kind == 'item' %}")
+    numbered(doc, "Clause Item")
+    tag(doc, "{%p elif p.kind == 'heading' %}")
+    doc.add_paragraph("{{ p.text }}", style="Heading 2")
+    for name in tables:
+        tag(doc, "{%p elif p.table == '" + name + "' %}")
+        grid_table(doc, name)
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ p.text }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+
+
+def signatures(doc: Doc, intro: str) -> None:
+    doc.add_paragraph("Signatures", style="Heading 1")
+    doc.add_paragraph(intro)
+    lines = [
+        ("{{ s.legal_name }}", "Table Label"),
+        ("Signature:", "Table Text"),
+        ("Name: {{ s.name }}", "Table Text"),
+        ("Title: {{ s.title }}", "Table Text"),
+        ("Date:", "Table Text"),
+    ]
+    table = doc.add_table(rows=len(lines), cols=3)
+    table.style = "Table Grid"
+    for i, (text, style) in enumerate(lines):
+        set_cell(table, i, 0, "{%tc for s in signatures %}")
+        set_cell(table, i, 1, text, style)
+        set_cell(table, i, 2, "{%tc endfor %}")
+    for cell in table.rows[1].cells:
+        cell.paragraphs[0].paragraph_format.space_before = Pt(28)
+
+
+def build(name: str, header: str, tables: list[str], intro: str) -> Path:
+    doc = Document()
+    styles(doc)
+    page_setup(doc, header)
+    cover(doc)
+    body(doc, tables)
+    signatures(doc, intro)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "p2pdocs"
+    props.title = name
+    props.comments = "p2pdocs template"
+    path = ROOT / "templates" / f"{name}.docx"
+    doc.save(str(path))
+    return path
+
+
+def main() -> int:
+    build(
+        "partnering-agreement",
+        "{{ doc.id }} · {{ doc.title }}{% if doc.draft %} · DRAFT{% endif %}",
+        ["margins"],
+        "Signed by the authorised representatives of the Parties.",
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

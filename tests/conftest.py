@@ -1,0 +1,67 @@
+"""Shared helpers: the reference example, deal variants, and running the real CLI."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from p2pdocs.cli import main
+from p2pdocs.render import docx_text
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "contoso-fabrikam.yaml"
+
+
+def example_data() -> dict[str, Any]:
+    return copy.deepcopy(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+
+
+def run_cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def write_deal(tmp_path: Path) -> Callable[..., Path]:
+    """Write a deal (the example, changed by ``change``) to a file and return its path."""
+
+    def write(change: Callable[[dict[str, Any]], None] | None = None, name: str = "deal.yaml") -> Path:
+        data = example_data()
+        if change:
+            change(data)
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def generate_text(tmp_path: Path) -> Callable[[Path], str]:
+    """Generate a deal file with the CLI and return the agreement's extracted text."""
+
+    def generate(deal: Path) -> str:
+        out = tmp_path / "out"
+        result = run_cli("generate", str(deal), "-o", str(out), "--force")
+        assert result.exit_code == 0, result.output
+        (docx,) = out.glob("*/partnering-agreement.docx")
+        return docx_text(docx.read_bytes())
+
+    return generate
+
+
+def soffice() -> str:
+    """The LibreOffice binary; tests needing it skip locally, and fail in CI, without it."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-writer-nogui")
+    pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")

@@ -1,0 +1,76 @@
+"""The commands as a user runs them: exit codes, messages and files on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT, run_cli
+
+
+def test_overwrite_needs_force(tmp_path: Path) -> None:
+    target = tmp_path / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    target.write_bytes(b"edited by hand")
+    result = run_cli("generate", str(EXAMPLE), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert "refusing to overwrite (use --force)" in result.output and str(target) in result.output
+    assert target.read_bytes() == b"edited by hand"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path), "--force").exit_code == 0
+    assert target.read_bytes()[:2] == b"PK"
+    assert not list(target.parent.glob(".*.part")), "temporary files left behind"
+
+
+def test_unwritable_output_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = run_cli("generate", str(EXAMPLE), "-o", str(blocker))
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "cannot write" in result.output
+
+
+def test_schema_is_json_schema_of_the_deal_file() -> None:
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert set(schema["required"]) == {"p2pdocs", "agreement"}
+    agreement = schema["$defs"]["Agreement"]["properties"]
+    assert {"parties", "margins", "prime_partner", "term", "disputes"} <= set(agreement)
+
+
+def test_clauses_lists_the_library() -> None:
+    result = run_cli("clauses")
+    assert result.exit_code == 0
+    assert re.search(r"^  margins\.schedule\s+1\.0\.0\s+Margins$", result.output, flags=re.MULTILINE)
+    assert "disputes.resolution" in result.output
+
+
+def test_clauses_show_gives_variants_and_note() -> None:
+    result = run_cli("clauses", "show", "disputes.resolution")
+    assert result.exit_code == 0
+    for part in ("escalation:", "escalation_mediation:", "escalation_arbitration:", "escalation_courts:", "note: "):
+        assert part in result.output
+
+
+def test_clauses_show_unknown_suggests() -> None:
+    result = run_cli("clauses", "show", "margins.schedul")
+    assert result.exit_code == 2
+    assert "did you mean margins.schedule" in result.output
+
+
+def test_module_entry_point_and_version() -> None:
+    done = subprocess.run([sys.executable, "-m", "p2pdocs", "--version"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and "p2pdocs, version 0.1.0" in done.stdout
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ("p2pdocs generate", "p2pdocs schema", "p2pdocs clauses", "p2pdocs clauses show"):
+        assert command in readme, command
+    for name in ("generate", "schema", "clauses"):
+        result = run_cli(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output

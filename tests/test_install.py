@@ -1,0 +1,48 @@
+"""The built wheel carries the templates and the clause library: install it into a fresh
+virtualenv outside the repository and generate the example there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT
+
+
+def test_wheel_installs_and_generates(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True
+    )
+    (wheel,) = dist.glob("p2pdocs-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "p2pdocs/_data/templates/partnering-agreement.docx" in names
+    assert "p2pdocs/_data/clauses/outline.yaml" in names
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    pip = env_dir / "bin" / "pip"
+    subprocess.run([str(pip), "install", "--quiet", str(wheel)], check=True, capture_output=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    deal = work / "deal.yaml"
+    deal.write_bytes(EXAMPLE.read_bytes())
+    done = subprocess.run(
+        [str(env_dir / "bin" / "p2pdocs"), "generate", "deal.yaml", "-o", "out"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    out = work / "out" / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
+    assert out.stat().st_size > 10_000
+    where = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", "import p2pdocs; print(p2pdocs.__file__)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(env_dir) in where, "the wheel, not the checkout, must be what runs"
