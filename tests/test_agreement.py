@@ -201,7 +201,8 @@ def section_titles(text: str) -> list[str]:
         ({"process": "escalation_mediation"}, "the Parties try to settle it by mediation with a mediator they agree"),
         (
             {"process": "escalation_arbitration", "arbitration_rules": "the LCIA Rules", "arbitration_seat": "London"},
-            "finally decided by arbitration under the LCIA Rules, by one arbitrator, with the seat of arbitration in London",
+            "finally decided by arbitration under the LCIA Rules, by one arbitrator, "
+            "with the seat of arbitration in London",
         ),
         (
             {"process": "escalation_courts", "courts": "Frankfurt am Main"},
