@@ -180,6 +180,7 @@ class _Composer:
             paragraphs += clause.spec.variants.options[variant].paragraphs + clause.spec.variants.shared
         out: list[_Planned] = []
         counter = 0
+        letter = 0
         for p in paragraphs:
             spec = ParagraphSpec(text=p) if isinstance(p, str) else p
             scopes: list[dict[str, Any]] = [{}]
@@ -197,14 +198,18 @@ class _Composer:
                     out.append(_Planned("table", "", "", scope, table=spec.table))
                     continue
                 assert spec.text is not None
-                numbered = bool(section)
+                if spec.kind == "item":
+                    out.append(_Planned("item", _letters(letter), spec.text, scope))
+                    letter += 1
+                    continue
+                numbered = bool(section) and spec.kind != "text"
                 if numbered:
                     counter += 1
+                    letter = 0
                 para_number = f"{section}.{counter}" if numbered else ""
                 out.append(_Planned("clause" if numbered else "text", para_number, spec.text, scope))
                 if spec.anchor:
                     self.numbers[f"{clause.id}#{spec.anchor}"] = para_number
-                letter = 0
                 for item in spec.items:
                     item_spec = ItemSpec(text=item) if isinstance(item, str) else item
                     if item_spec.when and not self.evaluate(clause, item_spec.when, scope):

@@ -6,12 +6,15 @@ The helpers keep directions right whichever party is which: clause text says
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from p2pdocs.dates import add_months
+from p2pdocs.errors import TemplateError
 from p2pdocs.rules import term_end
-from p2pdocs.terms import Agreement, Deal, Stake, party_name
-from p2pdocs.textenv import money
+from p2pdocs.terms import Agreement, Deal, Stake, StatementOfWork, party_name
+from p2pdocs.textenv import join_and, money
 
 _ARTICLE = {
     "isv": "an independent software vendor",
@@ -62,3 +65,37 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "stake_right": lambda stake: _STAKE_RIGHT[stake.exclusivity] if isinstance(stake, Stake) else "",
         "money": lambda value: money(value, a.currency),
     }
+
+
+def sow_margins(a: Agreement, sow: StatementOfWork) -> list[tuple[str, int, Decimal]]:
+    """The margins the SoW's prime keeps as seller: (revenue type, contract year, margin)."""
+    return [
+        (m.revenue_type, sow.contract_year, m.at_year(sow.contract_year)) for m in a.margins if m.seller == sow.prime
+    ]
+
+
+def sow_context(deal: Deal, sow: StatementOfWork, agreement_numbers: Mapping[str, str]) -> dict[str, Any]:
+    """The names clause text of a statement of work may use.
+
+    ``agreement_numbers`` maps the agreement's clause ids to their section numbers, so a
+    SoW can cite "Section 6 of the Agreement" exactly as the agreement numbers it.
+    """
+    context = agreement_context(deal)
+    a = deal.agreement
+
+    def agreement_ref(clause_id: str) -> str:
+        number = agreement_numbers.get(clause_id)
+        if number is None:
+            raise TemplateError(f"a SoW clause cites '{clause_id}', which is not in the agreement")
+        return f"Section {number}"
+
+    context.update(
+        sow=sow,
+        prime=party_name(a, sow.prime),
+        lead=party_name(a, sow.customer_lead or sow.prime),
+        party_list=join_and(p.legal_name for p in a.parties.values()),
+        sow_margins=sow_margins(a, sow),
+        agreement_ref=agreement_ref,
+        has_agreement=agreement_numbers.__contains__,
+    )
+    return context

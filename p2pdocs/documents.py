@@ -6,19 +6,22 @@ numbering, reasons) and the values its Word template shows. Nothing here touches
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from p2pdocs.assemble import Composition, compose
-from p2pdocs.context import agreement_context
+from p2pdocs.context import agreement_context, sow_context, sow_margins
 from p2pdocs.dates import long_date
 from p2pdocs.library import Library
 from p2pdocs.render import Properties
 from p2pdocs.rules import term_end
-from p2pdocs.terms import Agreement, Deal, party_name
-from p2pdocs.textenv import cadence, count, join_and, percent, sentence, words
+from p2pdocs.terms import Agreement, Deal, StatementOfWork, party_name
+from p2pdocs.textenv import cadence, count, join_and, money, number, percent, sentence, words
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,6 @@ def margin_table(a: Agreement) -> dict[str, list[Any]]:
         figures = list(m.by_year) + [m.by_year[-1]] * (years - len(m.by_year))
         rows.append([sentence(words(m.revenue_type)), party_name(a, m.seller), *map(percent, figures)])
     return {"header": header, "rows": rows}
-
-
-def margin_at(by_year: list[Decimal], contract_year: int) -> Decimal:
-    """The margin for a contract year: the last figure holds for every later year."""
-    return by_year[min(contract_year, len(by_year)) - 1]
 
 
 def cover_terms(deal: Deal) -> list[list[str]]:
@@ -126,9 +124,125 @@ def agreement_document(deal: Deal, library: Library) -> Document:
     return Document("partnering-agreement.docx", "partnering-agreement.docx", composition, context, properties)
 
 
+def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]:
+    """Each milestone's share of ``amount``, to the cent; the last takes the remainder so
+    that the amounts add up to exactly ``amount``."""
+    amounts = [(amount * p / 100).quantize(CENT, rounding=ROUND_HALF_UP) for p in percents[:-1]]
+    return [*amounts, amount - sum(amounts, Decimal(0))] if percents else []
+
+
+def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
+    """The tables of a statement of work, by the names its clauses use."""
+    a = deal.agreement
+    name = functools.partial(party_name, a)
+    fees = sow.fees
+    described = any(d.description for d in sow.deliverables)
+    tables: dict[str, dict[str, list[Any]]] = {
+        "responsibilities": {
+            "header": ["Party", "Responsibilities"],
+            "rows": [[name(k), "\n".join(v)] for k, v in sow.responsibilities.items()],
+        },
+        "deliverables": {
+            "header": ["Deliverable", "Due", *(["Description"] if described else [])],
+            "rows": [
+                [d.name, long_date(d.due), *([d.description or ""] if described else [])] for d in sow.deliverables
+            ],
+        },
+        "rates": {
+            "header": ["Role", "Rate per day"],
+            "rows": [[r.role, money(r.rate, a.currency)] for r in fees.rate_card],
+        },
+        "staffing": {
+            "header": ["Role", "Party", "Name", "Allocation"],
+            "rows": [
+                [
+                    s.role,
+                    name(s.party),
+                    s.name or "To be named",
+                    percent(s.allocation_percent) if s.allocation_percent is not None else "As needed",
+                ]
+                for s in sow.staffing
+            ],
+        },
+        "sow_margins": {
+            "header": ["Revenue type", "Seller", "Contract year", "Margin"],
+            "rows": [[sentence(words(t)), name(sow.prime), str(y), percent(m)] for t, y, m in sow_margins(a, sow)],
+        },
+    }
+    due = [long_date(m.due) if m.due else "On acceptance" for m in sow.milestones]
+    if fees.model == "fixed" and fees.amount is not None:
+        amounts = milestone_amounts(fees.amount, [m.percent for m in sow.milestones])
+        rows = [
+            [m.name, percent(m.percent), money(x, a.currency), d]
+            for m, x, d in zip(sow.milestones, amounts, due, strict=True)
+        ]
+        rows.append(["Total", "100%", money(fees.amount, a.currency), ""])
+        tables["milestones"] = {"header": ["Milestone", "Share", "Amount", "Due"], "rows": rows}
+    else:
+        tables["milestones"] = {
+            "header": ["Milestone", "Share", "Due"],
+            "rows": [[m.name, percent(m.percent), d] for m, d in zip(sow.milestones, due, strict=True)],
+        }
+    return tables
+
+
+def sow_cover(deal: Deal, sow: StatementOfWork) -> list[list[str]]:
+    a = deal.agreement
+    fees = sow.fees
+    price = (
+        f"Fixed price, {money(fees.amount, a.currency)}"
+        if fees.model == "fixed" and fees.amount is not None
+        else f"Time and materials, estimate {number(fees.estimate_days or 0)} days"
+    )
+    return [
+        ["Statement of Work", f"{sow.id}: {sow.title}"],
+        ["Under", f"{a.title} {a.id} dated {long_date(a.effective_date)}"],
+        ["Status", "Draft" if a.status == "draft" else "Final"],
+        ["Customer", sow.customer],
+        ["Prime Partner", party_name(a, sow.prime)],
+        ["Customer-facing lead", party_name(a, sow.customer_lead or sow.prime)],
+        ["Dates", f"{long_date(sow.start)} to {long_date(sow.end)}"],
+        ["Contract year", str(sow.contract_year)],
+        ["Fees", price],
+        ["Invoicing party", party_name(a, sow.prime)],
+    ]
+
+
+def sow_document(deal: Deal, sow: StatementOfWork, library: Library, agreement: Composition) -> Document:
+    """The statement of work ``sow`` under ``deal``'s agreement (whose numbering it cites)."""
+    a = deal.agreement
+    numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
+    composition = compose(library, "statement_of_work", sow_context(deal, sow, numbers))
+    names = [p.legal_name for p in a.parties.values()]
+    context: dict[str, Any] = {
+        "doc": {
+            "id": f"{a.id} / {sow.id}",
+            "title": f"Statement of Work {sow.id}",
+            "draft": a.status == "draft",
+            "subtitle": f"{sow.title}, for {sow.customer}, under {a.title} {a.id}",
+        },
+        "cover": sow_cover(deal, sow),
+        "sections": composition.sections,
+        "tables": sow_tables(deal, sow),
+        "signatures": [
+            {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
+            for p in a.parties.values()
+        ],
+    }
+    properties = Properties(
+        title=f"Statement of Work {sow.id}: {sow.title}",
+        subject=f"Statement of Work {sow.id} under {a.title} {a.id}",
+        keywords="; ".join([*names, sow.customer]),
+        created=a.effective_date,
+        comments=f"Generated by p2pdocs from deal {a.id}",
+    )
+    return Document(f"sow-{sow.id}.docx", "statement-of-work.docx", composition, context, properties)
+
+
 def documents(deal: Deal, library: Library) -> list[Document]:
-    """Every document a deal produces, in order."""
-    return [agreement_document(deal, library)]
+    """Every document a deal produces: the agreement, then each statement of work."""
+    agreement = agreement_document(deal, library)
+    return [agreement, *(sow_document(deal, sow, library, agreement.composition) for sow in deal.statements_of_work)]
 
 
 def template_path(templates: Path, document: Document) -> Path:

@@ -39,6 +39,9 @@ class ParagraphSpec(_Spec):
     anchor: str | None = None
     each: str | None = None
     as_: str | None = Field(None, alias="as")
+    kind: Literal["clause", "item", "text"] | None = Field(
+        None, description="'item' letters the paragraph (a), (b) under the last numbered one"
+    )
     items: list[str | ItemSpec] = Field(default_factory=list)
 
 

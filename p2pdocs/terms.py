@@ -131,6 +131,10 @@ class Margin(Model):
         description="Margin per contract year; the last figure holds for every later year.",
     )
 
+    def at_year(self, contract_year: int) -> Decimal:
+        """The margin in ``contract_year`` (1-based): the last figure holds for later years."""
+        return self.by_year[min(contract_year, len(self.by_year)) - 1]
+
 
 class Referral(Model):
     fee_percent: Percent

@@ -63,6 +63,12 @@ def percent(value: Decimal | int) -> str:
     return f"{text}%"
 
 
+def number(value: Decimal | int) -> str:
+    """``Decimal('12.50')`` -> ``12.5``; ``Decimal('1200')`` -> ``1,200``."""
+    text = f"{Decimal(value).normalize():,f}"
+    return text
+
+
 def money(value: Decimal | int, currency: str) -> str:
     """``180000`` -> ``EUR 180,000.00``."""
     return f"{currency} {Decimal(value).quantize(Decimal('0.01')):,.2f}"
@@ -115,6 +121,7 @@ def make_environment() -> SandboxedEnvironment:
     )
     env.filters.update(
         pct=percent,
+        number=number,
         cadence=cadence,
         words=words,
         join_and=join_and,

@@ -231,6 +231,12 @@ def main() -> int:
         ["margins"],
         "Signed by the authorised representatives of the Parties.",
     )
+    build(
+        "statement-of-work",
+        "{{ doc.id }} · {{ doc.title }}{% if doc.draft %} · DRAFT{% endif %}",
+        ["responsibilities", "deliverables", "milestones", "rates", "staffing", "sow_margins"],
+        "Signed by the authorised representatives of the Parties, under the Agreement.",
+    )
     return 0
 
 
