@@ -49,7 +49,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--out",
@@ -59,34 +59,42 @@ def main() -> None:
     help="Output directory; each deal's documents go to OUT/<agreement id>/.",
 )
 @click.option("--force", is_flag=True, help="Overwrite documents that exist already.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
+)
 @handled
-def generate(deals: tuple[Path, ...], out: Path, force: bool) -> None:
-    """Generate the documents of each DEAL file (YAML)."""
-    from p2pdocs.generate import generate as run
-    from p2pdocs.validate import load_deal
+def generate(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None, progress: bool | None) -> None:
+    """Generate the documents of every deal in PATHS.
 
-    loaded = [load_deal(path) for path in _expand(deals)]
-    for deal in loaded:
-        for written in run(deal, out, force=force):
-            click.echo(f"wrote {written.path} ({written.size:,} bytes, sha256 {written.sha256[:12]})")
+    A path is a deal file, a batch file (defaults: and deals:) or a directory (every
+    *.yaml / *.yml below it). Invalid deals are reported; valid ones are still generated.
+    Exit status: 0 all generated, 1 some failed, 2 none generated.
+    """
+    from p2pdocs.batch import default_jobs, run
+    from p2pdocs.inputs import read_all
+    from p2pdocs.progress import Reporter
 
-
-def _expand(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; directories as every *.yaml / *.yml below them, sorted."""
-    found: list[Path] = []
-    problems = []
-    from p2pdocs.errors import Problem
-
-    for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif path.exists():
-            found.append(path)
-        else:
-            problems.append(Problem(str(path), 0, "", "no such file or directory"))
+    entries, problems = read_all(list(paths))
     if problems:
         raise InvalidInput(problems)
-    return found
+    if not entries:
+        raise NoDeals(f"no deal files (*.yaml, *.yml) in {', '.join(map(str, paths))}")
+    if len(entries) == 1 and entries[0].problems:
+        raise InvalidInput(entries[0].problems)
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    with Reporter(len(entries), bar=show_bar) as reporter:
+        report = run(entries, out, force=force, jobs=jobs or default_jobs(), on_done=reporter.done)
+    reporter.summary(report)
+    sys.exit(report.exit_code)
+
+
+class NoDeals(P2pdocsError):
+    exit_code = 2
 
 
 @main.command()

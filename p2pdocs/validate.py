@@ -19,8 +19,10 @@ from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.terms import FORMAT_VERSION, ID_PATTERN, Agreement, Deal, StatementOfWork
 from p2pdocs.yamlsource import Loc, Source, format_loc, read
 
-#: Where a value came from: its location in the data -> (file, line).
-Locator = Callable[[Loc], tuple[str, int]]
+#: Where a value came from: (file, line, the location its field path is shown under).
+Place = tuple[str, int, Loc]
+#: A value's location in the deal -> its place.
+Locator = Callable[[Loc], Place]
 
 _PATTERNS = {
     ID_PATTERN: "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
@@ -41,8 +43,8 @@ def load_deal(path: Path) -> Deal:
 def validate_source(source: Source) -> Deal:
     """Validate the data of a deal file read into ``source``."""
 
-    def locate(loc: Loc) -> tuple[str, int]:
-        return source.file, source.line_of(loc)
+    def locate(loc: Loc) -> Place:
+        return source.file, source.line_of(loc), ()
 
     if not isinstance(source.data, Mapping):
         raise InvalidInput(
@@ -58,7 +60,7 @@ def validate_source(source: Source) -> Deal:
 def check_version(data: Mapping[Any, Any], locate: Locator) -> list[Problem]:
     """The ``p2pdocs:`` format key must be present and name a format this version reads."""
     if "p2pdocs" not in data:
-        file, _ = locate(())
+        file, _, _ = locate(())
         return [
             Problem(
                 file, 1, "p2pdocs", f"missing: a deal file starts with 'p2pdocs: {FORMAT_VERSION}' (the format version)"
@@ -66,7 +68,7 @@ def check_version(data: Mapping[Any, Any], locate: Locator) -> list[Problem]:
         ]
     version = data["p2pdocs"]
     if version != FORMAT_VERSION or isinstance(version, bool):
-        file, line = locate(("p2pdocs",))
+        file, line, _ = locate(("p2pdocs",))
         from p2pdocs import __version__
 
         return [
@@ -82,34 +84,42 @@ def check_version(data: Mapping[Any, Any], locate: Locator) -> list[Problem]:
 
 def validate_deal(body: Mapping[Any, Any], locate: Locator) -> Deal:
     """Validate a deal's ``agreement`` and ``statements_of_work`` (without the version key)."""
-    problems: list[Problem] = []
-    for key in body:
-        if key not in TOP_KEYS:
-            file, line = locate((key,))
-            problems.append(Problem(file, line, str(key), _unknown(str(key), TOP_KEYS[1:])))
+    problems = unknown_keys(body, TOP_KEYS[1:], (), locate)
     raw_agreement = body.get("agreement")
     context = {"parties": _party_keys(raw_agreement)}
     agreement = None
     if raw_agreement is None:
-        file, _ = locate(())
+        file, _, _ = locate(())
         problems.append(Problem(file, 1, "agreement", "missing: the deal needs an 'agreement' section"))
     else:
         agreement = _validate(Agreement, raw_agreement, ("agreement",), context, locate, problems)
     raw_sows = body.get("statements_of_work", [])
     sows: list[StatementOfWork | None] = []
     if not isinstance(raw_sows, list):
-        file, line = locate(("statements_of_work",))
-        problems.append(Problem(file, line, "statements_of_work", "expected a list of statements of work"))
+        file, line, shown = locate(("statements_of_work",))
+        problems.append(
+            Problem(file, line, format_loc((*shown, "statements_of_work")), "expected a list of statements of work")
+        )
         raw_sows = []
     for i, raw in enumerate(raw_sows):
         sows.append(_validate(StatementOfWork, raw, ("statements_of_work", i), context, locate, problems))
     for loc, message in rules.check(agreement, sows, raw_sows):
-        file, line = locate(loc)
-        problems.append(Problem(file, line, format_loc(loc), message))
+        file, line, shown = locate(loc)
+        problems.append(Problem(file, line, format_loc((*shown, *loc)), message))
     if problems or agreement is None:
         raise InvalidInput(problems)
     valid = [sow for sow in sows if sow is not None]
     return Deal.model_construct(p2pdocs=1, agreement=agreement, statements_of_work=valid)
+
+
+def unknown_keys(data: Mapping[Any, Any], allowed: tuple[str, ...], base: Loc, locate: Locator) -> list[Problem]:
+    """A problem for each key of ``data`` that is not ``allowed`` (with a suggestion)."""
+    problems = []
+    for key in data:
+        if key not in allowed and key != "p2pdocs":
+            file, line, shown = locate((*base, key))
+            problems.append(Problem(file, line, format_loc((*shown, *base, str(key))), _unknown(str(key), allowed)))
+    return problems
 
 
 def _party_keys(raw_agreement: Any) -> set[str] | None:
@@ -126,8 +136,8 @@ def _validate(
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             loc: Loc = (*base, *(part for part in error["loc"] if part != "[key]"))
-            file, line = locate(loc)
-            problems.append(Problem(file, line, format_loc(loc), _message(error, model, loc)))
+            file, line, shown = locate(loc)
+            problems.append(Problem(file, line, format_loc((*shown, *loc)), _message(error, model, loc)))
         return None
 
 
