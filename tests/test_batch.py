@@ -1,0 +1,209 @@
+"""Batch runs: defaults, directories, errors per deal, parallel workers, manifest, interruption."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLE, ROOT, example_data, run_cli
+
+PROGRAMME = ROOT / "examples" / "programme" / "fabrikam-programme.yaml"
+
+
+def batch_text(deals: list[dict[str, Any]], defaults: dict[str, Any] | None = None) -> str:
+    doc: dict[str, Any] = {"p2pdocs": 1}
+    if defaults is not None:
+        doc["defaults"] = defaults
+    doc["deals"] = deals
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+def deal(i: int) -> dict[str, Any]:
+    data = example_data()
+    del data["p2pdocs"]
+    data["agreement"]["id"] = f"DEAL-{i:03d}"
+    return data
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_fifty_deals_three_invalid(tmp_path: Path) -> None:
+    deals = [deal(i) for i in range(50)]
+    deals[7]["agreement"]["currency"] = "euro"
+    deals[21]["agreement"]["margins"][0]["by_year"] = [25, 150]
+    deals[40]["statements_of_work"][0]["prime"] = "nobody"
+    path = tmp_path / "batch.yaml"
+    path.write_text(batch_text(deals), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "--jobs", "2", "--no-progress")
+    assert result.exit_code == 1, result.output
+    assert len([d for d in out.iterdir() if d.is_dir()]) == 47
+    assert not (out / "DEAL-007").exists() and not (out / "DEAL-021").exists() and not (out / "DEAL-040").exists()
+    for bad_id, field, fragment in (
+        ("DEAL-007", "deals[7].agreement.currency", "currency: euro"),
+        ("DEAL-021", "deals[21].agreement.margins[0].by_year[1]", "- 150"),
+        ("DEAL-040", "deals[40].statements_of_work[0].prime", "prime: nobody"),
+    ):
+        line = next(n for n, text in enumerate(lines, 1) if fragment in text)
+        assert f"{bad_id} ({path}:" in result.output
+        assert f"{path}:{line}: {field}: " in result.output, (bad_id, line)
+    assert "generated 47 of 50 deals (94 documents)" in result.output
+    first = tree(out)
+    again = run_cli("generate", str(path), "-o", str(out), "--jobs", "2", "--no-progress", "--force")
+    assert again.exit_code == 1
+    assert tree(out) == first, "a re-run with --force gives byte-identical files and manifest"
+
+
+def test_defaults_merge_and_errors_point_into_the_defaults(tmp_path: Path) -> None:
+    base = deal(0)
+    defaults = {"agreement": {k: base["agreement"][k] for k in ("effective_date", "currency", "term", "disputes")}}
+    defaults["agreement"]["disputes"] = {"process": "escalation_mediation", "tier1_days": 0}
+    deals = []
+    for i in range(2):
+        d = deal(i)
+        for k in ("effective_date", "currency", "term", "disputes"):
+            del d["agreement"][k]
+        deals.append(d)
+    deals[1]["agreement"]["disputes"] = {"process": "escalation", "tier1_days": 20}
+    path = tmp_path / "batch.yaml"
+    path.write_text(batch_text(deals, defaults), encoding="utf-8")
+    tier_line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if "tier1_days: 0" in t)
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "--no-progress", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{tier_line}: defaults.agreement.disputes.tier1_days: must be greater than or equal to 1" in (
+        result.output
+    )
+    # deal 1 replaced tier1_days (mapping merge: its own value wins) and kept the defaults' other terms
+    assert (out / "DEAL-001" / "partnering-agreement.docx").exists()
+    from p2pdocs.render import docx_text
+
+    text = " ".join(docx_text((out / "DEAL-001" / "partnering-agreement.docx").read_bytes()).split())
+    assert "within 20 days of the notice" in text and "initial term of 24 months" in text
+
+
+def test_lists_in_a_deal_replace_the_defaults(tmp_path: Path) -> None:
+    d = deal(0)
+    defaults = {"agreement": {"models": ["referral", "resale", "co_delivery", "teaming"]}}
+    d["agreement"]["models"] = ["co_sell"]
+    path = tmp_path / "batch.yaml"
+    path.write_text(batch_text([d], defaults), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("generate", str(path), "-o", str(out), "-j", "1", "--no-progress").exit_code == 0
+    from p2pdocs.render import docx_text
+
+    text = docx_text((out / "DEAL-000" / "partnering-agreement.docx").read_bytes())
+    assert "in the following ways: co-selling." in text
+
+
+def test_directory_input_sorted_and_duplicate_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "deals"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.yaml").write_text(EXAMPLE.read_text())
+    (folder / "sub" / "a.yml").write_text(EXAMPLE.read_text())
+    (folder / "notes.txt").write_text("ignored")
+    ok = deal(5)
+    (folder / "c.yaml").write_text(batch_text([ok]))
+    out = tmp_path / "out"
+    result = run_cli("generate", str(folder), "-o", str(out), "-j", "1", "--no-progress")
+    assert result.exit_code == 1
+    assert f"agreement id 'CONTOSO-FABRIKAM-2027' is used twice in this run (also {folder / 'sub' / 'a.yml'}:1)" in (
+        result.output
+    )
+    assert f"(also {folder / 'b.yaml'}:1)" in result.output
+    assert not (out / "CONTOSO-FABRIKAM-2027").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [d["source"]["file"] for d in manifest["deals"]] == [
+        str(folder / "b.yaml"),
+        str(folder / "c.yaml"),
+        str(folder / "sub" / "a.yml"),
+    ]
+    assert [d["status"] for d in manifest["deals"]] == ["failed", "generated", "failed"]
+
+
+def test_manifest_records_every_document(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("generate", str(PROGRAMME), "-o", str(out), "--no-progress").exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["p2pdocs"] == "0.1.0"
+    assert len(manifest["deals"]) == 20
+    import hashlib
+
+    for entry in manifest["deals"]:
+        assert entry["status"] == "generated" and entry["errors"] == []
+        assert entry["source"]["file"] == str(PROGRAMME) and entry["source"]["line"] > 30
+        for doc in entry["documents"]:
+            data = (out / doc["path"]).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == doc["sha256"] and len(data) == doc["size"]
+            assert any(c.startswith(("margins.schedule@", "sow.margins@")) for c in doc["clauses"])
+
+
+def _run_and_kill(tmp_path: Path, sig: int, target: str) -> tuple[Path, int, str]:
+    """Start a 60-deal run in a real process, kill it (or a worker) once some documents exist."""
+    deals = [deal(i) for i in range(60)]
+    path = tmp_path / "batch.yaml"
+    path.write_text(batch_text(deals), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "p2pdocs", "generate", str(path), "-o", str(out), "-j", "2", "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*/sow-*.docx"))) < 5:
+        time.sleep(0.02)
+    if target == "main":
+        proc.send_signal(sig)
+    else:
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "no worker process found"
+        os.kill(int(children[0]), sig)
+    _, err = proc.communicate(timeout=120)
+    return out, proc.returncode, err.decode()
+
+
+def _assert_only_complete_documents(out: Path) -> None:
+    import zipfile
+
+    from docx import Document
+
+    assert not list(out.rglob("*.part")), "temporary files left behind"
+    for docx in out.rglob("*.docx"):
+        with zipfile.ZipFile(docx) as z:
+            assert z.testzip() is None
+        Document(str(docx))
+
+
+@pytest.mark.parametrize(
+    ("sig", "target"), [(signal.SIGTERM, "main"), (signal.SIGINT, "main"), (signal.SIGKILL, "worker")]
+)
+def test_interrupted_run_leaves_only_complete_documents(tmp_path: Path, sig: int, target: str) -> None:
+    out, code, err = _run_and_kill(tmp_path, sig, target)
+    _assert_only_complete_documents(out)
+    assert "Traceback" not in err
+    if target == "worker":
+        assert code == 1 and "a worker process died" in err
+    else:
+        assert code == 130 and "interrupted" in err
+        manifest = json.loads((out / "manifest.json").read_text())
+        done = [d for d in manifest["deals"] if d["status"] == "generated"]
+        assert 0 < len(done) < 60
+        assert {d["status"] for d in manifest["deals"]} == {"generated", "interrupted"}
+        for entry in done:
+            for doc in entry["documents"]:
+                assert (out / doc["path"]).exists()
+    rerun = run_cli("generate", str(tmp_path / "batch.yaml"), "-o", str(out), "--force", "--no-progress")
+    assert rerun.exit_code == 0
+    assert len(list(out.glob("*/partnering-agreement.docx"))) == 60
