@@ -74,3 +74,11 @@ def test_readme_documents_every_command() -> None:
     for name in ("generate", "schema", "clauses"):
         result = run_cli(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_readme_main_command_generates_the_examples(tmp_path: Path) -> None:
+    result = run_cli("generate", str(ROOT / "examples"), "-o", str(tmp_path), "--force", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "generated 21 of 21 deals" in result.output
+    assert (tmp_path / "CONTOSO-FABRIKAM-2027" / "sow-SOW-001.docx").exists()
+    assert (tmp_path / "manifest.json").exists()

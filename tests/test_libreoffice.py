@@ -1,4 +1,4 @@
-"""LibreOffice opens the agreement and reads the same text: numbers, tables, fields."""
+"""LibreOffice opens the documents and reads the same text: numbers, tables, fields."""
 
 from __future__ import annotations
 
@@ -8,28 +8,33 @@ from pathlib import Path
 from conftest import EXAMPLE, run_cli, soffice
 
 
-def test_libreoffice_reads_the_agreement(tmp_path: Path) -> None:
-    binary = soffice()
-    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
-    docx = tmp_path / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
-    profile = tmp_path / "profile"
+def libreoffice_text(docx: Path, work: Path) -> str:
+    """The text LibreOffice reads from ``docx`` (one file per call: a first start on a
+    fresh profile may restart soffice and drop the files after the first)."""
     subprocess.run(
         [
-            binary,
-            f"-env:UserInstallation=file://{profile}",
+            soffice(),
+            f"-env:UserInstallation=file://{work / 'profile'}",
             "--headless",
             "--convert-to",
             "txt:Text (encoded):UTF8",
             "--outdir",
-            str(tmp_path),
+            str(work),
             str(docx),
         ],
         check=True,
         capture_output=True,
         timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
     )
-    text = " ".join((tmp_path / "partnering-agreement.txt").read_text(encoding="utf-8-sig").split())
+    return " ".join((work / docx.with_suffix(".txt").name).read_text(encoding="utf-8-sig").split())
+
+
+def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
+    soffice()
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    folder = tmp_path / "CONTOSO-FABRIKAM-2027"
+    text = libreoffice_text(folder / "partnering-agreement.docx", tmp_path)
     for expected in (
         "Contoso Consulting Ltd",
         "Fabrikam Software GmbH",
@@ -48,3 +53,15 @@ def test_libreoffice_reads_the_agreement(tmp_path: Path) -> None:
         assert expected in text, expected
     for bad in ("{{", "{%", "None", "Error! Reference"):
         assert bad not in text
+    sow = libreoffice_text(folder / "sow-SOW-001.docx", tmp_path)
+    for expected in (
+        "Statement of Work SOW-001",
+        "Northwind Traders AB",
+        "EUR 180,000.00",
+        "EUR 54,000.00",
+        "EUR 72,000.00",
+        "Under Section 6 of the Agreement",
+        "22%",
+        "25%",
+    ):
+        assert expected in sow, expected

@@ -130,3 +130,17 @@ def test_milestone_amounts_add_up_exactly(amount: str, percents: list[str]) -> N
     amounts = milestone_amounts(Decimal(amount), [Decimal(p) for p in percents])
     assert sum(amounts) == Decimal(amount)
     assert all(a == a.quantize(Decimal("0.01")) for a in amounts)
+
+
+def test_golden_sow_text(tmp_path: Path) -> None:
+    """Regenerate with: P2PDOCS_UPDATE_GOLDEN=1 pytest tests/test_sow.py"""
+    import os
+
+    from conftest import ROOT
+
+    golden = ROOT / "tests" / "golden" / "contoso-fabrikam.sow-SOW-001.txt"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    text = docx_text((tmp_path / "CONTOSO-FABRIKAM-2027" / "sow-SOW-001.docx").read_bytes()) + "\n"
+    if os.environ.get("P2PDOCS_UPDATE_GOLDEN"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
