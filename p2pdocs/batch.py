@@ -24,6 +24,7 @@ from p2pdocs import __version__
 from p2pdocs.errors import P2pdocsError
 from p2pdocs.generate import Written, generate, library
 from p2pdocs.inputs import Entry
+from p2pdocs.outputs import discard_partial
 from p2pdocs.terms import Deal
 
 Status = Literal["generated", "failed", "interrupted"]
@@ -97,11 +98,16 @@ def _work(deal: Deal, out: Path, force: bool) -> tuple[list[DocumentRecord], lis
 
 
 def _init_worker() -> None:
-    """Load the library once per worker; turn SIGTERM into an exception so that a
-    document being written is cleaned up rather than left half-written."""
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    signal.signal(signal.SIGINT, _raise_interrupt)
+    """Load the library once per worker; on SIGTERM or SIGINT a worker removes what it is
+    writing and exits at once, so that nothing half-written is left behind."""
+    signal.signal(signal.SIGTERM, _worker_exit)
+    signal.signal(signal.SIGINT, _worker_exit)
     library()
+
+
+def _worker_exit(signum: int, frame: FrameType | None) -> None:
+    discard_partial()
+    os._exit(128 + signum)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:

@@ -9,6 +9,16 @@ from pathlib import Path
 
 from p2pdocs.errors import OutputError, OutputExists
 
+#: Temporary files being written now; removed by :func:`discard_partial` on a fatal signal.
+_WRITING: set[str] = set()
+
+
+def discard_partial() -> None:
+    """Remove the temporary files of writes under way (called before a worker exits on a
+    signal, so that nothing half-written is left behind)."""
+    for tmp in list(_WRITING):
+        Path(tmp).unlink(missing_ok=True)
+
 
 def check_free(paths: Iterable[Path], force: bool) -> None:
     """Refuse, before anything is written, when a target exists and ``force`` is off."""
@@ -32,6 +42,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    _WRITING.add(tmp)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -45,3 +56,5 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _WRITING.discard(tmp)

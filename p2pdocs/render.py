@@ -21,8 +21,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from p2pdocs.errors import TemplateError
-
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+from p2pdocs.prepared import CORE, PreparedTemplate, core_xml, is_plain, write_package
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,38 @@ def _environment() -> jinja2.Environment:
     return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
-def render_docx(template: Path, context: Mapping[str, Any], properties: Properties) -> bytes:
-    """Render ``template`` with ``context`` and return the .docx bytes."""
+def _core(properties: Properties) -> bytes:
+    stamp = datetime.combine(properties.created, time(), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return core_xml(
+        properties.title, properties.subject, properties.keywords, properties.comments, properties.author, stamp
+    )
+
+
+_PREPARED: dict[Path, PreparedTemplate] = {}
+
+
+def prepared(template: Path) -> PreparedTemplate:
+    """The template prepared for fast rendering, once per process."""
+    key = template.resolve()
+    found = _PREPARED.get(key)
+    if found is None:
+        found = _PREPARED[key] = PreparedTemplate(key, _environment())
+    return found
+
+
+def render_docx(template: Path, context: Mapping[str, Any], properties: Properties, *, fast: bool = True) -> bytes:
+    """Render ``template`` with ``context`` and return the .docx bytes.
+
+    The fast path is used whenever the context holds plain data only; otherwise (images,
+    sub-documents, rich text) docxtpl's full path. Both give equivalent parts.
+    """
+    if fast and is_plain(context):
+        return prepared(template).render(context, _core(properties))
+    return render_full(template, context, properties)
+
+
+def render_full(template: Path, context: Mapping[str, Any], properties: Properties) -> bytes:
+    """docxtpl's own render of ``template``: load, patch, compile, render, save."""
     from docxtpl import DocxTemplate
 
     try:
@@ -52,32 +81,12 @@ def render_docx(template: Path, context: Mapping[str, Any], properties: Properti
         raise TemplateError(f"{template}: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{template}: {exc}") from None
-    core = doc.docx.core_properties
-    stamp = datetime.combine(properties.created, time(), tzinfo=UTC).replace(tzinfo=None)
-    core.title = properties.title
-    core.subject = properties.subject
-    core.keywords = properties.keywords
-    core.comments = properties.comments
-    core.author = core.last_modified_by = properties.author
-    core.created = core.modified = stamp
-    core.last_printed = stamp
-    core.revision = 1
     buffer = io.BytesIO()
     doc.save(buffer)
-    return normalise_zip(buffer.getvalue())
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """The same package with fixed entry dates and attributes: reproducible bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(entry.filename), compresslevel=6)
-    return out.getvalue()
+    with zipfile.ZipFile(buffer) as package:
+        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
+    core = _core(properties)
+    return write_package([(name, core if name == CORE else data) for name, data in entries])
 
 
 def docx_text(data: bytes) -> str:

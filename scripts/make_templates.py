@@ -208,6 +208,18 @@ def signatures(doc: Doc, intro: str) -> None:
         cell.paragraphs[0].paragraph_format.space_before = Pt(28)
 
 
+def drop_leftovers(doc: Doc) -> None:
+    """python-docx's default template carries a 430 KB Word 2010 stylesWithEffects part and
+    a thumbnail of an empty page: neither belongs in a contract."""
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+    package_rels = doc.part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package_rels.pop(rid)
+
+
 def build(name: str, header: str, tables: list[str], intro: str) -> Path:
     doc = Document()
     styles(doc)
@@ -215,6 +227,7 @@ def build(name: str, header: str, tables: list[str], intro: str) -> Path:
     cover(doc)
     body(doc, tables)
     signatures(doc, intro)
+    drop_leftovers(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "p2pdocs"
     props.title = name

@@ -1,0 +1,251 @@
+"""The fast render path: a Word template prepared once, rendered many times.
+
+docxtpl reloads, re-patches and recompiles the whole template on every render. Here the
+template is prepared once per process: docxtpl's own tag preprocessing (``patch_xml``) runs
+once per templated part (the body, headers, footers), each is compiled once, and every
+other part of the package is kept as bytes to copy. A render then only renders the
+templated parts, applies docxtpl's own post-processing, checks each part strictly with
+lxml (never recover mode: a broken part fails loudly rather than losing text), and writes
+the zip with fixed timestamps. The output is equivalent to docxtpl's render, part by part.
+
+Values the fast path does not handle (images, sub-documents, rich text with links, which
+add parts or relationships) are detected in the context, and the caller then uses
+docxtpl's full path.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import jinja2
+from lxml import etree
+
+from p2pdocs.errors import TemplateError
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+CORE = "docProps/core.xml"
+_SPECIAL = re.compile("[\t\a\n\f]")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", flags=re.DOTALL)
+_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True)
+_SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
+#: Frozen dataclasses whose fields are typed as plain data: trusted without a walk.
+PLAIN_TYPES: set[type] = set()
+
+
+def is_plain(value: Any) -> bool:
+    """Whether ``value`` holds only data the fast path renders exactly like docxtpl
+    (no images, sub-documents or rich text, which add parts or relationships)."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        seen += 1
+        if kind in _SCALARS or kind in PLAIN_TYPES:
+            continue
+        if seen > 1_000_000:
+            return False
+        if isinstance(item, Mapping):
+            if not all(type(k) is str for k in item):
+                return False
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in fields(item))
+        else:
+            return False
+    return True
+
+
+class _Part:
+    def __init__(self, name: str, template: jinja2.Template, encoding: str) -> None:
+        self.name = name
+        self.template = template
+        self.encoding = encoding
+
+
+class PreparedTemplate:
+    """A .docx template ready to render many documents quickly."""
+
+    def __init__(self, path: Path, env: jinja2.Environment) -> None:
+        from docxtpl import DocxTemplate
+
+        self.path = path
+        self.tpl = DocxTemplate(str(path))
+        self.tpl.render_init()
+        with zipfile.ZipFile(path) as package:
+            self.entries = [(info.filename, package.read(info.filename)) for info in package.infolist()]
+        document = dict(self.entries)["word/document.xml"].decode("utf-8")
+        match = re.search(r"<w:body>.*</w:body>", document, flags=re.DOTALL)
+        if match is None:
+            raise TemplateError(f"{path}: word/document.xml has no body")
+        self.before_body, self.after_body = document[: match.start()], document[match.end() :]
+        try:
+            self.body = env.from_string(self._source(self.tpl.patch_xml(self.tpl.get_xml())))
+            self.parts = [
+                self._prepare(part, env)
+                for uri in (HEADER_URI, FOOTER_URI)
+                for _, part in self.tpl.get_headers_footers(uri)
+            ]
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
+        self.templated = {"word/document.xml", CORE, *(part.name for part in self.parts)}
+        self.static = write_package([(n, d) for n, d in self.entries if n not in self.templated])
+
+    @staticmethod
+    def _source(xml: str) -> str:
+        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+    def _prepare(self, part: Any, env: jinja2.Environment) -> _Part:
+        xml = self.tpl.get_part_xml(part)
+        encoding = self.tpl.get_headers_footers_encoding(xml)
+        return _Part(str(part.partname).lstrip("/"), env.from_string(self._source(self.tpl.patch_xml(xml))), encoding)
+
+    def _finish(self, rendered: str) -> str:
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if not _SPECIAL.search(xml):
+            return xml  # docxtpl's resolve_listing changes only paragraphs holding \t \a \n \f
+        return _PARAGRAPH.sub(self._resolve, xml)
+
+    def _resolve(self, match: re.Match[str]) -> str:
+        paragraph = match.group(0)
+        return str(self.tpl.resolve_listing(paragraph)) if _SPECIAL.search(paragraph) else paragraph
+
+    def _check(self, name: str, xml: bytes) -> None:
+        try:
+            etree.fromstring(xml, _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"{self.path}: {name} rendered to invalid XML: {exc}") from None
+
+    def render_parts(self, context: Mapping[str, Any], core: bytes) -> dict[str, bytes]:
+        """The templated parts of one document, rendered and checked."""
+        out: dict[str, bytes] = {}
+        try:
+            body = self._finish(self.body.render(context))
+            for part in self.parts:
+                xml = self._finish(part.template.render(context)).encode(part.encoding)
+                self._check(part.name, xml)
+                out[part.name] = xml
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"{self.path}: {exc.message}") from None
+        try:
+            tree = etree.fromstring(body.encode("utf-8"), _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"{self.path}: word/document.xml rendered to invalid XML: {exc}") from None
+        changed = fit_grids(tree)
+        for ids, element in enumerate(tree.iter(_DOCPR), start=1001):
+            element.attrib["id"] = str(ids)
+            changed = True
+        body_xml = etree.tostring(tree, encoding="unicode") if changed else body
+        out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
+        out[CORE] = core
+        return out
+
+    def render(self, context: Mapping[str, Any], core: bytes) -> bytes:
+        """One finished .docx: the static parts copied, the templated ones rendered."""
+        return self.package(self.render_parts(context, core))
+
+    def package(self, rendered: Mapping[str, bytes]) -> bytes:
+        """The rendered parts appended to the static parts, compressed once and cached."""
+        buffer = io.BytesIO(self.static)
+        with zipfile.ZipFile(buffer, "a") as target:
+            for name, data in rendered.items():
+                target.writestr(_entry(name), data, compresslevel=6)
+        return buffer.getvalue()
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def fit_grids(tree: Any) -> bool:
+    """Make each table's grid match its rows after ``{%tc %}`` loops added or removed cells,
+    keeping the table's width: the fix-up docxtpl applies. Returns whether anything changed.
+
+    Columns are added when a row has more cells than the grid (all columns then share the
+    width evenly), and removed from the end when no row spans them any more (their width
+    goes evenly to the columns left).
+    """
+    changed = False
+    for table in tree.iter(f"{_W}tbl"):
+        grid = table.find(f"{_W}tblGrid")
+        if grid is None:
+            continue
+        rows = list(table.iter(f"{_W}tr"))
+        columns = grid.findall(f"{_W}gridCol")
+        missing = max((len(r.findall(f"{_W}tc")) for r in rows), default=0) - len(columns)
+        if missing > 0:
+            changed = True
+            total = sum(float(c.get(f"{_W}w") or 0) for c in columns if c.get(f"{_W}w") is not None)
+            if total > 0:
+                old, new = total / len(columns), total / (len(columns) + missing)
+                for column in columns:
+                    column.set(f"{_W}w", str(int(float(column.get(f"{_W}w") or 0) * new / old)))
+                for _ in range(missing):
+                    etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(new))})
+            columns = grid.findall(f"{_W}gridCol")
+        spanned = max((sum(_span(cell) for cell in r.findall(f"{_W}tc")) for r in rows), default=0)
+        extra = len(columns) - spanned
+        if extra > 0:
+            changed = True
+            removed = 0.0
+            for column in columns[-extra:]:
+                removed += float(column.get(f"{_W}w") or 0)
+                grid.remove(column)
+            left = grid.findall(f"{_W}gridCol")
+            share = int(removed / len(left)) if left else 0
+            for column in left:
+                column.set(f"{_W}w", str(int(float(column.get(f"{_W}w") or 0) + share)))
+    return changed
+
+
+def _span(cell: Any) -> int:
+    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    return int(span.get(f"{_W}val")) if span is not None else 1
+
+
+def write_package(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` in order, with fixed dates and attributes: reproducible bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, data in entries:
+            target.writestr(_entry(name), data, compresslevel=6)
+    return out.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 0
+    info.external_attr = 0
+    return info
+
+
+def core_xml(title: str, subject: str, keywords: str, comments: str, author: str, stamp: str) -> bytes:
+    """docProps/core.xml with the given properties; ``stamp`` is an ISO 8601 UTC time."""
+    e = escape
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{e(title)}</dc:title><dc:subject>{e(subject)}</dc:subject><dc:creator>{e(author)}</dc:creator>"
+        f"<cp:keywords>{e(keywords)}</cp:keywords><dc:description>{e(comments)}</dc:description>"
+        f"<cp:lastModifiedBy>{e(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<cp:lastPrinted>{stamp}</cp:lastPrinted><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode()
