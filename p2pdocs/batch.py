@@ -27,6 +27,7 @@ from p2pdocs.inputs import Entry
 from p2pdocs.outputs import discard_partial
 from p2pdocs.terms import Deal
 
+WORKER_DIED = "a worker process died while generating this deal; run again with --force to complete"
 Status = Literal["generated", "failed", "interrupted"]
 
 
@@ -150,8 +151,8 @@ def run(
     for i, entry in todo:
         if i not in outcomes:
             outcomes[i] = Outcome(entry, "interrupted", errors=["not generated: the run was interrupted"])
-    if interrupted:
-        sweep(out, [e for _, e in todo])
+    if interrupted or any(o.errors == [WORKER_DIED] for o in outcomes.values()):
+        sweep(out, [e for _, e in todo])  # a killed writer may have left a temporary file
     report = Report([outcomes[i] for i in range(len(entries))], time.perf_counter() - start, interrupted)
     write_manifest(out, report)
     return report
@@ -177,7 +178,7 @@ def _parallel(
             try:
                 docs, errors = future.result()
             except BrokenProcessPool:
-                docs, errors = [], ["a worker process died while generating this deal"]
+                docs, errors = [], [WORKER_DIED]
             outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors)
             notify(outcomes[i])
         pool.shutdown()
