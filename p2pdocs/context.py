@@ -14,7 +14,7 @@ from p2pdocs.dates import add_months
 from p2pdocs.errors import TemplateError
 from p2pdocs.rules import term_end
 from p2pdocs.terms import Agreement, Deal, Stake, StatementOfWork, party_name
-from p2pdocs.textenv import join_and, money
+from p2pdocs.textenv import HELPERS, join_and, money
 
 _ARTICLE = {
     "isv": "an independent software vendor",
@@ -51,6 +51,7 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         return f"{pm.name} ({pm.email})"
 
     return {
+        **HELPERS,
         "a": a,
         "sows": deal.statements_of_work,
         "party_keys": list(a.parties),

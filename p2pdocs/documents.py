@@ -35,6 +35,21 @@ class Document:
     properties: Properties
 
 
+def sections_view(composition: Composition) -> list[dict[str, Any]]:
+    """The numbered sections as plain data for the Word template."""
+    return [
+        {
+            "number": s.number,
+            "title": s.title,
+            "heading": s.heading,
+            "paragraphs": [
+                {"kind": p.kind, "number": p.number, "text": p.text, "table": p.table} for p in s.paragraphs
+            ],
+        }
+        for s in composition.sections
+    ]
+
+
 def margin_table(a: Agreement) -> dict[str, list[Any]]:
     """Revenue type x contract year; the last column reads "Year N and later"."""
     years = max(len(m.by_year) for m in a.margins)
@@ -107,7 +122,7 @@ def agreement_document(deal: Deal, library: Library) -> Document:
             "subtitle": f"between {join_and(names)}",
         },
         "cover": cover_terms(deal),
-        "sections": composition.sections,
+        "sections": sections_view(composition),
         "tables": {"margins": margin_table(a) if a.margins else {"header": [], "rows": []}},
         "signatures": [
             {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
@@ -222,7 +237,7 @@ def sow_document(deal: Deal, sow: StatementOfWork, library: Library, agreement: 
             "subtitle": f"{sow.title}, for {sow.customer}, under {a.title} {a.id}",
         },
         "cover": sow_cover(deal, sow),
-        "sections": composition.sections,
+        "sections": sections_view(composition),
         "tables": sow_tables(deal, sow),
         "signatures": [
             {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}

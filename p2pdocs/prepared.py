@@ -15,7 +15,6 @@ docxtpl's full path.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Mapping
@@ -30,17 +29,16 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.errors import TemplateError
+from p2pdocs.zipwriter import Entry, package
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 CORE = "docProps/core.xml"
 _SPECIAL = re.compile("[\t\a\n\f]")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", flags=re.DOTALL)
+_GRID = re.compile(r"<w:tblGrid(?:>.*?</w:tblGrid>|/>)", flags=re.DOTALL)
+_XMLNS = re.compile(r' xmlns:\w+="[^"]*"')
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True)
 _SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
-#: Frozen dataclasses whose fields are typed as plain data: trusted without a walk.
-PLAIN_TYPES: set[type] = set()
 
 
 def is_plain(value: Any) -> bool:
@@ -52,7 +50,15 @@ def is_plain(value: Any) -> bool:
         item = stack.pop()
         kind = type(item)
         seen += 1
-        if kind in _SCALARS or kind in PLAIN_TYPES:
+        if kind is str or kind in _SCALARS:
+            continue
+        if kind is dict:
+            if not all(type(k) is str for k in item):
+                return False
+            stack.extend(item.values())
+            continue
+        if kind is list:
+            stack.extend(item)
             continue
         if seen > 1_000_000:
             return False
@@ -102,11 +108,13 @@ class PreparedTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
         self.templated = {"word/document.xml", CORE, *(part.name for part in self.parts)}
-        self.static = write_package([(n, d) for n, d in self.entries if n not in self.templated])
+        self.static = [Entry(n, d, 9) for n, d in self.entries if n not in self.templated]
 
     @staticmethod
     def _source(xml: str) -> str:
-        return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+        # docxtpl puts each paragraph on a line of its own (for error line numbers) and joins
+        # them again after rendering; the output is the same without, and faster.
+        return xml
 
     def _prepare(self, part: Any, env: jinja2.Environment) -> _Part:
         xml = self.tpl.get_part_xml(part)
@@ -114,15 +122,22 @@ class PreparedTemplate:
         return _Part(str(part.partname).lstrip("/"), env.from_string(self._source(self.tpl.patch_xml(xml))), encoding)
 
     def _finish(self, rendered: str) -> str:
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", rendered)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if not _SPECIAL.search(xml):
-            return xml  # docxtpl's resolve_listing changes only paragraphs holding \t \a \n \f
-        return _PARAGRAPH.sub(self._resolve, xml)
-
-    def _resolve(self, match: re.Match[str]) -> str:
-        paragraph = match.group(0)
-        return str(self.tpl.resolve_listing(paragraph)) if _SPECIAL.search(paragraph) else paragraph
+        xml = rendered.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        # docxtpl's resolve_listing turns \t \a \n \f in text into tabs, paragraphs, breaks and
+        # page breaks; it changes only the paragraphs holding one, so only those are passed to it.
+        pieces: list[str] = []
+        done = 0
+        for special in _SPECIAL.finditer(xml):
+            if special.start() < done:
+                continue
+            start = max(xml.rfind("<w:p>", 0, special.start()), xml.rfind("<w:p ", 0, special.start()))
+            end = xml.find("</w:p>", special.start())
+            if start < done or end < 0:
+                return str(self.tpl.resolve_listing(xml))  # not inside one paragraph: let docxtpl decide
+            end += len("</w:p>")
+            pieces += [xml[done:start], str(self.tpl.resolve_listing(xml[start:end]))]
+            done = end
+        return "".join([*pieces, xml[done:]]) if pieces else xml
 
     def _check(self, name: str, xml: bytes) -> None:
         try:
@@ -145,11 +160,7 @@ class PreparedTemplate:
             tree = etree.fromstring(body.encode("utf-8"), _STRICT)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"{self.path}: word/document.xml rendered to invalid XML: {exc}") from None
-        changed = fit_grids(tree)
-        for ids, element in enumerate(tree.iter(_DOCPR), start=1001):
-            element.attrib["id"] = str(ids)
-            changed = True
-        body_xml = etree.tostring(tree, encoding="unicode") if changed else body
+        body_xml = _fixed(tree, body)
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
         return out
@@ -160,15 +171,33 @@ class PreparedTemplate:
 
     def package(self, rendered: Mapping[str, bytes]) -> bytes:
         """The rendered parts appended to the static parts, compressed once and cached."""
-        buffer = io.BytesIO(self.static)
-        with zipfile.ZipFile(buffer, "a") as target:
-            for name, data in rendered.items():
-                target.writestr(_entry(name), data, compresslevel=6)
-        return buffer.getvalue()
+        # the static parts were compressed at level 9 once; rendered ones at 1, which is fast
+        return package([*self.static, *(Entry(name, data, 1) for name, data in rendered.items())])
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def _fixed(tree: Any, body: str) -> str:
+    """``body`` with docxtpl's fix-ups applied: table grids fitted to their rows, drawing
+    ids renumbered. Only the changed grids are serialised and spliced into the text."""
+    tables = list(tree.iter(f"{_W}tbl"))
+    grids = list(_GRID.finditer(body))
+    drawings = list(tree.iter(_DOCPR))
+    if drawings or len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
+        fit_grids(tree)
+        for ids, element in enumerate(drawings, start=1001):
+            element.attrib["id"] = str(ids)
+        return str(etree.tostring(tree, encoding="unicode"))
+    pieces: list[str] = []
+    done = 0
+    for table, grid in zip(tables, grids, strict=True):
+        if fit_table(table):
+            xml = _XMLNS.sub("", etree.tostring(table.find(f"{_W}tblGrid"), encoding="unicode"))
+            pieces += [body[done : grid.start()], xml]
+            done = grid.end()
+    return "".join([*pieces, body[done:]]) if pieces else body
 
 
 def fit_grids(tree: Any) -> bool:
@@ -181,12 +210,20 @@ def fit_grids(tree: Any) -> bool:
     """
     changed = False
     for table in tree.iter(f"{_W}tbl"):
-        grid = table.find(f"{_W}tblGrid")
-        if grid is None:
-            continue
+        changed = fit_table(table) or changed
+    return changed
+
+
+def fit_table(table: Any) -> bool:
+    """Fit one table's grid to its rows (see :func:`fit_grids`)."""
+    changed = False
+    grid = table.find(f"{_W}tblGrid")
+    if grid is not None:
         rows = list(table.iter(f"{_W}tr"))
         columns = grid.findall(f"{_W}gridCol")
-        missing = max((len(r.findall(f"{_W}tc")) for r in rows), default=0) - len(columns)
+        cells = [r.findall(f"{_W}tc") for r in rows]
+        widest = max(map(len, cells), default=0)
+        missing = widest - len(columns)
         if missing > 0:
             changed = True
             total = sum(float(c.get(f"{_W}w") or 0) for c in columns if c.get(f"{_W}w") is not None)
@@ -197,7 +234,8 @@ def fit_grids(tree: Any) -> bool:
                 for _ in range(missing):
                     etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(new))})
             columns = grid.findall(f"{_W}gridCol")
-        spanned = max((sum(_span(cell) for cell in r.findall(f"{_W}tc")) for r in rows), default=0)
+        spans = next(table.iter(f"{_W}gridSpan"), None) is not None
+        spanned = max((sum(map(_span, row)) for row in cells), default=0) if spans else widest
         extra = len(columns) - spanned
         if extra > 0:
             changed = True
@@ -217,21 +255,9 @@ def _span(cell: Any) -> int:
     return int(span.get(f"{_W}val")) if span is not None else 1
 
 
-def write_package(entries: list[tuple[str, bytes]]) -> bytes:
+def write_package(entries: list[tuple[str, bytes]], level: int = 6) -> bytes:
     """A zip of ``entries`` in order, with fixed dates and attributes: reproducible bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name, data in entries:
-            target.writestr(_entry(name), data, compresslevel=6)
-    return out.getvalue()
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 0
-    info.external_attr = 0
-    return info
+    return package(Entry(name, data, level) for name, data in entries)
 
 
 def core_xml(title: str, subject: str, keywords: str, comments: str, author: str, stamp: str) -> bytes:

@@ -22,6 +22,8 @@ Loc = tuple[str | int, ...]
 #: At most this many nodes are built from one file (aliases count each time they expand).
 MAX_NODES = 2_000_000
 MAX_BYTES = 64 * 1024 * 1024
+#: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FLOAT_TAG = "tag:yaml.org,2002:float"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -55,7 +57,7 @@ def format_loc(loc: Loc) -> str:
 
 
 class _Builder:
-    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
+    def __init__(self, file: str, loader: Any) -> None:
         self.file = file
         self.loader = loader
         self.lines: dict[Loc, int] = {}
@@ -128,7 +130,7 @@ class _Builder:
 
 def parse(text: str, file: str) -> Source:
     """Parse YAML ``text`` read from ``file`` (used in messages only)."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
