@@ -7,8 +7,9 @@ Each figure runs in its own process on the same synthetic deals (agreement + SoW
   p2pdocs  p2pdocs.render.render_docx (template prepared once per process);
   floor    writing the already-rendered documents' zips: the rendered parts appended to the
            cached zip of the static parts (nothing rendered).
-It also times composing the documents (clause selection, numbering, clause text), and
-checks that naive and p2pdocs outputs are equivalent part by part (canonical XML).
+Each figure is the best of three passes. It also times composing the documents (clause
+selection, numbering, clause text), and checks that naive and p2pdocs outputs are
+equivalent part by part (canonical XML).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
+REPEAT = 3  # each figure is the best of three passes over all documents (as timeit does)
 
 
 def build(deals: int, path: Path) -> None:
@@ -68,8 +70,11 @@ def run(mode: str, path: Path, out: Path) -> None:
             tpl = prepared(root / template)
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 packages.append((tpl, {n: z.read(n) for n in z.namelist() if n in tpl.templated}))
-        start = time.perf_counter()
-        results = [tpl.package(parts) for tpl, parts in packages]
+        best = float("inf")
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            results = [tpl.package(parts) for tpl, parts in packages]
+            best = min(best, time.perf_counter() - start)
     else:
         if mode == "p2pdocs":  # preparing each template once per process is timed apart
             from p2pdocs.render import prepared
@@ -78,13 +83,17 @@ def run(mode: str, path: Path, out: Path) -> None:
             for name in sorted({template for template, _, _ in jobs}):
                 prepared(root / name)
             (out / "prepare.json").write_text(json.dumps({"ms": 1000 * (time.perf_counter() - begin)}))
-        start = time.perf_counter()
-        for template, context, properties in jobs:
-            if mode == "naive":
-                results.append(render_full(root / template, context, properties))
-            else:
-                results.append(render_docx(root / template, context, properties))
-    seconds = time.perf_counter() - start
+        best = float("inf")
+        for _ in range(REPEAT):
+            results = []
+            start = time.perf_counter()
+            for template, context, properties in jobs:
+                if mode == "naive":
+                    results.append(render_full(root / template, context, properties))
+                else:
+                    results.append(render_docx(root / template, context, properties))
+            best = min(best, time.perf_counter() - start)
+    seconds = best
     (out / f"{mode}.pickle").write_bytes(pickle.dumps(results))
     print(json.dumps({"ms": 1000 * seconds / len(jobs)}))
 

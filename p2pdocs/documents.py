@@ -123,7 +123,7 @@ def agreement_document(deal: Deal, library: Library) -> Document:
         },
         "cover": cover_terms(deal),
         "sections": sections_view(composition),
-        "tables": {"margins": margin_table(a) if a.margins else {"header": [], "rows": []}},
+        "tables": {"margins": _lines(margin_table(a)) if a.margins else {"header": [], "rows": []}},
         "signatures": [
             {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
             for p in a.parties.values()
@@ -146,6 +146,14 @@ def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]
     return [*amounts, amount - sum(amounts, Decimal(0))] if percents else []
 
 
+def _lines(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """A table for the template: every body cell a list of lines (each a paragraph)."""
+    return {
+        "header": table["header"],
+        "rows": [[c if isinstance(c, list) else [c] for c in row] for row in table["rows"]],
+    }
+
+
 def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
     """The tables of a statement of work, by the names its clauses use."""
     a = deal.agreement
@@ -155,7 +163,7 @@ def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any
     tables: dict[str, dict[str, list[Any]]] = {
         "responsibilities": {
             "header": ["Party", "Responsibilities"],
-            "rows": [[name(k), "\n".join(v)] for k, v in sow.responsibilities.items()],
+            "rows": [[name(k), v] for k, v in sow.responsibilities.items()],
         },
         "deliverables": {
             "header": ["Deliverable", "Due", *(["Description"] if described else [])],
@@ -198,7 +206,7 @@ def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any
             "header": ["Milestone", "Share", "Due"],
             "rows": [[m.name, percent(m.percent), d] for m, d in zip(sow.milestones, due, strict=True)],
         }
-    return tables
+    return {name: _lines(table) for name, table in tables.items()}
 
 
 def sow_cover(deal: Deal, sow: StatementOfWork) -> list[list[str]]:

@@ -29,7 +29,7 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.errors import TemplateError
-from p2pdocs.zipwriter import Entry, package
+from p2pdocs.zipwriter import Entry, Prefix, package
 
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
@@ -37,7 +37,7 @@ CORE = "docProps/core.xml"
 _SPECIAL = re.compile("[\t\a\n\f]")
 _GRID = re.compile(r"<w:tblGrid(?:>.*?</w:tblGrid>|/>)", flags=re.DOTALL)
 _XMLNS = re.compile(r' xmlns:\w+="[^"]*"')
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True)
+_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True, collect_ids=False)
 _SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
 
 
@@ -52,17 +52,15 @@ def is_plain(value: Any) -> bool:
         seen += 1
         if kind is str or kind in _SCALARS:
             continue
+        if seen > 1_000_000:
+            return False
         if kind is dict:
             if not all(type(k) is str for k in item):
                 return False
             stack.extend(item.values())
-            continue
-        if kind is list:
+        elif kind is list:
             stack.extend(item)
-            continue
-        if seen > 1_000_000:
-            return False
-        if isinstance(item, Mapping):
+        elif isinstance(item, Mapping):
             if not all(type(k) is str for k in item):
                 return False
             stack.extend(item.values())
@@ -108,7 +106,7 @@ class PreparedTemplate:
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
         self.templated = {"word/document.xml", CORE, *(part.name for part in self.parts)}
-        self.static = [Entry(n, d, 9) for n, d in self.entries if n not in self.templated]
+        self.static = Prefix(Entry(n, d, 9) for n, d in self.entries if n not in self.templated)
 
     @staticmethod
     def _source(xml: str) -> str:
@@ -122,7 +120,9 @@ class PreparedTemplate:
         return _Part(str(part.partname).lstrip("/"), env.from_string(self._source(self.tpl.patch_xml(xml))), encoding)
 
     def _finish(self, rendered: str) -> str:
-        xml = rendered.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = rendered
+        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal tags in the template
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         # docxtpl's resolve_listing turns \t \a \n \f in text into tabs, paragraphs, breaks and
         # page breaks; it changes only the paragraphs holding one, so only those are passed to it.
         pieces: list[str] = []
@@ -172,7 +172,7 @@ class PreparedTemplate:
     def package(self, rendered: Mapping[str, bytes]) -> bytes:
         """The rendered parts appended to the static parts, compressed once and cached."""
         # the static parts were compressed at level 9 once; rendered ones at 1, which is fast
-        return package([*self.static, *(Entry(name, data, 1) for name, data in rendered.items())])
+        return package((Entry(name, data, 1) for name, data in rendered.items()), self.static)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

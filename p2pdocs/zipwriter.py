@@ -34,17 +34,56 @@ class Entry:
 
     def record(self, offset: int) -> bytes:
         flags, crc, csize, usize, encoded = self.central
-        return _CENTRAL.pack(
-            0x02014B50, 20, 20, flags, 8, _DOS_TIME, _DOS_DATE, crc, csize, usize, len(encoded), 0, 0, 0, 0, 0, offset
-        ) + encoded
+        return (
+            _CENTRAL.pack(
+                0x02014B50,
+                20,
+                20,
+                flags,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                crc,
+                csize,
+                usize,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
 
 
-def package(entries: Iterable[Entry]) -> bytes:
-    """A zip of ``entries`` in order."""
-    body: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
-    count = 0
+class Prefix:
+    """Entries written once and reused at the start of many zips."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        body: list[bytes] = []
+        directory: list[bytes] = []
+        self.size = 0
+        self.count = 0
+        for entry in entries:
+            directory.append(entry.record(self.size))
+            body.append(entry.local)
+            self.size += len(entry.local)
+            self.count += 1
+        self.body = b"".join(body)
+        self.directory = b"".join(directory)
+
+
+EMPTY = Prefix([])
+
+
+def package(entries: Iterable[Entry], prefix: Prefix = EMPTY) -> bytes:
+    """A zip of the ``prefix`` entries, then ``entries``, in order."""
+    body = [prefix.body]
+    directory = [prefix.directory]
+    offset = prefix.size
+    count = prefix.count
     for entry in entries:
         directory.append(entry.record(offset))
         body.append(entry.local)

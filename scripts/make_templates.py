@@ -101,7 +101,11 @@ def grid_table(doc: Doc, name: str) -> None:
     shade_header(table)
     set_cell(table, 1, 0, "{%tr for row in tables." + name + ".rows %}")
     set_cell(table, 2, 0, "{%tc for c in row %}")
-    set_cell(table, 2, 1, "{{ c }}")
+    # a cell is a list of lines, each its own paragraph
+    cell = table.cell(2, 1)
+    cell.paragraphs[0].text = "{%p for line in c %}"
+    cell.add_paragraph("{{ line }}", style="Table Text")
+    cell.add_paragraph("{%p endfor %}")
     set_cell(table, 2, 2, "{%tc endfor %}")
     set_cell(table, 3, 0, "{%tr endfor %}")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLE
 from lxml import etree
 
-from conftest import EXAMPLE
 from p2pdocs.documents import documents
 from p2pdocs.generate import library
 from p2pdocs.prepared import is_plain
