@@ -82,3 +82,19 @@ def test_readme_main_command_generates_the_examples(tmp_path: Path) -> None:
     assert "generated 21 of 21 deals" in result.output
     assert (tmp_path / "CONTOSO-FABRIKAM-2027" / "sow-SOW-001.docx").exists()
     assert (tmp_path / "manifest.json").exists()
+
+
+def test_help_and_version_do_not_import_heavy_modules() -> None:
+    code = (
+        "import sys\n"
+        "from p2pdocs.cli import main\n"
+        "for args in (['--help'], ['--version'], ['generate', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('docxtpl', 'docx', 'lxml', 'pypdf', 'questionary', 'rich', 'pydantic', 'yaml', 'jinja2')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
