@@ -176,6 +176,12 @@ def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
     return text
 
 
+def describe(error: Any) -> str:
+    """A pydantic error as a message in the words of the deal file's errors."""
+    loc = tuple(error.get("loc", ()))
+    return _message(error, BaseModel, loc or ("value",))
+
+
 def _show(value: Any) -> str:
     if isinstance(value, (Mapping, list)):
         return "a mapping" if isinstance(value, Mapping) else "a list"

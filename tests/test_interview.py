@@ -1,0 +1,226 @@
+"""The interview's logic, driven by a scripted terminal: conditions, defaults, checks,
+flags and the deal it produces."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLE
+from wizard_script import EXAMPLE_ANSWERS
+
+from p2pdocs.interview import Interview, Prompt
+from p2pdocs.playbook import Finding
+
+
+class Scripted:
+    """Answers each prompt from a script (by message, in order), else with its default;
+    records what was asked, said and flagged. A scripted answer the prompt's own check
+    rejects is recorded and the next scripted answer is used, as a person would retype."""
+
+    def __init__(self, script: dict[str, list[Any]], keep: Callable[[Finding], bool] = lambda f: True) -> None:
+        self.script = copy.deepcopy(script)
+        self.keep = keep
+        self.asked: list[Prompt] = []
+        self.said: list[str] = []
+        self.flags: list[Finding] = []
+        self.rejected: list[tuple[str, str]] = []
+
+    def section(self, title: str, help: str) -> None:
+        self.said.append(f"== {title}")
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.asked.append(prompt)
+        while True:
+            queue = self.script.get(prompt.message)
+            answer = queue.pop(0) if queue else prompt.default
+            if prompt.kind == "text" and not isinstance(answer, str):
+                answer = "" if answer is None else str(answer)
+            problem = prompt.check(answer) if prompt.kind == "text" else None
+            if problem is None:
+                return answer
+            self.rejected.append((prompt.message, problem))
+            if not queue:
+                raise AssertionError(f"{prompt.message}: {answer!r} rejected ({problem}) and no more answers")
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def flag(self, finding: Finding) -> bool:
+        self.flags.append(finding)
+        return self.keep(finding)
+
+
+def example() -> dict[str, Any]:
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def normalise(data: Any) -> Any:
+    """Numbers as text so that 12.5 (YAML float) and Decimal('12.5') compare equal."""
+    if isinstance(data, dict):
+        return {k: normalise(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [normalise(v) for v in data]
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        from decimal import Decimal
+
+        return f"{Decimal(str(data)).normalize():f}"
+    if hasattr(data, "normalize"):
+        return f"{data.normalize():f}"
+    return data
+
+
+def test_interview_reproduces_the_reference_example() -> None:
+    ui = Scripted(EXAMPLE_ANSWERS)
+    interview = Interview()
+    interview.run(ui)
+    assert interview.problems() == []
+    assert normalise(interview.deal()) == normalise(example())
+    assert ui.flags == [], "the example departs from no playbook rule"
+    assert not any(q for q in EXAMPLE_ANSWERS.values() if q and False)
+
+
+def test_questions_apply_only_when_they_should() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Relationship models (space to select)"] = [["co_sell"]]
+    script["Is support for joint customers in scope?"] = [False]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    messages = [p.message for p in ui.asked]
+    assert not any("Referral fee" in m for m in messages), "no referral questions without the referral model"
+    assert "Seat of arbitration" not in messages, "no arbitration seat unless arbitration"
+    assert "Second-line support" not in messages
+    deal = interview.deal()
+    assert "referral" not in deal["agreement"] and "support_services" not in deal["agreement"]
+
+
+def test_arbitration_asks_for_seat_and_rules() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Dispute process"] = ["escalation_arbitration"]
+    script["Arbitration rules"] = ["the LCIA Rules"]
+    script["Seat of arbitration"] = ["London"]
+    interview = Interview()
+    interview.run(Scripted(script))
+    disputes = interview.deal()["agreement"]["disputes"]
+    assert disputes["arbitration_seat"] == "London" and disputes["arbitration_rules"] == "the LCIA Rules"
+
+
+def test_playbook_defaults_for_margins() -> None:
+    ui = Scripted(EXAMPLE_ANSWERS)
+    Interview().run(ui)
+    defaults = [(p.message, p.default) for p in ui.asked if p.message.startswith("Margin in")]
+    # saas row proposes 25 then 12.5; project rows 20 then 10
+    assert defaults[:2] == [("Margin in year one (%)", "25"), ("Margin in later years (%)", "12.5")]
+    assert defaults[2:4] == [("Margin in year one (%)", "20"), ("Margin in later years (%)", "10")]
+    helps = [p.help for p in ui.asked if p.message == "Margin in year one (%)"]
+    assert "20-30% for SaaS and licences" in helps[0]
+    prime = next(p for p in ui.asked if p.message.startswith("Prime partner"))
+    assert prime.default == "contoso", "the prime defaults to the originating party"
+    disputes = next(p for p in ui.asked if p.message == "Dispute process")
+    assert disputes.default == "escalation_mediation"
+
+
+@pytest.mark.parametrize(
+    ("message", "bad", "reason"),
+    [
+        ("Margin in year one (%)", "120", "less than or equal to 100"),
+        ("Margin in year one (%)", "twenty", "expected a percentage"),
+        ("Currency (ISO code)", "euro", "ISO 4217"),
+        ("Effective date (YYYY-MM-DD)", "15/01/2027", "expected a date"),
+        ("Agreement id", "../etc", "used in file names"),
+        ("Partner manager's email", "cara", "email address"),
+    ],
+)
+def test_bad_answers_are_explained_and_asked_again(message: str, bad: str, reason: str) -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script.setdefault(message, [])
+    good = script[message][0] if script[message] else None
+    script[message] = [bad, *(script[message] or [good])] if good is not None else [bad, "EUR"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert ui.rejected and ui.rejected[0][0] == message and reason in ui.rejected[0][1]
+    assert interview.problems() == []
+
+
+def test_risky_answers_are_flagged_at_once_and_may_be_kept() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Margin in year one (%)"] = ["25", "15", "20"]
+    script["Visibility to the customer"] = ["white_label"]
+    script["Share of support revenue paid for second-line support (%, empty for none)"] = [""]
+    script["Targets (separated by ;)"] = [""]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    rules = {(f.rule, f.field) for f in ui.flags}
+    assert ("P01", "agreement.margins[1].by_year[0]") in rules
+    assert ("P11", "agreement.visibility.disclosure") in rules
+    assert ("P06", "agreement.support_services.compensation_percent") in rules
+    assert ("P16", "agreement.ownership[0].targets") in rules
+    p01 = next(f for f in ui.flags if f.rule == "P01")
+    assert p01.message.startswith("Contoso keeps 15% on projects in year 1")
+    # flagged right after the margin row, before the support questions
+    said = ui.said.index("Margin row 3")
+    assert ui.flags.index(p01) >= 0 and said > 0
+    assert interview.deal()["agreement"]["margins"][1]["by_year"][0] == 15  # kept
+
+
+def test_a_flagged_answer_can_be_changed() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Margin in year one (%)"] = ["25", "15", "22", "20"]
+    script["Margin in later years (%)"] = ["12.5", "12", "12", "10"]
+    ui = Scripted(script, keep=lambda f: f.rule != "P01")
+    interview = Interview()
+    interview.run(ui)
+    assert [f.rule for f in ui.flags].count("P01") == 1
+    assert interview.deal()["agreement"]["margins"][1]["by_year"] == [22, 12]
+
+
+def test_milestones_must_add_up_before_the_sow_is_accepted() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Share of the fee (%)"] = ["30", "30", "50", "30", "30", "40"]
+    script["Add another milestone?"] = [True, True, False, False]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert any("add up to 110%, not 100%" in s for s in ui.said)
+    assert [m["percent"] for m in interview.deal()["statements_of_work"][0]["milestones"]] == [30, 30, 40]
+
+
+def test_changing_a_section_reasks_only_what_now_applies() -> None:
+    interview = Interview()
+    interview.run(Scripted(EXAMPLE_ANSWERS))
+    ui = Scripted({"Relationship models (space to select)": [["resale", "co_delivery"]]})
+    interview.run(ui, only="models")
+    interview.run(ui)  # fill in what now applies
+    assert "referral" not in interview.deal()["agreement"]
+    ui = Scripted({"Relationship models (space to select)": [["resale", "referral", "co_delivery"]],
+                   "Referral fee (% of the referred deal's net revenue)": ["8"]})
+    interview.run(ui, only="models")
+    interview.run(ui)
+    asked = [p.message for p in ui.asked]
+    assert "Referral fee (% of the referred deal's net revenue)" in asked
+    assert "Legal name" not in asked, "answers of other sections are kept, not asked again"
+    assert interview.deal()["agreement"]["referral"]["fee_percent"] == 8
+
+
+def test_from_an_existing_deal_every_answer_is_prefilled() -> None:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    interview = Interview(answers={k: v for k, v in data.items() if k != "p2pdocs"})
+    ui = Scripted({})
+    interview.run(ui)
+    interview_asked = [p.message for p in ui.asked if not p.message.startswith("Add another")]
+    wizard_only = {"Which party usually originates the deals?"}
+    assert set(interview_asked) <= wizard_only | {
+        "Set rules of engagement (deal registration, protection window)?",
+        "State how the partner is shown to customers?",
+        "Does a selling partner keep a margin on the other's products or services?",
+        "Is support for joint customers in scope?", "Commit to joint readiness and certification?",
+        "Grant any ownership stakes?", "Set a governance cadence?", "Add statements of work now?",
+        "Different figures for year 3 and beyond?", "Payment terms (days)",
+    }
+    assert normalise(interview.deal()) == normalise(example())
