@@ -98,6 +98,35 @@ class NoDeals(P2pdocsError):
 
 
 @main.command()
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+    help="Where the documents go (OUT/<agreement id>/).",
+)
+@click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
+@click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
+@click.option("--no-generate", is_flag=True, help="Save the deal file only.")
+@click.option("--force", is_flag=True, help="Overwrite the deal file and documents.")
+@handled
+def new(out: Path, deal_file: Path | None, source: Path | None, resume: Path | None, no_generate: bool,
+        force: bool) -> None:
+    """Interview: answer questions and get a deal file and its documents."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminal(
+            "p2pdocs new is an interactive interview and needs a terminal.\n"
+            "To generate documents from a deal file without one, run: p2pdocs generate DEAL.yaml"
+        )
+    from p2pdocs.wizard import run_wizard
+
+    sys.exit(run_wizard(out=out, deal_file=deal_file, source=source or resume, resume=resume is not None,
+                        generate=not no_generate, force=force))
+
+
+class NoTerminal(P2pdocsError):
+    exit_code = 2
+
+
+@main.command()
 @handled
 def schema() -> None:
     """Print the JSON Schema of the deal file (for editors)."""

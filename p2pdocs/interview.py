@@ -324,10 +324,14 @@ class Interview:
                 parts = prefix + parse_path(entry.group)
                 if (not entry.when or expr(entry.when, self.scope(item, prefix))) and get(self.answers, parts) is None:
                     yield entry.group
-            elif (not entry.when or expr(entry.when, self.scope(item, prefix))) and not entry.for_each_party:
-                if entry.type != "fixed" and self._current(entry, prefix + parse_path(entry.id)) is None \
-                        and not entry.optional:
-                    yield entry.id
+            elif (
+                (not entry.when or expr(entry.when, self.scope(item, prefix)))
+                and not entry.for_each_party
+                and entry.type != "fixed"
+                and not entry.optional
+                and self._current(entry, prefix + parse_path(entry.id)) is None
+            ):
+                yield entry.id
 
     def clean(self, data: Any) -> Any:
         """``data`` without the interview's own answers (keys starting with ``_``)."""

@@ -189,18 +189,15 @@ def convert(question: Question, raw: Any) -> Any:
         if kind in ("percent", "money", "decimal"):
             return Decimal(text.rstrip("%").replace(",", "").strip())
         if kind == "list":
-            return [item.strip() for item in text.split(";") if item.strip()] or _empty(question)
+            items = [item.strip() for item in text.split(";") if item.strip()]
+            if not items and not question.optional:
+                raise BadAnswer("give at least one item, separated by ;")
+            return items or None
         if kind == "percent_list":
             return [Decimal(item.strip().rstrip("%")) for item in text.split(";") if item.strip()]
     except (ValueError, InvalidOperation):
         raise BadAnswer(_EXPECTED.get(kind, "not a valid answer")) from None
     return text
-
-
-def _empty(question: Question) -> None:
-    if question.optional:
-        return None
-    raise BadAnswer("give at least one item, separated by ;")
 
 
 _EXPECTED = {

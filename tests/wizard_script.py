@@ -15,7 +15,10 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Legal name": ["Contoso Consulting Ltd", "Fabrikam Software GmbH"],
     "Kind of company": ["systems_integrator", "isv"],
     "Jurisdiction of incorporation": ["England and Wales", "Germany"],
-    "Registered address": ["1 King Street, London EC2V 8AU, United Kingdom", "Friedrichstrasse 10, 10117 Berlin, Germany"],
+    "Registered address": [
+        "1 King Street, London EC2V 8AU, United Kingdom",
+        "Friedrichstrasse 10, 10117 Berlin, Germany",
+    ],
     "Signatory's name": ["Ana Silva", "Dieter Braun"],
     "Signatory's title": ["Managing Director", "Geschaeftsfuehrer"],
     "Executive sponsor's name (empty for none)": ["Ben Osei", "Eva Roth"],
