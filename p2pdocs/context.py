@@ -6,6 +6,7 @@ The helpers keep directions right whichever party is which: clause text says
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from p2pdocs.dates import add_months
 from p2pdocs.errors import TemplateError
 from p2pdocs.rules import term_end
-from p2pdocs.terms import Agreement, Deal, Stake, StatementOfWork, party_name
+from p2pdocs.terms import Agreement, Deal, RelationshipModel, Stake, StatementOfWork, party_name
 from p2pdocs.textenv import HELPERS, join_and, money
 
 _ARTICLE = {
@@ -25,6 +26,12 @@ _ARTICLE = {
     "other": "a company",
 }
 _STAKE_RIGHT = {"exclusive": "an exclusive", "preferred": "a preferred", "non_exclusive": "a non-exclusive"}
+
+
+def ordered_models(a: Agreement) -> list[str]:
+    """The relationship models in the format's order, whatever order the deal lists them in."""
+    order = list(typing.get_args(RelationshipModel))
+    return sorted(set(a.models), key=order.index)
 
 
 def money_flows(a: Agreement) -> bool:
@@ -55,6 +62,7 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "a": a,
         "sows": deal.statements_of_work,
         "party_keys": list(a.parties),
+        "models": ordered_models(a),
         "prime": name(a.prime_partner),
         "money_flows": money_flows(a),
         "term_end": term_end(a),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from p2pdocs.assemble import Composition, compose
-from p2pdocs.context import agreement_context, sow_context, sow_margins
+from p2pdocs.context import agreement_context, ordered_models, sow_context, sow_margins
 from p2pdocs.dates import long_date
 from p2pdocs.library import Library
 from p2pdocs.render import Properties
@@ -81,7 +81,7 @@ def cover_terms(deal: Deal) -> list[list[str]]:
         else ", no automatic renewal"
     )
     rows += [
-        ["Relationship", sentence(join_and(words(m) for m in a.models))],
+        ["Relationship", sentence(join_and(words(m) for m in ordered_models(a)))],
         ["Prime Partner", party_name(a, a.prime_partner)],
         ["Effective date", long_date(a.effective_date)],
         ["Initial term", f"{count(term.initial_months, 'month')}, to {long_date(term_end(a))}{renewal}"],

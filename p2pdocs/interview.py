@@ -192,10 +192,25 @@ class Interview:
                 ui.say(f"{g.title.capitalize()} {index + 1}: {_summary(items[index])}")
             self._group_item(ui, g, [*parts, index], again)
             index += 1
-        while len(items) < g.min or ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", False)):
+        while self._more(ui, g, parts, len(items), again):
             items.append({})
             ui.say(f"{g.title.capitalize()} {len(items)}")
             self._group_item(ui, g, [*parts, len(items) - 1], True)
+        self._close(parts)
+
+    def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool) -> bool:
+        """Whether to add another item: always below the minimum; else ask, unless the
+        person already said no to this group (a resumed interview does not ask again)."""
+        if count < g.min:
+            return True
+        if not again and show_path(parts) in self.answers.get("_wizard", {}).get("closed", []):
+            return False
+        return bool(ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", False)))
+
+    def _close(self, parts: list[Part]) -> None:
+        closed = self.answers.setdefault("_wizard", {}).setdefault("closed", [])
+        if show_path(parts) not in closed:
+            closed.append(show_path(parts))
 
     def _group_item(self, ui: Terminal, g: Group, parts: list[Part], again: bool) -> None:
         while True:
@@ -220,11 +235,12 @@ class Interview:
             if again:
                 ui.say(f"{g.title.capitalize()} {key}: {_summary(existing[key])}")
             self._group_item(ui, Group(group=g.group, kind="list", title=g.title, items=rest), [*parts, key], again)
-        while len(existing) < g.min or ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", False)):
+        while self._more(ui, g, parts, len(existing), again):
             ui.say(f"{g.title.capitalize()} {len(existing) + 1}")
             key = self._new_key(ui, key_question, existing)
             existing[key] = {}
             self._group_item(ui, Group(group=g.group, kind="list", title=g.title, items=rest), [*parts, key], True)
+        self._close(parts)
 
     def _new_key(self, ui: Terminal, q: Question, existing: dict[str, Any]) -> str:
         while True:

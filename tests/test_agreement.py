@@ -62,7 +62,7 @@ def test_every_term_of_the_example_is_in_the_agreement(example_text: str) -> Non
         "its executive sponsor is Eva Roth, VP Partnerships",
         "Cara Lind (cara.lind@contoso.example)",
         "Farid Haddad (farid.haddad@fabrikam.example)",
-        "resale, referral and co-delivery",
+        "referral, resale and co-delivery",
         "the Prime Partner is Contoso",
         "Revenue type | Seller | Year 1 | Year 2 and later",
         "SaaS subscriptions | Contoso | 25% | 12.5%",

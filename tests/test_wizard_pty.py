@@ -1,0 +1,310 @@
+"""`p2pdocs new` driven for real in a pseudo-terminal, as a person would use it."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+import yaml
+from conftest import EXAMPLE, ROOT, run_cli
+from test_interview import normalise
+from wizard_script import EXAMPLE_ANSWERS
+
+from p2pdocs.questions import Group, Question, load_questions
+from p2pdocs.render import docx_text
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+SHORTCUTS = "1234567890abcdefghijklmnopqrstuvwxyz"
+DOWN = "\x1b[B"
+PARTIES = ["contoso", "fabrikam"]
+
+
+def _questions() -> dict[str, Question]:
+    found: dict[str, Question] = {}
+
+    def walk(items: list[Question | Group]) -> None:
+        for item in items:
+            if isinstance(item, Group):
+                walk(item.items)
+            else:
+                found[item.prompt] = item
+
+    for section in load_questions().sections:
+        walk(section.items)
+    return found
+
+
+QUESTIONS = _questions()
+EXTRA = {  # prompts of the program itself, not of questions.yaml
+    "What next?": ["generate", "change", "save", "quit"],
+    "Which section?": [s.id for s in load_questions().sections],
+}
+CONFIRMS = {"Keep this answer?", "Interrupted. Save a draft to resume later?", "Quit without saving?"}
+TEXTS = {"Save the draft as", "Save the deal file as"}
+
+
+class Wizard:
+    """A running `p2pdocs new`, read as screen text, answered prompt by prompt."""
+
+    def __init__(self, tmp: Path, *args: str) -> None:
+        env = {
+            **os.environ,
+            "HOME": str(tmp),
+            "TERM": "xterm",
+            "COLUMNS": "120",
+            "LINES": "40",
+            "PYTHONPATH": str(ROOT),
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        }  # no terminal answers cursor queries
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "p2pdocs", "new", "-o", "out", *args],
+            cwd=str(tmp),
+            env=env,
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(40, 120),
+        )
+        self.text = ""
+        self.pos = 0
+        self.transcript: list[str] = []
+        names = sorted(
+            {
+                *QUESTIONS,
+                *EXTRA,
+                *CONFIRMS,
+                *TEXTS,
+                "Add another party?",
+                "Add another margin row?",
+                "Add another ownership stake?",
+                "Add another statement of work?",
+                "Add another deliverable?",
+                "Add another milestone?",
+                "Add another role?",
+                "Responsibilities of Contoso (separated by ;)",
+                "Responsibilities of Fabrikam (separated by ;)",
+            },
+            key=len,
+            reverse=True,
+        )
+        self.prompt = re.compile(r"(?m)^\? (" + "|".join(re.escape(n) for n in names) + r")")
+
+    def _read(self, deadline: float) -> None:
+        try:
+            chunk = self.child.read_nonblocking(65536, timeout=max(0.05, deadline - time.monotonic()))
+        except pexpect.TIMEOUT:
+            return
+        self.text += ANSI.sub("", chunk)
+
+    def next_prompt(self, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = self.prompt.search(self.text, self.pos)
+            if match:
+                self.pos = match.end()
+                return match.group(1)
+            if not self.child.isalive():
+                self._read(time.monotonic() + 0.5)
+                match = self.prompt.search(self.text, self.pos)
+                if match:
+                    continue
+                raise EOFError("the program ended:\n" + self.text[-2000:])
+            self._read(deadline)
+        raise TimeoutError("no prompt:\n" + self.text[-2000:])
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while pattern not in self.text[self.pos :]:
+            if time.monotonic() > deadline or (not self.child.isalive() and pattern not in self.text[self.pos :]):
+                self._read(time.monotonic() + 0.5)
+                if pattern in self.text[self.pos :]:
+                    break
+                raise TimeoutError(f"{pattern!r} not shown:\n" + self.text[-2000:])
+            self._read(deadline)
+        self.pos = self.text.index(pattern, self.pos) + len(pattern)
+
+    def answer(self, message: str, value: Any) -> None:
+        """Answer the prompt ``message`` with ``value`` (None: accept its default)."""
+        self.transcript.append(f"{message} <- {value!r}")
+        question = QUESTIONS.get(message) or QUESTIONS.get(re.sub(r"of \w+ \(", "of {party} (", message))
+        kind = (
+            question.type
+            if question
+            else (
+                "confirm"
+                if message in CONFIRMS or message.startswith("Add another")
+                else "text"
+                if message in TEXTS
+                else "select"
+            )
+        )
+        if value is None:
+            self.child.send("\r")
+        elif kind == "confirm":
+            self.child.send("y" if value else "n")
+        elif kind in ("select", "party"):
+            choices = PARTIES if kind == "party" else (question.choices if question else EXTRA[message])
+            self.child.send(SHORTCUTS[choices.index(value)])
+            time.sleep(0.05)
+            self.child.send("\r")
+        elif kind == "checkbox":
+            assert question is not None
+            default = set(question.default or [])
+            for i, choice in enumerate(question.choices):
+                if (choice in default) != (choice in value):
+                    self.child.send(" ")
+                    time.sleep(0.02)
+                if i < len(question.choices) - 1:
+                    self.child.send(DOWN)
+                    time.sleep(0.02)
+            self.child.send("\r")
+        else:
+            self.child.send("\x15" + str(value) + "\r")  # Ctrl-U clears a pre-filled default
+
+    def run(self, script: dict[str, list[Any]], until: str = "What next?") -> None:
+        """Answer prompts from ``script`` (by message, in order) until ``until`` is asked."""
+        while (message := self.next_prompt()) != until:
+            queue = script.get(message)
+            self.answer(message, queue.pop(0) if queue else None)
+
+    def finish(self) -> int:
+        self.child.expect(pexpect.EOF, timeout=120)
+        self.text += ANSI.sub("", self.child.before or "")
+        self.child.close()
+        return int(self.child.exitstatus if self.child.exitstatus is not None else -1)
+
+
+def same_deal(saved: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Equal as data; the relationship models are a set (a checkbox lists them in its order)."""
+    saved, expected = normalise(saved), normalise(expected)
+    assert sorted(saved["agreement"].pop("models")) == sorted(expected["agreement"].pop("models"))
+    assert saved == expected
+
+
+def script() -> dict[str, list[Any]]:
+    return copy.deepcopy(EXAMPLE_ANSWERS)
+
+
+def agreement_text(folder: Path) -> str:
+    return docx_text((folder / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes())
+
+
+def test_full_interview_gives_the_reference_deal_and_documents(tmp_path: Path) -> None:
+    wizard = Wizard(tmp_path)
+    wizard.run(script())
+    assert "Review the terms" in wizard.text and "Point-of-sale modernisation" in wizard.text
+    wizard.answer("What next?", "generate")
+    assert wizard.finish() == 0, wizard.text[-2000:]
+    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    same_deal(saved, yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    reference = tmp_path / "reference"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(reference)).exit_code == 0
+    assert agreement_text(tmp_path / "out") == agreement_text(reference)
+    for name in ("partnering-agreement.docx", "sow-SOW-001.docx"):
+        ours = (tmp_path / "out" / "CONTOSO-FABRIKAM-2027" / name).read_bytes()
+        assert ours == (reference / "CONTOSO-FABRIKAM-2027" / name).read_bytes(), name
+    (tmp_path / "session.txt").write_text("\n".join(wizard.transcript), encoding="utf-8")
+
+
+def test_bad_margin_is_asked_again_and_a_flag_is_shown(tmp_path: Path) -> None:
+    answers = script()
+    wizard = Wizard(tmp_path, "--no-generate")
+    while (message := wizard.next_prompt()) != "Margin in year one (%)":
+        queue = answers.get(message)
+        wizard.answer(message, queue.pop(0) if queue else None)
+    answers["Margin in year one (%)"].pop(0)
+    wizard.answer(message, "120")
+    wizard.wait_for("must be less than or equal to 100 (got 120)")
+    wizard.child.send("\x1525\r")
+    answers["Margin in year one (%)"][0] = "15"  # contoso's projects row: below the playbook's 20%
+    while (message := wizard.next_prompt()) != "Keep this answer?":
+        queue = answers.get(message)
+        wizard.answer(message, queue.pop(0) if queue else None)
+    assert "P01 (high) Contoso keeps 15% on projects in year 1; the playbook expects at least 20%" in wizard.text
+    wizard.answer("Keep this answer?", True)
+    wizard.run(answers)
+    wizard.answer("What next?", "save")
+    assert wizard.finish() == 0
+    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    assert saved["agreement"]["margins"][1]["by_year"] == [15, 12]
+    assert not (tmp_path / "out").exists(), "--no-generate writes no documents"
+
+
+def test_jump_back_from_review_to_change_the_prime_partner(tmp_path: Path) -> None:
+    wizard = Wizard(tmp_path)
+    wizard.run(script())
+    wizard.answer("What next?", "change")
+    assert wizard.next_prompt() == "Which section?"
+    wizard.answer("Which section?", "engagement")
+    wizard.run({"Prime partner (holds the customer contract)": ["fabrikam"]})
+    wizard.answer("What next?", "generate")
+    assert wizard.finish() == 0, wizard.text[-2000:]
+    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    assert saved["agreement"]["prime_partner"] == "fabrikam"
+    assert saved["agreement"]["parties"]["contoso"]["legal_name"] == "Contoso Consulting Ltd"
+    assert "the Prime Partner is Fabrikam" in agreement_text(tmp_path / "out")
+
+
+def test_ctrl_c_saves_a_draft_and_resume_finishes(tmp_path: Path) -> None:
+    answers = script()
+    wizard = Wizard(tmp_path)
+    while (message := wizard.next_prompt()) != "Kind of stake":
+        queue = answers.get(message)
+        wizard.answer(message, queue.pop(0) if queue else None)
+    wizard.child.send("\x03")
+    assert wizard.next_prompt() == "Interrupted. Save a draft to resume later?"
+    wizard.answer("Interrupted. Save a draft to resume later?", True)
+    assert wizard.next_prompt() == "Save the draft as"
+    wizard.answer("Save the draft as", None)
+    assert wizard.finish() == 130
+    draft = tmp_path / "CONTOSO-FABRIKAM-2027.draft.yaml"
+    assert draft.exists() and "p2pdocs new --resume" in draft.read_text(encoding="utf-8")
+    resumed = Wizard(tmp_path, "--resume", draft.name)
+    first = resumed.next_prompt()
+    assert first == "Kind of stake", "resume continues where it stopped"
+    resumed.answer(first, answers["Kind of stake"].pop(0))
+    resumed.run(answers)
+    resumed.answer("What next?", "generate")
+    assert resumed.finish() == 0, resumed.text[-2000:]
+    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    same_deal(saved, yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+
+
+def test_from_an_existing_deal_goes_straight_to_the_review(tmp_path: Path) -> None:
+    (tmp_path / "deal.yaml").write_bytes(EXAMPLE.read_bytes())
+    wizard = Wizard(tmp_path, "--from", "deal.yaml", "--deal-file", "edited.yaml", "--no-generate")
+    assert wizard.next_prompt() == "What next?"
+    assert "Contoso Consulting Ltd" in wizard.text
+    wizard.answer("What next?", "save")
+    assert wizard.finish() == 0
+    assert normalise(yaml.safe_load((tmp_path / "edited.yaml").read_text())) == normalise(
+        yaml.safe_load(EXAMPLE.read_text())
+    )
+
+
+def test_without_a_terminal_it_exits_at_once(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "p2pdocs", "new"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and "p2pdocs generate DEAL.yaml" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover(tmp_path: Path) -> None:
+    return None
