@@ -23,7 +23,38 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import batch
 
 
-def measure(n: int, jobs: int, work: Path) -> dict[str, float]:
+def plain_soffice(out: Path, work: Path) -> tuple[int, float]:
+    """Seconds for one plain `soffice --convert-to pdf` invocation over every DOCX of ``out``
+    (fresh profile, as a user would run it), and how many files it was given."""
+    import os
+    import shutil
+
+    files = sorted(out.rglob("*.docx"))
+    stage = work / "plain"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "in").mkdir(parents=True)
+    for i, f in enumerate(files):
+        (stage / "in" / f"{i:06d}.docx").symlink_to(f)
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{stage / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(stage / "out"),
+            *sorted(str(p) for p in (stage / "in").iterdir()),
+        ],
+        capture_output=True,
+        env={**os.environ, "HOME": str(stage)},
+        check=False,
+    )
+    return len(files), time.perf_counter() - start
+
+
+def measure(n: int, jobs: int, work: Path, pdf: bool = False) -> dict[str, float]:
     deals = work / f"deals-{n}.yaml"
     if not deals.exists():
         deals.write_text(yaml.safe_dump(batch(n), sort_keys=False), encoding="utf-8")
@@ -61,7 +92,7 @@ def measure(n: int, jobs: int, work: Path) -> dict[str, float]:
         raise SystemExit(done.stderr[-2000:])
     rss = next(line for line in done.stderr.splitlines() if line.startswith("RSS")).split()
     manifest = json.loads((out / "manifest.json").read_text())
-    docs = sum(len(d["documents"]) for d in manifest["deals"])
+    docs = sum(1 for d in manifest["deals"] for doc in d["documents"] if doc["path"].endswith(".docx"))
     return {
         "deals": n,
         "jobs": jobs,
@@ -78,7 +109,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--jobs", nargs="*", type=int, default=[1, 2])
+    parser.add_argument("--pdf", action="store_true", help="also PDFs and signing packets, against plain soffice")
     args = parser.parse_args()
+    if args.pdf:
+        return pdf_figures(args.sizes, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
         print(
             f"{'deals':>6} {'jobs':>4} {'docs':>6} {'seconds':>8} {'deals/s':>8} {'docs/s':>8} "
@@ -90,6 +124,27 @@ def main() -> int:
                 print(
                     f"{r['deals']:>6} {r['jobs']:>4} {r['documents']:>6} {r['seconds']:>8} {r['deals_per_s']:>8} "
                     f"{r['docs_per_s']:>8} {r['peak_main_mb']:>8} {r['peak_worker_mb']:>9}",
+                    flush=True,
+                )
+    return 0
+
+
+def pdf_figures(sizes: list[int], jobs_list: list[int]) -> int:
+    """Seconds per document of PDF output: p2pdocs --pdf (minus its DOCX-only run) against
+    one plain soffice invocation over the same DOCX files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        head = ("deals", "jobs", "docs", "docx s", "--pdf s", "pdf s/doc", "plain soffice s/doc")
+        print(" ".join(f"{h:>{w}}" for h, w in zip(head, (6, 4, 6, 8, 8, 10, 20), strict=True)))
+        for n in sizes:
+            for jobs in jobs_list:
+                docx = measure(n, jobs, work)
+                with_pdf = measure(n, jobs, work, pdf=True)
+                count, plain = plain_soffice(work / f"out-{n}-{jobs}", work)
+                per_doc = (with_pdf["seconds"] - docx["seconds"]) / with_pdf["documents"]
+                print(
+                    f"{n:>6} {jobs:>4} {with_pdf['documents']:>6} {docx['seconds']:>8} {with_pdf['seconds']:>8} "
+                    f"{per_doc:>10.3f} {plain / count:>20.3f}",
                     flush=True,
                 )
     return 0

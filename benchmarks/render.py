@@ -140,8 +140,10 @@ def main() -> int:
     print(f"{args.deals} deals, {n} documents (agreements and SoWs)")
     print(f"compose (clauses, numbering, text): {figures['build']['compose_ms']:.2f} ms per document")
     print(f"naive docxtpl:                      {naive_ms:.2f} ms per document")
-    print(f"p2pdocs render:                     {fast_ms:.2f} ms per document "
-          f"(+ {prepare_ms:.0f} ms once per process to prepare the templates)")
+    print(
+        f"p2pdocs render:                     {fast_ms:.2f} ms per document "
+        f"(+ {prepare_ms:.0f} ms once per process to prepare the templates)"
+    )
     print(f"floor (write finished zips):        {floor_ms:.2f} ms per document")
     print(f"naive / p2pdocs = {naive_ms / fast_ms:.1f}x    p2pdocs / floor = {fast_ms / floor_ms:.2f}x")
     print(f"equivalent part by part (canonical XML): {same}/{n}")

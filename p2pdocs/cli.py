@@ -9,12 +9,15 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from p2pdocs import __version__
 from p2pdocs.errors import InvalidInput, P2pdocsError
+
+if TYPE_CHECKING:
+    from p2pdocs.batch import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,13 +65,16 @@ def main() -> None:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
 )
+@click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
 @click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
 )
 @handled
-def generate(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None, progress: bool | None) -> None:
+def generate(
+    paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None, pdf: bool, progress: bool | None
+) -> None:
     """Generate the documents of every deal in PATHS.
 
     A path is a deal file, a batch file (defaults: and deals:) or a directory (every
@@ -87,10 +93,28 @@ def generate(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None, 
     if len(entries) == 1 and entries[0].problems:
         raise InvalidInput(entries[0].problems)
     show_bar = sys.stderr.isatty() if progress is None else progress
+    workers = jobs or default_jobs()
     with Reporter(len(entries), bar=show_bar) as reporter:
-        report = run(entries, out, force=force, jobs=jobs or default_jobs(), on_done=reporter.done)
+        report = run(entries, out, force=force, jobs=workers, on_done=reporter.done)
+    code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
     reporter.summary(report)
-    sys.exit(report.exit_code)
+    sys.exit(code)
+
+
+def _with_pdfs(report: Report, out: Path, workers: int, force: bool) -> int:
+    """Add PDFs and signing packets; without LibreOffice, say what to install (the DOCX
+    files are written already)."""
+    from p2pdocs.batch import write_manifest
+    from p2pdocs.pdf import ConverterMissing
+    from p2pdocs.signing import add_pdfs
+
+    try:
+        add_pdfs(report, out, workers=workers, force=force)
+    except ConverterMissing as exc:
+        click.echo(f"error: {exc}; the DOCX documents were written", err=True)
+        return 1
+    write_manifest(out, report)
+    return report.exit_code
 
 
 class NoDeals(P2pdocsError):
@@ -106,10 +130,11 @@ class NoDeals(P2pdocsError):
 @click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
 @click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
 @click.option("--no-generate", is_flag=True, help="Save the deal file only.")
+@click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Overwrite the deal file and documents.")
 @handled
 def new(out: Path, deal_file: Path | None, source: Path | None, resume: Path | None, no_generate: bool,
-        force: bool) -> None:
+        pdf: bool, force: bool) -> None:
     """Interview: answer questions and get a deal file and its documents."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminal(
@@ -119,7 +144,7 @@ def new(out: Path, deal_file: Path | None, source: Path | None, resume: Path | N
     from p2pdocs.wizard import run_wizard
 
     sys.exit(run_wizard(out=out, deal_file=deal_file, source=source or resume, resume=resume is not None,
-                        generate=not no_generate, force=force))
+                        generate=not no_generate, force=force, pdf=pdf))
 
 
 class NoTerminal(P2pdocsError):

@@ -13,7 +13,7 @@ from p2pdocs.outputs import write_atomic
 
 
 def run_wizard(*, out: Path, deal_file: Path | None, source: Path | None, resume: bool, generate: bool,
-               force: bool) -> int:
+               force: bool, pdf: bool = False) -> int:
     """Run the interview in this terminal; returns the exit status."""
     from p2pdocs.terminal import QuestionaryTerminal
 
@@ -31,7 +31,7 @@ def run_wizard(*, out: Path, deal_file: Path | None, source: Path | None, resume
                 path = _save(ui, interview, deal_file, force)
                 if path is None:
                     continue
-                return _generate(path, out, force) if generate else 0
+                return _generate(path, out, force, pdf) if generate else 0
             elif action == "save":
                 if interview.problems():
                     return 0 if _save_draft(ui, interview) else 1
@@ -76,13 +76,23 @@ def _save_draft(ui: object, interview: Interview) -> bool:
     return True
 
 
-def _generate(path: Path, out: Path, force: bool) -> int:
+def _generate(path: Path, out: Path, force: bool, pdf: bool) -> int:
     """Generate from the saved deal file, exactly as `p2pdocs generate` would."""
-    from p2pdocs.batch import run
+    from p2pdocs.batch import run, write_manifest
     from p2pdocs.inputs import read_all
 
     entries, _ = read_all([path])
     report = run(entries, out, force=force, jobs=1)
+    if pdf:
+        from p2pdocs.pdf import ConverterMissing
+        from p2pdocs.signing import add_pdfs
+
+        try:
+            add_pdfs(report, out, force=force)
+            write_manifest(out, report)
+        except ConverterMissing as exc:
+            click.echo(f"error: {exc}; the DOCX documents were written", err=True)
+            return 1
     for outcome in report.outcomes:
         for document in outcome.documents:
             click.echo(f"wrote {out / document.path}")

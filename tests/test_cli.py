@@ -69,9 +69,9 @@ def test_module_entry_point_and_version() -> None:
 
 def test_readme_documents_every_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("p2pdocs generate", "p2pdocs schema", "p2pdocs clauses", "p2pdocs clauses show"):
+    for command in ("p2pdocs generate", "p2pdocs new", "p2pdocs schema", "p2pdocs clauses", "p2pdocs clauses show"):
         assert command in readme, command
-    for name in ("generate", "schema", "clauses"):
+    for name in ("generate", "new", "schema", "clauses"):
         result = run_cli(name, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
 

@@ -1,0 +1,72 @@
+"""Signing packets for the deals of a run: every generated DOCX to PDF, and per deal
+``signing-packet.pdf`` with the agreement then each SoW."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from p2pdocs.batch import DocumentRecord, Outcome, Report
+from p2pdocs.outputs import write_atomic
+from p2pdocs.pdf import Metadata, convert, finish
+from p2pdocs.terms import Deal
+
+PACKET = "signing-packet.pdf"
+
+
+def _title(deal: Deal, docx: str) -> str:
+    a = deal.agreement
+    if docx == "partnering-agreement.docx":
+        return f"{a.title} {a.id}"
+    sow_id = docx.removeprefix("sow-").removesuffix(".docx")
+    sow = next((s for s in deal.statements_of_work if s.id == sow_id), None)
+    return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
+
+
+def add_pdfs(report: Report, out: Path, *, workers: int = 1, force: bool = False) -> None:
+    """Convert the documents of every generated deal of ``report`` and assemble each deal's
+    signing packet; a deal whose documents cannot be converted is marked failed."""
+    done = [o for o in report.outcomes if o.status == "generated" and o.entry.deal is not None]
+    docx = [(o, d) for o in done for d in o.documents if d.path.endswith(".docx")]
+    converted = convert([out / d.path for _, d in docx], workers=workers)
+    by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
+    for (outcome, record), result in zip(docx, converted, strict=True):
+        by_deal.setdefault(id(outcome), []).append((record, result.pdf, result.error))
+    for outcome in done:
+        _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
+
+
+def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path,
+               force: bool) -> None:
+    deal = outcome.entry.deal
+    assert deal is not None
+    a = deal.agreement
+    failed = [f"PDF: {Path(r.path).name}: {error}" for r, pdf, error in parts if pdf is None]
+    if failed:
+        outcome.status = "failed"
+        outcome.errors += failed
+        return
+    names = "; ".join(p.legal_name for p in a.parties.values())
+    draft = a.status == "draft"
+    outputs: list[tuple[str, bytes]] = []
+    finished: list[tuple[str, bytes]] = []
+    for record, pdf, _ in parts:
+        assert pdf is not None
+        title = _title(deal, Path(record.path).name)
+        meta = Metadata(title, f"{title} under agreement {a.id}", names, a.effective_date)
+        single = finish([(title, pdf)], meta, draft)
+        outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
+        finished.append((title, pdf))
+    packet_meta = Metadata(
+        f"Signing packet: {a.title} {a.id}", f"Agreement {a.id}: the agreement and its statements of work",
+        names, a.effective_date,
+    )
+    outputs.append((f"{a.id}/{PACKET}", finish(finished, packet_meta, draft)))
+    taken = [rel for rel, _ in outputs if (out / rel).exists()]
+    if taken and not force:
+        outcome.status = "failed"
+        outcome.errors.append("refusing to overwrite (use --force): " + ", ".join(str(out / t) for t in taken))
+        return
+    for rel, data in outputs:
+        write_atomic(out / rel, data)
+        outcome.documents.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))

@@ -1,0 +1,117 @@
+"""PDF signing packets: LibreOffice converts, pypdf assembles; checked with pypdf."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE, ROOT, run_cli, soffice
+from pypdf import PdfReader
+
+from p2pdocs.pdf import convert
+
+FOLDER = "CONTOSO-FABRIKAM-2027"
+
+
+def text_of(reader: PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+
+
+def watermarked(page: Any) -> bool:
+    contents = page.get_contents()
+    return contents is not None and b"(DRAFT) Tj" in contents.get_data()
+
+
+@pytest.fixture(scope="module")
+def example_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    soffice()
+    out = tmp_path_factory.mktemp("pdf")
+    result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--pdf", "--no-progress")
+    assert result.exit_code == 0, result.output
+    return out / FOLDER
+
+
+def test_packet_holds_every_document_with_bookmarks_and_metadata(example_pdfs: Path) -> None:
+    packet = PdfReader(example_pdfs / "signing-packet.pdf")
+    parts = [PdfReader(example_pdfs / name) for name in ("partnering-agreement.pdf", "sow-SOW-001.pdf")]
+    assert len(packet.pages) == sum(len(p.pages) for p in parts)
+    titles = [item.title for item in packet.outline if not isinstance(item, list)]
+    assert titles == ["Partnering Agreement CONTOSO-FABRIKAM-2027",
+                      "Statement of Work SOW-001: Point-of-sale modernisation"]
+    meta = packet.metadata
+    assert meta is not None
+    assert meta.title == "Signing packet: Partnering Agreement CONTOSO-FABRIKAM-2027"
+    assert "CONTOSO-FABRIKAM-2027" in (meta.subject or "")
+    assert meta.author == "p2pdocs"
+    assert "Contoso Consulting Ltd" in meta["/Keywords"] and "Fabrikam Software GmbH" in meta["/Keywords"]
+
+
+def test_packet_text_has_the_terms(example_pdfs: Path) -> None:
+    text = text_of(PdfReader(example_pdfs / "signing-packet.pdf"))
+    for expected in ("Contoso Consulting Ltd", "Fabrikam Software GmbH", "the Prime Partner is Contoso", "22%",
+                     "12.5%", "25%", "EUR 180,000.00", "EUR 54,000.00", "EUR 72,000.00", "Statement of Work SOW-001"):
+        assert expected in text, expected
+
+
+def test_draft_is_watermarked_on_every_page(example_pdfs: Path) -> None:
+    for name in ("signing-packet.pdf", "partnering-agreement.pdf", "sow-SOW-001.pdf"):
+        reader = PdfReader(example_pdfs / name)
+        assert all(watermarked(page) for page in reader.pages), name
+        assert all("DRAFT" in (page.extract_text() or "") for page in reader.pages)
+
+
+def test_final_has_no_watermark_and_hostile_values_survive(
+    tmp_path: Path, write_deal: Callable[..., Path]
+) -> None:
+    soffice()
+
+    def final(d: dict[str, Any]) -> None:
+        d["agreement"]["status"] = "final"
+        d["agreement"]["parties"]["contoso"]["legal_name"] = 'Smith & Sons <UK> "Ltd" Zürich Ærø'
+        d["statements_of_work"][0]["customer"] = "Nordwind Händler & Co <AB> 北风贸易"
+
+    out = tmp_path / "out"
+    result = run_cli("generate", str(write_deal(final)), "-o", str(out), "--pdf", "--no-progress")
+    assert result.exit_code == 0, result.output
+    packet = PdfReader(out / FOLDER / "signing-packet.pdf")
+    assert not any(watermarked(page) for page in packet.pages)
+    assert not any("DRAFT" in (page.extract_text() or "") for page in packet.pages)
+    text = text_of(packet)
+    assert 'Smith & Sons <UK> "Ltd" Zürich Ærø' in text
+    assert "Nordwind Händler & Co <AB>" in text
+    assert "北风贸易" in text
+
+
+def test_two_runs_give_identical_pdfs(example_pdfs: Path, tmp_path: Path) -> None:
+    result = run_cli("generate", str(EXAMPLE), "-o", str(tmp_path), "--pdf", "--no-progress")
+    assert result.exit_code == 0
+    for name in ("signing-packet.pdf", "partnering-agreement.pdf", "sow-SOW-001.pdf"):
+        assert (tmp_path / FOLDER / name).read_bytes() == (example_pdfs / name).read_bytes(), name
+
+
+def test_a_corrupt_docx_is_reported(tmp_path: Path) -> None:
+    soffice()
+    good = tmp_path / "good.docx"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path / "o")).exit_code == 0
+    good.write_bytes((tmp_path / "o" / FOLDER / "sow-SOW-001.docx").read_bytes())
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 this is not a real package")
+    results = convert([good, bad], workers=2)
+    assert results[0].pdf is not None and len(PdfReader(io.BytesIO(results[0].pdf)).pages) > 0
+    assert results[1].pdf is None and "could not convert" in results[1].error
+
+
+def test_without_libreoffice_the_docx_are_still_written(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": "/nonexistent", "PYTHONPATH": str(ROOT), "P2PDOCS_SOFFICE": "/nonexistent/soffice"}
+    done = subprocess.run([sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", str(tmp_path), "--pdf",
+                           "--no-progress"], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert "libreoffice-writer-nogui" in done.stderr and "the DOCX documents were written" in done.stderr
+    assert (tmp_path / FOLDER / "partnering-agreement.docx").exists()
+    assert not (tmp_path / FOLDER / "signing-packet.pdf").exists()
