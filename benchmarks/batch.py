@@ -83,6 +83,7 @@ def measure(n: int, jobs: int, work: Path, pdf: bool = False) -> dict[str, float
             "--jobs",
             str(jobs),
             "--no-progress",
+            *(["--pdf"] if pdf else []),
         ],
         capture_output=True,
         text=True,
