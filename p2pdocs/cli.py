@@ -123,7 +123,11 @@ class NoDeals(P2pdocsError):
 
 @main.command()
 @click.option(
-    "-o", "--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
     help="Where the documents go (OUT/<agreement id>/).",
 )
 @click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
@@ -133,8 +137,15 @@ class NoDeals(P2pdocsError):
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
 @click.option("--force", is_flag=True, help="Overwrite the deal file and documents.")
 @handled
-def new(out: Path, deal_file: Path | None, source: Path | None, resume: Path | None, no_generate: bool,
-        pdf: bool, force: bool) -> None:
+def new(
+    out: Path,
+    deal_file: Path | None,
+    source: Path | None,
+    resume: Path | None,
+    no_generate: bool,
+    pdf: bool,
+    force: bool,
+) -> None:
     """Interview: answer questions and get a deal file and its documents."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminal(
@@ -143,8 +154,17 @@ def new(out: Path, deal_file: Path | None, source: Path | None, resume: Path | N
         )
     from p2pdocs.wizard import run_wizard
 
-    sys.exit(run_wizard(out=out, deal_file=deal_file, source=source or resume, resume=resume is not None,
-                        generate=not no_generate, force=force, pdf=pdf))
+    sys.exit(
+        run_wizard(
+            out=out,
+            deal_file=deal_file,
+            source=source or resume,
+            resume=resume is not None,
+            generate=not no_generate,
+            force=force,
+            pdf=pdf,
+        )
+    )
 
 
 class NoTerminal(P2pdocsError):

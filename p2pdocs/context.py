@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from p2pdocs.dates import add_months
+from p2pdocs.dates import add_months, long_date
 from p2pdocs.errors import TemplateError
 from p2pdocs.rules import term_end
 from p2pdocs.terms import Agreement, Deal, RelationshipModel, Stake, StatementOfWork, party_name
@@ -32,6 +33,13 @@ def ordered_models(a: Agreement) -> list[str]:
     """The relationship models in the format's order, whatever order the deal lists them in."""
     order = list(typing.get_args(RelationshipModel))
     return sorted(set(a.models), key=order.index)
+
+
+def health_check(a: Agreement) -> date:
+    """The first health check: the plan's date, else six months after the effective date."""
+    if a.plan and a.plan.first_health_check:
+        return a.plan.first_health_check
+    return add_months(a.effective_date, 6)
 
 
 def money_flows(a: Agreement) -> bool:
@@ -66,7 +74,9 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "prime": name(a.prime_partner),
         "money_flows": money_flows(a),
         "term_end": term_end(a),
-        "health_check": add_months(a.effective_date, 6),
+        "health_check": health_check(a),
+        "plan_title": f"the Partnership Plan dated {long_date(a.effective_date)}" if a.plan else "",
+        "party_list": join_and(p.legal_name for p in a.parties.values()),
         "name": name,
         "legal": lambda key: a.parties[key].legal_name,
         "article": lambda key: _ARTICLE[a.parties[key].type],
@@ -102,7 +112,6 @@ def sow_context(deal: Deal, sow: StatementOfWork, agreement_numbers: Mapping[str
         sow=sow,
         prime=party_name(a, sow.prime),
         lead=party_name(a, sow.customer_lead or sow.prime),
-        party_list=join_and(p.legal_name for p in a.parties.values()),
         sow_margins=sow_margins(a, sow),
         agreement_ref=agreement_ref,
         has_agreement=agreement_numbers.__contains__,

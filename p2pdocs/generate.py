@@ -17,12 +17,16 @@ from p2pdocs.terms import Deal
 
 @dataclass(frozen=True)
 class Written:
-    """A document written to disk."""
+    """A file written to disk: a document (with the clauses it holds) or the register."""
 
     path: Path
     sha256: str
     size: int
-    document: Document
+    template: str
+    clauses: list[str]
+
+
+REGISTER = "deal-register.xlsx"
 
 
 @lru_cache(maxsize=4)
@@ -51,11 +55,23 @@ def generate(deal: Deal, out: Path, *, force: bool = False) -> list[Written]:
     target = deal_dir(out, deal)
     lib = library()
     plans = documents(deal, lib)
-    check_free((target / doc.filename for doc in plans), force)
-    rendered = [(doc, render_docx(templates_dir() / doc.template, doc.context, doc.properties)) for doc in plans]
+    files: list[tuple[str, bytes, str, list[str]]] = [
+        (
+            doc.filename,
+            render_docx(templates_dir() / doc.template, doc.context, doc.properties),
+            doc.template,
+            [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
+        )
+        for doc in plans
+    ]
+    if deal.agreement.plan:
+        from p2pdocs.register import register_xlsx
+
+        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+    check_free((target / name for name, _, _, _ in files), force)
     written: list[Written] = []
-    for doc, data in rendered:
-        path = target / doc.filename
+    for name, data, template, clauses in files:
+        path = target / name
         write_atomic(path, data)
-        written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), doc))
+        written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), template, clauses))
     return written

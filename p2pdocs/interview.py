@@ -12,9 +12,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
+from p2pdocs.dates import add_months
 from p2pdocs.errors import InvalidInput
 from p2pdocs.playbook import Finding, evaluate
 from p2pdocs.questions import (
@@ -78,7 +80,6 @@ class Interview:
 
     answers: dict[str, Any] = field(default_factory=dict)
     questions: Questionnaire = field(default_factory=load_questions)
-    shown: set[tuple[str, str, str]] = field(default_factory=set)
 
     # -- running -------------------------------------------------------------------------
 
@@ -98,8 +99,9 @@ class Interview:
                 return
             again = True  # the person chose to change a flagged answer: ask the section again
 
-    def _items(self, ui: Terminal, items: list[Question | Group], prefix: list[Part], item: dict[str, Any],
-               again: bool) -> None:
+    def _items(
+        self, ui: Terminal, items: list[Question | Group], prefix: list[Part], item: dict[str, Any], again: bool
+    ) -> None:
         for entry in items:
             if isinstance(entry, Group):
                 self._group(ui, entry, prefix, item, again)
@@ -109,8 +111,9 @@ class Interview:
             else:
                 self._question(ui, entry, prefix, item, again)
 
-    def _question(self, ui: Terminal, q: Question, prefix: list[Part], item: dict[str, Any], again: bool,
-                  party: str | None = None) -> None:
+    def _question(
+        self, ui: Terminal, q: Question, prefix: list[Part], item: dict[str, Any], again: bool, party: str | None = None
+    ) -> None:
         qid = q.id.replace("{party}", party) if party else q.id
         parts = prefix + parse_path(qid)
         scope = self.scope(item, prefix)
@@ -126,8 +129,9 @@ class Interview:
             return
         default = current if current is not None else self._default(q, scope)
         message = q.prompt.replace("{party}", self.name(party)) if party else q.prompt
-        prompt = self._prompt(q, message, render_text(q.help, {**scope, "sow_margin_help": self._margin_help(item)}),
-                              default, parts)
+        prompt = self._prompt(
+            q, message, render_text(q.help, {**scope, "sow_margin_help": self._margin_help(item)}), default, parts
+        )
         value = convert(q, ui.ask(prompt))
         if q.type == "percent_list":
             self._put_tail(parts, value or [])
@@ -205,7 +209,8 @@ class Interview:
             return True
         if not again and show_path(parts) in self.answers.get("_wizard", {}).get("closed", []):
             return False
-        return bool(ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", False)))
+        default = bool(expr(g.add_default, {**self.scope(None, parts), "count": count})) if g.add_default else False
+        return bool(ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", default)))
 
     def _close(self, parts: list[Part]) -> None:
         closed = self.answers.setdefault("_wizard", {}).setdefault("closed", [])
@@ -244,8 +249,9 @@ class Interview:
 
     def _new_key(self, ui: Terminal, q: Question, existing: dict[str, Any]) -> str:
         while True:
-            prompt = Prompt("text", q.prompt, q.help, "", [], q.model_copy(update={"type": "text"}),
-                            ("agreement", "id"), ())
+            prompt = Prompt(
+                "text", q.prompt, q.help, "", [], q.model_copy(update={"type": "text"}), ("agreement", "id"), ()
+            )
             key = str(convert(prompt.question, ui.ask(prompt))).strip() if prompt.question else ""
             if key in existing:
                 ui.say(f"  '{key}' is already a party; choose another key")
@@ -273,8 +279,9 @@ class Interview:
 
     def agreement(self) -> Agreement | None:
         try:
-            return Agreement.model_validate(self.clean(self.answers.get("agreement")),
-                                            context={"parties": set(self.parties())})
+            return Agreement.model_validate(
+                self.clean(self.answers.get("agreement")), context={"parties": set(self.parties())}
+            )
         except Exception:
             return None
 
@@ -288,11 +295,12 @@ class Interview:
         change = False
         for finding in self.findings():
             key = (finding.rule, finding.field, finding.severity)
-            if key in self.shown or not any(_related(finding.field, p) for p in prefixes):
+            shown = self.answers.setdefault("_wizard", {}).setdefault("flagged", [])
+            if "|".join(key) in shown or not any(_related(finding.field, p) for p in prefixes):
                 continue
-            self.shown.add(key)
+            shown.append("|".join(key))  # kept in drafts: a resumed interview does not flag it again
             if not ui.flag(finding):
-                self.shown.discard(key)
+                shown.remove("|".join(key))
                 change = True
         return change
 
@@ -320,8 +328,15 @@ class Interview:
 
     def scope(self, item: Mapping[str, Any] | None, prefix: list[Part]) -> dict[str, Any]:
         index = prefix[-1] if prefix and isinstance(prefix[-1], int) else 0
-        return {"deal": self.answers, "a": self.answers.get("agreement", {}), "item": item or {},
-                "parties": self.parties(), "index": index}
+        effective = get(self.answers, ["agreement", "effective_date"])
+        return {
+            "deal": self.answers,
+            "a": self.answers.get("agreement", {}),
+            "item": item or {},
+            "parties": self.parties(),
+            "index": index,
+            "health_check_default": add_months(effective, 6) if isinstance(effective, date) else None,
+        }
 
     def _margin_help(self, item: Mapping[str, Any] | None) -> str:
         prime = (item or {}).get("prime")
@@ -330,8 +345,9 @@ class Interview:
         if not rows:
             return ""
         year = (item or {}).get("contract_year") or 1
-        text = ", ".join(f"{words(m['revenue_type'])} {_pct(m['by_year'][min(int(year), len(m['by_year'])) - 1])}"
-                         for m in rows)
+        text = ", ".join(
+            f"{words(m['revenue_type'])} {_pct(m['by_year'][min(int(year), len(m['by_year'])) - 1])}" for m in rows
+        )
         return f"Margins for {self.name(prime)} as seller in year {year}: {text}."
 
     def _unanswered(self, items: list[Question | Group], prefix: list[Part], item: dict[str, Any]) -> Iterator[str]:
@@ -365,8 +381,9 @@ class Interview:
         if "agreement" in body:
             deal["agreement"] = _ordered(body["agreement"], list(Agreement.model_fields))
         if body.get("statements_of_work"):
-            deal["statements_of_work"] = [_ordered(s, list(StatementOfWork.model_fields))
-                                          for s in body["statements_of_work"]]
+            deal["statements_of_work"] = [
+                _ordered(s, list(StatementOfWork.model_fields)) for s in body["statements_of_work"]
+            ]
         return deal
 
     def _omit_defaults(self, body: dict[str, Any]) -> None:
@@ -427,8 +444,10 @@ class Interview:
 def _related(finding_field: str, prefix: str) -> bool:
     if not prefix:
         return True
-    return any(a == b or a.startswith(b + ".") or a.startswith(b + "[") for a, b in
-               ((finding_field, prefix), (prefix, finding_field)))
+    return any(
+        a == b or a.startswith(b + ".") or a.startswith(b + "[")
+        for a, b in ((finding_field, prefix), (prefix, finding_field))
+    )
 
 
 def _ordered(data: dict[str, Any], order: list[str]) -> dict[str, Any]:

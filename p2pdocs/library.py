@@ -19,7 +19,7 @@ from p2pdocs.errors import InvalidInput, Problem, TemplateError
 from p2pdocs.textenv import make_environment
 from p2pdocs.yamlsource import format_loc, read
 
-DocumentKind = Literal["agreement", "statement_of_work"]
+DocumentKind = Literal["agreement", "statement_of_work", "partnership_plan"]
 
 
 class _Spec(BaseModel):
@@ -74,6 +74,7 @@ class ClauseSpec(_Spec):
 class OutlineSpec(_Spec):
     agreement: list[str]
     statement_of_work: list[str] = Field(default_factory=list)
+    partnership_plan: list[str] = Field(default_factory=list)
 
 
 Expression = Callable[..., Any]

@@ -90,8 +90,11 @@ def _convert_share(binary: str, documents: Sequence[Path], share: list[int], tim
         for _attempt in range(2):
             if not missing:
                 break
-            _run([*base, "--convert-to", "pdf", "--outdir", str(out), *(str(stage / names[i]) for i in missing)],
-                 env, timeout + 5 * len(missing))
+            _run(
+                [*base, "--convert-to", "pdf", "--outdir", str(out), *(str(stage / names[i]) for i in missing)],
+                env,
+                timeout + 5 * len(missing),
+            )
             missing = [i for i in missing if not (out / names[i]).with_suffix(".pdf").exists()]
         results = {}
         for i in share:
@@ -118,6 +121,7 @@ def _pages(data: bytes) -> int:
 
 
 # -- finishing: metadata, watermark, packet ------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Metadata:
@@ -147,11 +151,18 @@ def finish(parts: Sequence[tuple[str, bytes]], meta: Metadata, draft: bool) -> b
     if NameObject("/Metadata") in writer._root_object:
         del writer._root_object[NameObject("/Metadata")]  # XMP from the converter carries its own dates and ids
     stamp = _pdf_date(meta.created)
-    writer.add_metadata({
-        "/Title": meta.title, "/Subject": meta.subject, "/Keywords": meta.keywords, "/Author": meta.author,
-        "/Creator": "p2pdocs", "/Producer": "p2pdocs with LibreOffice and pypdf",
-        "/CreationDate": stamp, "/ModDate": stamp,
-    })
+    writer.add_metadata(
+        {
+            "/Title": meta.title,
+            "/Subject": meta.subject,
+            "/Keywords": meta.keywords,
+            "/Author": meta.author,
+            "/Creator": "p2pdocs",
+            "/Producer": "p2pdocs with LibreOffice and pypdf",
+            "/CreationDate": stamp,
+            "/ModDate": stamp,
+        }
+    )
     first = io.BytesIO()
     writer.write(first)
     digest = hashlib.sha256(first.getvalue()).digest()[:16]
@@ -180,14 +191,20 @@ def _stamp(width: float, height: float) -> PageObject:
         f"q /P2PDraftAlpha gs 0.75 0.1 0.1 rg BT /P2PDraft {size:.1f} Tf "
         f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm (DRAFT) Tj ET Q".encode()
     )
-    font = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica-Bold"), NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-    })
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
     alpha = DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"), NameObject("/ca"): FloatObject(0.18)})
-    page[NameObject("/Resources")] = DictionaryObject({
-        NameObject("/Font"): DictionaryObject({NameObject("/P2PDraft"): font}),
-        NameObject("/ExtGState"): DictionaryObject({NameObject("/P2PDraftAlpha"): alpha}),
-    })
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject({NameObject("/P2PDraft"): font}),
+            NameObject("/ExtGState"): DictionaryObject({NameObject("/P2PDraftAlpha"): alpha}),
+        }
+    )
     page[NameObject("/Contents")] = content
     return page

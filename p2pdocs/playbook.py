@@ -74,6 +74,7 @@ class Rule:
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.Undefined, autoescape=False)
     env.filters.update(pct=percent, words=words, join_and=join_and)
+    env.tests["mentioning"] = lambda text, word: str(word).lower() in str(text).lower()
     env.globals.clear()
     return env
 

@@ -22,8 +22,20 @@ from p2pdocs.yamlsource import read
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
 Kind = Literal[
-    "text", "key", "date", "int", "percent", "money", "decimal", "confirm", "select", "checkbox", "party", "list",
-    "percent_list", "fixed",
+    "text",
+    "key",
+    "date",
+    "int",
+    "percent",
+    "money",
+    "decimal",
+    "confirm",
+    "select",
+    "checkbox",
+    "party",
+    "list",
+    "percent_list",
+    "fixed",
 ]
 Part = str | int
 
@@ -58,6 +70,7 @@ class Group(_Spec):
     key: str | None = None
     when: str | None = None
     add_prompt: str = "Add another?"
+    add_default: str | None = Field(None, description="Expression: the default answer to add_prompt (count = items).")
 
 
 class Section(_Spec):
@@ -166,6 +179,7 @@ def render_text(text: str, scope: Mapping[str, Any]) -> str:
 
 
 # -- answers: read, convert, check --------------------------------------------------------
+
 
 class BadAnswer(ValueError):
     """An answer that cannot be accepted; the message says why."""

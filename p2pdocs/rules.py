@@ -77,6 +77,14 @@ def _agreement(a: Agreement) -> Found:
     support = a.support_services
     if support and support.in_scope and support.first_line is None:
         yield ("agreement", "support_services", "first_line"), "missing: say which party gives first-line support"
+    if a.plan and a.plan.first_health_check and a.plan.first_health_check <= a.effective_date:
+        yield (
+            ("agreement", "plan", "first_health_check"),
+            (
+                f"the first health check ({long_date(a.plan.first_health_check)}) must come after the effective date "
+                f"({long_date(a.effective_date)})"
+            ),
+        )
     if len(set(a.models)) != len(a.models):
         yield ("agreement", "models"), "lists a relationship model twice"
 

@@ -36,8 +36,7 @@ def add_pdfs(report: Report, out: Path, *, workers: int = 1, force: bool = False
         _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
 
 
-def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path,
-               force: bool) -> None:
+def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path, force: bool) -> None:
     deal = outcome.entry.deal
     assert deal is not None
     a = deal.agreement
@@ -58,8 +57,10 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
         outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
         finished.append((title, pdf))
     packet_meta = Metadata(
-        f"Signing packet: {a.title} {a.id}", f"Agreement {a.id}: the agreement and its statements of work",
-        names, a.effective_date,
+        f"Signing packet: {a.title} {a.id}",
+        f"Agreement {a.id}: the agreement and its statements of work",
+        names,
+        a.effective_date,
     )
     outputs.append((f"{a.id}/{PACKET}", finish(finished, packet_meta, draft)))
     taken = [rel for rel, _ in outputs if (out / rel).exists()]

@@ -80,9 +80,12 @@ class QuestionaryTerminal:
         problems = interview.problems()
         for problem in problems:
             self.console.print(f"[red]Needs an answer:[/] {problem}", highlight=False)
-        choices = [Choice("Generate the documents", "generate", disabled="answer what is missing first" if problems
-                          else None), Choice("Change a section", "change"), Choice("Save and quit", "save"),
-                   Choice("Quit without saving", "quit")]
+        choices = [
+            Choice("Generate the documents", "generate", disabled="answer what is missing first" if problems else None),
+            Choice("Change a section", "change"),
+            Choice("Save and quit", "save"),
+            Choice("Quit without saving", "quit"),
+        ]
         return str(questionary.select("What next?", choices=choices, use_shortcuts=True).unsafe_ask())
 
     def choose_section(self, interview: Interview) -> str:

@@ -12,8 +12,16 @@ from p2pdocs.interview import Interview
 from p2pdocs.outputs import write_atomic
 
 
-def run_wizard(*, out: Path, deal_file: Path | None, source: Path | None, resume: bool, generate: bool,
-               force: bool, pdf: bool = False) -> int:
+def run_wizard(
+    *,
+    out: Path,
+    deal_file: Path | None,
+    source: Path | None,
+    resume: bool,
+    generate: bool,
+    force: bool,
+    pdf: bool = False,
+) -> int:
     """Run the interview in this terminal; returns the exit status."""
     from p2pdocs.terminal import QuestionaryTerminal
 

@@ -224,13 +224,14 @@ def drop_leftovers(doc: Doc) -> None:
             package_rels.pop(rid)
 
 
-def build(name: str, header: str, tables: list[str], intro: str) -> Path:
+def build(name: str, header: str, tables: list[str], intro: str | None) -> Path:
     doc = Document()
     styles(doc)
     page_setup(doc, header)
     cover(doc)
     body(doc, tables)
-    signatures(doc, intro)
+    if intro is not None:
+        signatures(doc, intro)
     drop_leftovers(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "p2pdocs"
@@ -253,6 +254,12 @@ def main() -> int:
         "{{ doc.id }} · {{ doc.title }}{% if doc.draft %} · DRAFT{% endif %}",
         ["responsibilities", "deliverables", "milestones", "rates", "staffing", "sow_margins"],
         "Signed by the authorised representatives of the Parties, under the Agreement.",
+    )
+    build(
+        "partnership-plan",
+        "{{ doc.id }} · {{ doc.title }} (non-binding annex){% if doc.draft %} · DRAFT{% endif %}",
+        ["contributions", "investment", "risks", "kpis"],
+        None,
     )
     return 0
 

@@ -89,8 +89,9 @@ class Wizard:
                 "Add another deliverable?",
                 "Add another milestone?",
                 "Add another role?",
-                "Responsibilities of Contoso (separated by ;)",
-                "Responsibilities of Fabrikam (separated by ;)",
+                "Add another risk?",
+                "Add another KPI?",
+                *(q.replace("{party}", name) for q in QUESTIONS if "{party}" in q for name in ("Contoso", "Fabrikam")),
             },
             key=len,
             reverse=True,
@@ -134,7 +135,7 @@ class Wizard:
     def answer(self, message: str, value: Any) -> None:
         """Answer the prompt ``message`` with ``value`` (None: accept its default)."""
         self.transcript.append(f"{message} <- {value!r}")
-        question = QUESTIONS.get(message) or QUESTIONS.get(re.sub(r"of \w+ \(", "of {party} (", message))
+        question = QUESTIONS.get(message) or QUESTIONS.get(re.sub(r"\b(Contoso|Fabrikam)\b", "{party}", message))
         kind = (
             question.type
             if question
@@ -288,6 +289,23 @@ def test_from_an_existing_deal_goes_straight_to_the_review(tmp_path: Path) -> No
     assert normalise(yaml.safe_load((tmp_path / "edited.yaml").read_text())) == normalise(
         yaml.safe_load(EXAMPLE.read_text())
     )
+
+
+def test_full_interview_with_a_partnership_plan(tmp_path: Path) -> None:
+    from test_plan import plan_script
+
+    wizard = Wizard(tmp_path)
+    wizard.run(plan_script())
+    assert "Partnership plan" in wizard.text and "business plan, but for partnerships" in wizard.text
+    wizard.answer("What next?", "generate")
+    assert wizard.finish() == 0, wizard.text[-2000:]
+    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    plan = saved["agreement"]["plan"]
+    assert plan["kpis"][0]["name"] == "Leads passed each way" and plan["kpis"][1]["name"] == "Return on investment"
+    assert plan["investment"]["contoso"]["money"] == 50000
+    folder = tmp_path / "out" / "CONTOSO-FABRIKAM-2027"
+    assert (folder / "partnership-plan.docx").exists() and (folder / "deal-register.xlsx").exists()
+    assert "live in 90 days" in docx_text((folder / "partnership-plan.docx").read_bytes())
 
 
 def test_without_a_terminal_it_exits_at_once(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Add another party?": [False],
     "Relationship models (space to select)": [["resale", "referral", "co_delivery"]],
     "Which party usually originates the deals?": ["contoso"],
+    "Write a partnership plan (objectives, pitch, KPIs, investment)?": [False],
     "Revenue type": ["saas", "projects", "projects"],
     "Seller (keeps the margin)": ["contoso", "contoso", "fabrikam"],
     "Margin in year one (%)": ["25", "22", "20"],

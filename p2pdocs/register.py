@@ -1,0 +1,84 @@
+"""The shared deal register: a workbook of leads passed between the parties and their
+outcomes (the workspace clause's fields), with the plan's KPIs on a second sheet."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, time
+from typing import Any
+
+from p2pdocs.terms import Deal, party_name
+from p2pdocs.textenv import cadence, sentence
+from p2pdocs.zipwriter import Entry, package
+
+COLUMNS = [
+    "Referred by",
+    "Referred to",
+    "Date",
+    "Customer",
+    "Opportunity",
+    "Stage",
+    "Protected until",
+    "Outcome",
+    "Revenue",
+    "Notes",
+]
+STAGES = ["Lead", "Qualified", "Proposal", "Negotiation", "Closed"]
+OUTCOMES = ["Open", "Won", "Lost", "Withdrawn"]
+ROWS = 500
+
+
+def register_xlsx(deal: Deal) -> bytes:
+    """The register workbook for ``deal``, reproducible (dates from the deal, fixed zip)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    a = deal.agreement
+    names = [party_name(a, key) for key in a.parties]
+    days = a.engagement.protection_days if a.engagement else 90
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Register"
+    sheet.append(COLUMNS)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DCE3EE")
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+    sheet.freeze_panes = "A2"
+    for row in range(2, ROWS + 2):
+        sheet[f"G{row}"] = f'=IF(C{row}="","",C{row}+{days})'
+        sheet[f"C{row}"].number_format = sheet[f"G{row}"].number_format = "yyyy-mm-dd"
+        sheet[f"I{row}"].number_format = f'"{a.currency}" #,##0.00'
+    parties = DataValidation(type="list", formula1=_list(names), allow_blank=True)
+    stages = DataValidation(type="list", formula1=_list(STAGES), allow_blank=True)
+    outcomes = DataValidation(type="list", formula1=_list(OUTCOMES), allow_blank=True)
+    for validation, columns in ((parties, "AB"), (stages, "F"), (outcomes, "H")):
+        validation.error = "Choose a value from the list"
+        sheet.add_data_validation(validation)
+        for column in columns:
+            validation.add(f"{column}2:{column}{ROWS + 1}")
+    for column, width in zip("ABCDEFGHIJ", (18, 18, 12, 28, 32, 14, 16, 12, 16, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    kpis = book.create_sheet("KPIs")
+    kpis.append(["Indicator", "Target", "Period", "Owner", "Actual", "Notes"])
+    for cell in kpis[1]:
+        cell.font, cell.fill = bold, fill
+    kpis.freeze_panes = "A2"
+    for kpi in a.plan.kpis if a.plan else []:
+        kpis.append([kpi.name, kpi.target, sentence(cadence(kpi.period)), party_name(a, kpi.owner), None, None])
+    for column, width in zip("ABCDEF", (34, 28, 16, 16, 14, 40), strict=True):
+        kpis.column_dimensions[column].width = width
+    stamp = datetime.combine(a.effective_date, time())
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = book.properties.lastModifiedBy = "p2pdocs"
+    book.properties.title = f"Deal register {a.id}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as saved:
+        return package(Entry(i.filename, saved.read(i.filename), 6) for i in saved.infolist())
+
+
+def _list(values: list[Any]) -> str:
+    return '"' + ",".join(str(v).replace('"', "'").replace(",", " ") for v in values) + '"'
