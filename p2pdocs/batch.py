@@ -79,8 +79,7 @@ class Report:
 
 def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
     return [
-        DocumentRecord(w.path.relative_to(out).as_posix(), w.sha256, w.size, w.template, w.clauses)
-        for w in written
+        DocumentRecord(w.path.relative_to(out).as_posix(), w.sha256, w.size, w.template, w.clauses) for w in written
     ]
 
 

@@ -102,18 +102,12 @@ def generate(
 
 
 def _with_pdfs(report: Report, out: Path, workers: int, force: bool) -> int:
-    """Add PDFs and signing packets; without LibreOffice, say what to install (the DOCX
-    files are written already)."""
-    from p2pdocs.batch import write_manifest
-    from p2pdocs.pdf import ConverterMissing
-    from p2pdocs.signing import add_pdfs
+    from p2pdocs.signing import pdf_step
 
-    try:
-        add_pdfs(report, out, workers=workers, force=force)
-    except ConverterMissing as exc:
-        click.echo(f"error: {exc}; the DOCX documents were written", err=True)
+    problem = pdf_step(report, out, workers=workers, force=force)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
         return 1
-    write_manifest(out, report)
     return report.exit_code
 
 

@@ -65,6 +65,13 @@ def margin_table(a: Agreement) -> dict[str, list[Any]]:
     return {"header": header, "rows": rows}
 
 
+def signature_blocks(a: Agreement) -> list[dict[str, str]]:
+    """One signature block per party: legal name, signatory's name and title."""
+    return [
+        {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title} for p in a.parties.values()
+    ]
+
+
 def cover_terms(deal: Deal) -> list[list[str]]:
     """The key terms shown on the cover page, label then value."""
     a = deal.agreement
@@ -124,10 +131,7 @@ def agreement_document(deal: Deal, library: Library) -> Document:
         "cover": cover_terms(deal),
         "sections": sections_view(composition),
         "tables": {"margins": _lines(margin_table(a)) if a.margins else {"header": [], "rows": []}},
-        "signatures": [
-            {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
-            for p in a.parties.values()
-        ],
+        "signatures": signature_blocks(a),
     }
     properties = Properties(
         title=f"{a.title} {a.id}",
@@ -247,10 +251,7 @@ def sow_document(deal: Deal, sow: StatementOfWork, library: Library, agreement: 
         "cover": sow_cover(deal, sow),
         "sections": sections_view(composition),
         "tables": sow_tables(deal, sow),
-        "signatures": [
-            {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
-            for p in a.parties.values()
-        ],
+        "signatures": signature_blocks(a),
     }
     properties = Properties(
         title=f"Statement of Work {sow.id}: {sow.title}",

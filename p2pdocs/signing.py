@@ -71,3 +71,17 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
     for rel, data in outputs:
         write_atomic(out / rel, data)
         outcome.documents.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))
+
+
+def pdf_step(report: Report, out: Path, *, workers: int = 1, force: bool = False) -> str | None:
+    """Add PDFs to a finished run and rewrite its manifest; the message to show when
+    LibreOffice is missing (the DOCX files are written already), else None."""
+    from p2pdocs.batch import write_manifest
+    from p2pdocs.pdf import ConverterMissing
+
+    try:
+        add_pdfs(report, out, workers=workers, force=force)
+    except ConverterMissing as exc:
+        return f"{exc}; the DOCX documents were written"
+    write_manifest(out, report)
+    return None

@@ -86,20 +86,17 @@ def _save_draft(ui: object, interview: Interview) -> bool:
 
 def _generate(path: Path, out: Path, force: bool, pdf: bool) -> int:
     """Generate from the saved deal file, exactly as `p2pdocs generate` would."""
-    from p2pdocs.batch import run, write_manifest
+    from p2pdocs.batch import run
     from p2pdocs.inputs import read_all
 
     entries, _ = read_all([path])
     report = run(entries, out, force=force, jobs=1)
     if pdf:
-        from p2pdocs.pdf import ConverterMissing
-        from p2pdocs.signing import add_pdfs
+        from p2pdocs.signing import pdf_step
 
-        try:
-            add_pdfs(report, out, force=force)
-            write_manifest(out, report)
-        except ConverterMissing as exc:
-            click.echo(f"error: {exc}; the DOCX documents were written", err=True)
+        problem = pdf_step(report, out, force=force)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
             return 1
     for outcome in report.outcomes:
         for document in outcome.documents:

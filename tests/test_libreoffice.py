@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import EXAMPLE, run_cli, soffice
@@ -65,3 +66,18 @@ def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
         "25%",
     ):
         assert expected in sow, expected
+
+
+def test_libreoffice_calc_opens_the_register(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
+    from test_plan import with_plan
+
+    soffice()
+    assert run_cli("generate", str(write_deal(with_plan)), "-o", str(tmp_path / "out")).exit_code == 0
+    register = tmp_path / "out" / "CONTOSO-FABRIKAM-2027" / "deal-register.xlsx"
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "csv",
+         "--outdir", str(tmp_path), str(register)],
+        check=True, capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    first = (tmp_path / "deal-register.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "Referred by,Referred to,Date,Customer,Opportunity,Stage,Protected until,Outcome,Revenue,Notes"
