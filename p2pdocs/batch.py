@@ -25,6 +25,7 @@ from p2pdocs.errors import P2pdocsError
 from p2pdocs.generate import Written, generate, library
 from p2pdocs.inputs import Entry
 from p2pdocs.outputs import discard_partial
+from p2pdocs.playbook import deal_findings
 from p2pdocs.terms import Deal
 
 WORKER_DIED = "a worker process died while generating this deal; run again with --force to complete"
@@ -48,6 +49,7 @@ class Outcome:
     status: Status
     documents: list[DocumentRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    findings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,12 +85,17 @@ def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
     ]
 
 
-def _work(deal: Deal, out: Path, force: bool) -> tuple[list[DocumentRecord], list[str]]:
-    """Generate one deal; errors come back as messages (the run goes on)."""
+Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]]]
+
+
+def _work(deal: Deal, out: Path, force: bool) -> Work:
+    """Generate one deal; errors come back as messages (the run goes on), with the deal's
+    playbook findings."""
+    findings = [f.as_dict() for f in deal_findings(deal)]
     try:
-        return _records(out, generate(deal, out, force=force)), []
+        return _records(out, generate(deal, out, force=force)), [], findings
     except P2pdocsError as exc:
-        return [], [str(exc)]
+        return [], [str(exc)], findings
 
 
 def _init_worker() -> None:
@@ -132,8 +139,8 @@ def run(
             library()
             for i, entry in todo:
                 assert entry.deal is not None
-                docs, errors = _work(entry.deal, out, force)
-                outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors)
+                docs, errors, findings = _work(entry.deal, out, force)
+                outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors, findings)
                 notify(outcomes[i])
         else:
             _parallel(todo, out, force, min(jobs, len(todo)), outcomes, notify)
@@ -160,7 +167,7 @@ def _parallel(
     notify: Callable[[Outcome], None],
 ) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
-    futures: dict[Future[tuple[list[DocumentRecord], list[str]]], tuple[int, Entry]] = {}
+    futures: dict[Future[Work], tuple[int, Entry]] = {}
     try:
         for i, entry in todo:
             futures[pool.submit(_work, entry.deal, out, force)] = (i, entry)  # type: ignore[arg-type]
@@ -169,10 +176,10 @@ def _parallel(
         for future in as_completed(futures):
             i, entry = futures[future]
             try:
-                docs, errors = future.result()
+                docs, errors, findings = future.result()
             except BrokenProcessPool:
-                docs, errors = [], [WORKER_DIED]
-            outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors)
+                docs, errors, findings = [], [WORKER_DIED], []
+            outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors, findings)
             notify(outcomes[i])
         pool.shutdown()
     except BaseException:
@@ -208,6 +215,7 @@ def manifest(report: Report) -> dict[str, Any]:
                 "status": o.status,
                 "documents": [d.__dict__ for d in o.documents],
                 "errors": o.errors,
+                "findings": o.findings,
             }
             for o in report.outcomes
         ],

@@ -166,6 +166,87 @@ class NoTerminal(P2pdocsError):
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A table for people, JSON for tools.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["high", "medium", "low", "info"]),
+    default=None,
+    help="Exit 1 when a finding of this severity or higher is found.",
+)
+@handled
+def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> None:
+    """Validate deals and list where they depart from the partnering playbook.
+
+    Exit status: 2 when a deal is invalid, 1 when --fail-on finds a finding at or above
+    its severity, else 0.
+    """
+    from p2pdocs.inputs import read_all
+    from p2pdocs.playbook import SEVERITIES, deal_findings
+
+    entries, problems = read_all(list(paths))
+    if problems:
+        raise InvalidInput(problems)
+    results: list[dict[str, Any]] = []
+    worst: list[int] = []
+    for entry in entries:
+        findings = deal_findings(entry.deal) if entry.deal is not None else []
+        worst += [SEVERITIES.index(f.severity) for f in findings]
+        results.append(
+            {
+                "deal": entry.id or entry.label,
+                "source": {"file": entry.file, "line": entry.line},
+                "valid": entry.deal is not None,
+                "problems": [str(p) for p in entry.problems],
+                "findings": [f.as_dict() for f in findings],
+            }
+        )
+    if fmt == "json":
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+    else:
+        _findings_table(results)
+    if any(not r["valid"] for r in results):
+        sys.exit(2)
+    if fail_on is not None and worst and min(worst) <= SEVERITIES.index(fail_on):
+        sys.exit(1)
+
+
+def _findings_table(results: list[dict[str, Any]]) -> None:
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        for result in results:
+            table = Table(
+                title=f"{result['deal']} ({result['source']['file']}:{result['source']['line']})", expand=True
+            )
+            for column in ("Rule", "Severity", "Field", "Finding"):
+                table.add_column(column)
+            for problem in result["problems"]:
+                table.add_row("-", "[red]invalid[/]", "", problem)
+            for f in result["findings"]:
+                table.add_row(f["rule"], f["severity"], f["field"], f["message"])
+            console.print(table)
+        return
+    for result in results:
+        head = f"{result['deal']} ({result['source']['file']}:{result['source']['line']})"
+        count = len(result["findings"])
+        click.echo(f"{head}: {'invalid' if not result['valid'] else f'{count} finding' + ('s' if count != 1 else '')}")
+        for problem in result["problems"]:
+            click.echo(f"  {problem}")
+        for f in result["findings"]:
+            click.echo(f"  {f['rule']} {f['severity']:<6} {f['field']}: {f['message']}")
+
+
+@main.command()
 @handled
 def schema() -> None:
     """Print the JSON Schema of the deal file (for editors)."""

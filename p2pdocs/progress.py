@@ -63,6 +63,16 @@ class Reporter:
             click.echo(f"{entry.id or entry.label} ({entry.file}:{entry.line}): {outcome.status}", err=True)
             for error in outcome.errors:
                 click.echo(f"  {error}".replace("\\n", "\\n  "), err=True)
+        counts: dict[str, int] = {}
+        for outcome in report.outcomes:
+            for finding in outcome.findings:
+                counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
+            for finding in outcome.findings:
+                if finding["severity"] == "high":
+                    click.echo(f"{outcome.entry.id}: {finding['rule']} high: {finding['message']}", err=True)
+        if counts:
+            listed = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low", "info") if s in counts)
+            click.echo(f"playbook findings: {listed} (details: p2pdocs check, or manifest.json)", err=True)
         docs = report.documents
         rate = docs / report.seconds if report.seconds > 0 else 0.0
         line = (
