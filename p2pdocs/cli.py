@@ -247,6 +247,38 @@ def _findings_table(results: list[dict[str, Any]]) -> None:
 
 
 @main.command()
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option(
+    "--deal", "deal", type=click.Path(path_type=Path), help="Also compare with what this deal generates today."
+)
+@handled
+def verify(document: Path, deal: Path | None) -> None:
+    """Say whether a generated DOCX was changed after generation, and where.
+
+    Exit status 0 when the text is as generated (and, with --deal, as the deal generates
+    it today), 1 when not, 2 when the file cannot be read.
+    """
+    from p2pdocs.verify import verify as check_document
+
+    verdict = check_document(document, deal)
+    for note in verdict.notes:
+        click.echo(f"{document}: {note}")
+    if verdict.generated:
+        if verdict.changed:
+            click.echo(f"{document}: the text was changed after generation, in: {'; '.join(verdict.changed)}")
+        else:
+            click.echo(f"{document}: the text is as generated")
+    if verdict.deal_differs is not None:
+        if verdict.deal_differs:
+            click.echo(f"{document}: differs from what {deal} generates today, in: {'; '.join(verdict.deal_differs)}")
+        else:
+            click.echo(f"{document}: matches what {deal} generates today")
+        if verdict.terms_changed:
+            click.echo(f"{document}: note: the deal's terms changed since the document was generated")
+    sys.exit(0 if verdict.clean else 1)
+
+
+@main.command()
 @handled
 def schema() -> None:
     """Print the JSON Schema of the deal file (for editors)."""

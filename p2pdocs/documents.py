@@ -6,7 +6,10 @@ numbering, reasons) and the values its Word template shows. Nothing here touches
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,6 +19,7 @@ from p2pdocs.assemble import Composition, compose
 from p2pdocs.context import agreement_context, ordered_models, sow_context, sow_margins
 from p2pdocs.dates import long_date
 from p2pdocs.library import Library
+from p2pdocs.provenance import PREFIX
 from p2pdocs.render import Properties
 from p2pdocs.rules import term_end
 from p2pdocs.terms import Agreement, Deal, StatementOfWork, party_name
@@ -336,13 +340,33 @@ def plan_document(deal: Deal, library: Library) -> Document:
     return Document("partnership-plan.docx", "partnership-plan.docx", composition, context, properties)
 
 
+def terms_sha256(deal: Deal) -> str:
+    """A hash of the deal's terms as validated (independent of YAML layout and comments)."""
+    data = json.dumps(deal.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
 def documents(deal: Deal, library: Library) -> list[Document]:
     """Every document a deal produces: the agreement, each statement of work, and the
-    partnership plan when the deal has one."""
+    partnership plan when the deal has one; each carries its provenance."""
     agreement = agreement_document(deal, library)
     sows = [sow_document(deal, sow, library, agreement.composition) for sow in deal.statements_of_work]
     plan = [plan_document(deal, library)] if deal.agreement.plan else []
-    return [agreement, *sows, *plan]
+    terms = terms_sha256(deal)
+    return [_with_provenance(doc, deal, terms) for doc in (agreement, *sows, *plan)]
+
+
+def _with_provenance(doc: Document, deal: Deal, terms: str) -> Document:
+    from p2pdocs import __version__
+
+    custom = (
+        (f"{PREFIX}version", __version__),
+        (f"{PREFIX}deal", deal.agreement.id),
+        (f"{PREFIX}document", doc.filename),
+        (f"{PREFIX}terms_sha256", terms),
+        (f"{PREFIX}clauses", ", ".join(f"{s.clause_id}@{s.version}" for s in doc.composition.sections)),
+    )
+    return dataclasses.replace(doc, properties=dataclasses.replace(doc.properties, custom=custom))
 
 
 def template_path(templates: Path, document: Document) -> Path:

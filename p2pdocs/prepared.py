@@ -15,6 +15,7 @@ docxtpl's full path.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.errors import TemplateError
+from p2pdocs.provenance import CUSTOM, finish_properties, register_custom_part
 from p2pdocs.zipwriter import Entry, Prefix, package
 
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -105,7 +107,13 @@ class PreparedTemplate:
             ]
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
-        self.templated = {"word/document.xml", CORE, *(part.name for part in self.parts)}
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        entries = dict(self.entries)
+        entries["[Content_Types].xml"], entries["_rels/.rels"] = register_custom_part(
+            entries["[Content_Types].xml"], entries["_rels/.rels"]
+        )
+        self.entries = list(entries.items())
+        self.templated = {"word/document.xml", CORE, CUSTOM, *(part.name for part in self.parts)}
         self.static = Prefix(Entry(n, d, 9) for n, d in self.entries if n not in self.templated)
 
     @staticmethod
@@ -145,7 +153,9 @@ class PreparedTemplate:
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"{self.path}: {name} rendered to invalid XML: {exc}") from None
 
-    def render_parts(self, context: Mapping[str, Any], core: bytes) -> dict[str, bytes]:
+    def render_parts(
+        self, context: Mapping[str, Any], core: bytes, custom: tuple[tuple[str, str], ...] = ()
+    ) -> dict[str, bytes]:
         """The templated parts of one document, rendered and checked."""
         out: dict[str, bytes] = {}
         try:
@@ -163,11 +173,12 @@ class PreparedTemplate:
         body_xml = _fixed(tree, body)
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
+        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree)
         return out
 
-    def render(self, context: Mapping[str, Any], core: bytes) -> bytes:
+    def render(self, context: Mapping[str, Any], core: bytes, custom: tuple[tuple[str, str], ...] = ()) -> bytes:
         """One finished .docx: the static parts copied, the templated ones rendered."""
-        return self.package(self.render_parts(context, core))
+        return self.package(self.render_parts(context, core, custom))
 
     def package(self, rendered: Mapping[str, bytes]) -> bytes:
         """The rendered parts appended to the static parts, compressed once and cached."""

@@ -8,6 +8,7 @@ input gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from p2pdocs.errors import TemplateError
 from p2pdocs.prepared import CORE, PreparedTemplate, core_xml, is_plain, write_package
+from p2pdocs.provenance import CUSTOM, body_of, finish_properties, register_custom_part
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Properties:
     created: Date
     comments: str = ""
     author: str = "p2pdocs"
+    custom: tuple[tuple[str, str], ...] = ()
 
 
 def _environment() -> jinja2.Environment:
@@ -66,7 +69,7 @@ def render_docx(template: Path, context: Mapping[str, Any], properties: Properti
     sub-documents, rich text) docxtpl's full path. Both give equivalent parts.
     """
     if fast and is_plain(context):
-        return prepared(template).render(context, _core(properties))
+        return prepared(template).render(context, _core(properties), properties.custom)
     return render_full(template, context, properties)
 
 
@@ -84,9 +87,18 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     buffer = io.BytesIO()
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
-        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
-    core = _core(properties)
-    return write_package([(name, core if name == CORE else data) for name, data in entries])
+        entries = {i.filename: package.read(i.filename) for i in package.infolist()}
+    entries[CORE] = _core(properties)
+    types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
+    entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
+    entries[CUSTOM] = finish_properties(
+        properties.custom, template.name, _sha256(template), body_of(entries["word/document.xml"])
+    )
+    return write_package(list(entries.items()))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def docx_text(data: bytes) -> str:

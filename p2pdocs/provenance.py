@@ -1,0 +1,116 @@
+"""Provenance carried inside every generated document: custom document properties naming
+the p2pdocs version, the deal, the terms' hash, the template and its hash, the clauses and
+their versions, and fingerprints of the text as generated (whole and per section), so that
+`p2pdocs verify` can tell whether the text was changed afterwards, and where."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+CUSTOM = "docProps/custom.xml"
+_CT_OVERRIDE = (
+    '<Override PartName="/docProps/custom.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+)
+_REL = (
+    '<Relationship Id="rIdP2pdocsCustom" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
+    'Target="docProps/custom.xml"/>'
+)
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+PREFIX = "p2pdocs."
+
+
+def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
+    """(style, text) of every paragraph of a document body, tables included, in order."""
+    out = []
+    for p in body.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        text = "".join(
+            t.text or "" if t.tag == f"{W}t" else "\t" if t.tag == f"{W}tab" else "\n"
+            for t in p.iter(f"{W}t", f"{W}tab", f"{W}br")
+        )
+        out.append((str(style.get(f"{W}val", "")) if style is not None else "", text))
+    return out
+
+
+def sections(body: etree._Element) -> list[tuple[str, str]]:
+    """The text split at each Heading 1: (heading, text of the section)."""
+    found: list[tuple[str, list[str]]] = [("(before the first heading)", [])]
+    for style, text in paragraphs(body):
+        if style == "Heading1":
+            found.append((text, []))
+        found[-1][1].append(text)
+    return [(heading, "\n".join(lines)) for heading, lines in found]
+
+
+def fingerprints(body: etree._Element) -> tuple[str, dict[str, str]]:
+    """The sha256 of the whole text, and a short hash of each section by heading."""
+    parts = sections(body)
+    whole = hashlib.sha256("\n".join(text for _, text in parts).encode("utf-8")).hexdigest()
+    return whole, {heading: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] for heading, text in parts}
+
+
+def body_of(document_xml: bytes) -> etree._Element:
+    root = etree.fromstring(document_xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
+    body = root.find(f"{W}body")
+    return body if body is not None else root
+
+
+def custom_xml(properties: dict[str, str]) -> bytes:
+    """docProps/custom.xml holding ``properties`` as text values, in the given order."""
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(properties.items(), start=2)
+    )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"{items}</Properties>"
+    ).encode()
+
+
+def register_custom_part(content_types: bytes, package_rels: bytes) -> tuple[bytes, bytes]:
+    """[Content_Types].xml and _rels/.rels declaring docProps/custom.xml (once)."""
+    types = content_types.decode("utf-8")
+    if "/docProps/custom.xml" not in types:
+        types = types.replace("</Types>", _CT_OVERRIDE + "</Types>")
+    rels = package_rels.decode("utf-8")
+    if "custom-properties" not in rels:
+        rels = rels.replace("</Relationships>", _REL + "</Relationships>")
+    return types.encode("utf-8"), rels.encode("utf-8")
+
+
+def read_properties(docx: bytes) -> dict[str, str]:
+    """The custom properties of a .docx (empty when it has none)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        if CUSTOM not in package.namelist():
+            return {}
+        root = etree.fromstring(package.read(CUSTOM))
+    ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+    return {str(p.get("name", "")): "".join(str(t) for t in p.itertext()) for p in root.iter(f"{ns}property")}
+
+
+def finish_properties(
+    base: tuple[tuple[str, str], ...], template: str, template_sha: str, body: etree._Element
+) -> bytes:
+    """docProps/custom.xml: ``base`` (version, deal, document, terms, clauses), the template
+    and its hash, and the fingerprints of the text as generated."""
+    whole, by_section = fingerprints(body)
+    properties = {
+        **dict(base),
+        f"{PREFIX}template": template,
+        f"{PREFIX}template_sha256": template_sha,
+        f"{PREFIX}text_sha256": whole,
+        f"{PREFIX}sections": json.dumps(by_section, ensure_ascii=False, separators=(",", ":")),
+    }
+    return custom_xml(properties)
