@@ -35,6 +35,18 @@ def library(root: Path | None = None) -> Library:
     return load_library(root or clauses_dir())
 
 
+def _memo(
+    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]]
+) -> list[tuple[str, bytes, str, list[str]]]:
+    """The review memo (Word and Markdown) of the documents about to be written."""
+    from p2pdocs.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
+
+    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files])
+    doc = memo_document(memo)
+    word = render_docx(templates_dir() / doc.template, doc.context, doc.properties)
+    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
+
+
 def deal_dir(out: Path, deal: Deal) -> Path:
     return out / deal.agreement.id
 
@@ -68,6 +80,7 @@ def generate(deal: Deal, out: Path, *, force: bool = False) -> list[Written]:
         from p2pdocs.register import register_xlsx
 
         files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+    files += _memo(deal, plans, files)
     check_free((target / name for name, _, _, _ in files), force)
     written: list[Written] = []
     for name, data, template, clauses in files:

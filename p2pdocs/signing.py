@@ -12,12 +12,16 @@ from p2pdocs.pdf import Metadata, convert, finish
 from p2pdocs.terms import Deal
 
 PACKET = "signing-packet.pdf"
+SIGNED = ("partnering-agreement.docx", "statement-of-work.docx")  # in the packet, in this order
+ANNEXES = ("partnership-plan.docx",)  # a PDF of its own; the review memo and register get none
 
 
 def _title(deal: Deal, docx: str) -> str:
     a = deal.agreement
     if docx == "partnering-agreement.docx":
         return f"{a.title} {a.id}"
+    if docx == "partnership-plan.docx":
+        return f"Partnership Plan {a.id}"
     sow_id = docx.removeprefix("sow-").removesuffix(".docx")
     sow = next((s for s in deal.statements_of_work if s.id == sow_id), None)
     return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
@@ -27,7 +31,7 @@ def add_pdfs(report: Report, out: Path, *, workers: int = 1, force: bool = False
     """Convert the documents of every generated deal of ``report`` and assemble each deal's
     signing packet; a deal whose documents cannot be converted is marked failed."""
     done = [o for o in report.outcomes if o.status == "generated" and o.entry.deal is not None]
-    docx = [(o, d) for o in done for d in o.documents if d.path.endswith(".docx")]
+    docx = [(o, d) for o in done for d in o.documents if d.template in SIGNED + ANNEXES]
     converted = convert([out / d.path for _, d in docx], workers=workers)
     by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
     for (outcome, record), result in zip(docx, converted, strict=True):
@@ -55,7 +59,8 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
         meta = Metadata(title, f"{title} under agreement {a.id}", names, a.effective_date)
         single = finish([(title, pdf)], meta, draft)
         outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
-        finished.append((title, pdf))
+        if record.template in SIGNED:
+            finished.append((title, pdf))
     packet_meta = Metadata(
         f"Signing packet: {a.title} {a.id}",
         f"Agreement {a.id}: the agreement and its statements of work",

@@ -261,6 +261,12 @@ def main() -> int:
         ["contributions", "investment", "risks", "kpis"],
         None,
     )
+    build(
+        "review-memo",
+        "{{ doc.id }} · {{ doc.title }} · for legal review",
+        ["findings", "used", "left_out", "files"],
+        None,
+    )
     return 0
 
 

@@ -58,7 +58,7 @@ def test_fifty_deals_three_invalid(tmp_path: Path) -> None:
         line = next(n for n, text in enumerate(lines, 1) if fragment in text)
         assert f"{bad_id} ({path}:" in result.output
         assert f"{path}:{line}: {field}: " in result.output, (bad_id, line)
-    assert "generated 47 of 50 deals (94 documents)" in result.output
+    assert "generated 47 of 50 deals (188 documents)" in result.output  # 2 documents and the memo, twice
     first = tree(out)
     again = run_cli("generate", str(path), "-o", str(out), "--jobs", "2", "--no-progress", "--force")
     assert again.exit_code == 1
@@ -146,7 +146,8 @@ def test_manifest_records_every_document(tmp_path: Path) -> None:
         for doc in entry["documents"]:
             data = (out / doc["path"]).read_bytes()
             assert hashlib.sha256(data).hexdigest() == doc["sha256"] and len(data) == doc["size"]
-            assert any(c.startswith(("margins.schedule@", "sow.margins@")) for c in doc["clauses"])
+            if doc["template"] in ("partnering-agreement.docx", "statement-of-work.docx"):
+                assert any(c.startswith(("margins.schedule@", "sow.margins@")) for c in doc["clauses"])
 
 
 def _run_and_kill(tmp_path: Path, sig: int, target: str) -> tuple[Path, int, str]:
