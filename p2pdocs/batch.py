@@ -88,12 +88,12 @@ def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
 Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]]]
 
 
-def _work(deal: Deal, out: Path, force: bool) -> Work:
+def _work(deal: Deal, out: Path, force: bool, comments: bool = False) -> Work:
     """Generate one deal; errors come back as messages (the run goes on), with the deal's
     playbook findings."""
     findings = [f.as_dict() for f in deal_findings(deal)]
     try:
-        return _records(out, generate(deal, out, force=force)), [], findings
+        return _records(out, generate(deal, out, force=force, comments=comments)), [], findings
     except P2pdocsError as exc:
         return [], [str(exc)], findings
 
@@ -122,6 +122,7 @@ def run(
     force: bool = False,
     jobs: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
+    comments: bool = False,
 ) -> Report:
     """Generate every valid entry under ``out``; invalid ones are reported as failed."""
     start = time.perf_counter()
@@ -139,11 +140,11 @@ def run(
             library()
             for i, entry in todo:
                 assert entry.deal is not None
-                docs, errors, findings = _work(entry.deal, out, force)
+                docs, errors, findings = _work(entry.deal, out, force, comments)
                 outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors, findings)
                 notify(outcomes[i])
         else:
-            _parallel(todo, out, force, min(jobs, len(todo)), outcomes, notify)
+            _parallel(todo, out, force, min(jobs, len(todo)), outcomes, notify, comments)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -165,12 +166,13 @@ def _parallel(
     jobs: int,
     outcomes: dict[int, Outcome],
     notify: Callable[[Outcome], None],
+    comments: bool = False,
 ) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
     futures: dict[Future[Work], tuple[int, Entry]] = {}
     try:
         for i, entry in todo:
-            futures[pool.submit(_work, entry.deal, out, force)] = (i, entry)  # type: ignore[arg-type]
+            futures[pool.submit(_work, entry.deal, out, force, comments)] = (i, entry)  # type: ignore[arg-type]
         from concurrent.futures import as_completed
 
         for future in as_completed(futures):

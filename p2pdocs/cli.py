@@ -66,6 +66,7 @@ def main() -> None:
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
 )
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
+@click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -73,7 +74,13 @@ def main() -> None:
 )
 @handled
 def generate(
-    paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None, pdf: bool, progress: bool | None
+    paths: tuple[Path, ...],
+    out: Path,
+    force: bool,
+    jobs: int | None,
+    pdf: bool,
+    comments: bool,
+    progress: bool | None,
 ) -> None:
     """Generate the documents of every deal in PATHS.
 
@@ -95,7 +102,7 @@ def generate(
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = jobs or default_jobs()
     with Reporter(len(entries), bar=show_bar) as reporter:
-        report = run(entries, out, force=force, jobs=workers, on_done=reporter.done)
+        report = run(entries, out, force=force, jobs=workers, on_done=reporter.done, comments=comments)
     code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
     reporter.summary(report)
     sys.exit(code)

@@ -58,7 +58,7 @@ def render(deal: Deal, lib: Library | None = None, templates: Path | None = None
     return [(doc, render_docx(root / doc.template, doc.context, doc.properties)) for doc in documents(deal, lib)]
 
 
-def generate(deal: Deal, out: Path, *, force: bool = False) -> list[Written]:
+def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = False) -> list[Written]:
     """Render every document of ``deal`` and write them under ``out/<agreement id>/``.
 
     All documents are rendered before the first is written, so a failure leaves nothing
@@ -76,6 +76,16 @@ def generate(deal: Deal, out: Path, *, force: bool = False) -> list[Written]:
         )
         for doc in plans
     ]
+    if comments:
+        from p2pdocs.comments import add_comments
+        from p2pdocs.playbook import deal_findings
+
+        agreement = plans[0]
+        files[0] = (
+            files[0][0],
+            add_comments(files[0][1], deal_findings(deal), agreement.composition, deal.agreement.effective_date),
+            *files[0][2:],
+        )
     if deal.agreement.plan:
         from p2pdocs.register import register_xlsx
 
