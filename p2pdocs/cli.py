@@ -286,6 +286,36 @@ def verify(document: Path, deal: Path | None) -> None:
 
 
 @main.command()
+@click.argument("deals", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True, help="The redline .docx to write.")
+@click.option("--sow", "sow_id", help="Redline this statement of work instead of the agreement.")
+@click.option(
+    "--against", type=click.Choice(["standard"]), help="Compare one deal with the playbook's standard positions."
+)
+@click.option("--author", default="p2pdocs", show_default=True, help="Author of the tracked changes.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date of the changes [default: the new deal's effective date].",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUT.")
+@handled
+def redline(
+    deals: tuple[Path, ...], out: Path, sow_id: str | None, against: str | None, author: str, day: Any, force: bool
+) -> None:
+    """Write NEW's agreement (or a SoW) with tracked changes against OLD's: p2pdocs redline OLD NEW -o FILE."""
+    from p2pdocs.redlines import redline_files
+
+    if (against and len(deals) != 1) or (not against and len(deals) != 2):
+        raise click.UsageError("give OLD and NEW deal files, or one deal file with --against standard")
+    written = redline_files(
+        deals, out, sow_id=sow_id, against=against, author=author, day=day.date() if day else None, force=force
+    )
+    click.echo(f"wrote {out} ({written} tracked changes)")
+
+
+@main.command()
 @handled
 def schema() -> None:
     """Print the JSON Schema of the deal file (for editors)."""

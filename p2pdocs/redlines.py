@@ -1,0 +1,53 @@
+"""`p2pdocs redline`: render two rounds of a deal (or a deal and its standard positions)
+and write the new document with tracked changes against the old."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from p2pdocs.documents import Document, documents
+from p2pdocs.errors import InvalidInput, Problem
+from p2pdocs.generate import library
+from p2pdocs.outputs import check_free, write_atomic
+from p2pdocs.redline import changes_in, redline_document
+from p2pdocs.render import render_docx
+from p2pdocs.resources import templates_dir
+from p2pdocs.terms import Deal
+from p2pdocs.validate import load_deal
+
+
+def _document(deal: Deal, path: Path, sow_id: str | None) -> bytes:
+    wanted = f"sow-{sow_id}.docx" if sow_id else "partnering-agreement.docx"
+    found: Document | None = next((d for d in documents(deal, library()) if d.filename == wanted), None)
+    if found is None:
+        raise InvalidInput([Problem(str(path), 0, "statements_of_work", f"no statement of work '{sow_id}'")])
+    return render_docx(templates_dir() / found.template, found.context, found.properties)
+
+
+def redline_files(
+    paths: tuple[Path, ...],
+    out: Path,
+    *,
+    sow_id: str | None,
+    against: str | None,
+    author: str,
+    day: date | None,
+    force: bool,
+) -> int:
+    """Write the redline; returns how many tracked changes it holds."""
+    check_free([out], force)
+    if against == "standard":
+        from p2pdocs.standard import standard_deal
+
+        new = load_deal(paths[0])
+        old, old_path = standard_deal(new), paths[0]
+        author = author if author != "p2pdocs" else "p2pdocs playbook"
+    else:
+        old, new = load_deal(paths[0]), load_deal(paths[1])
+        old_path = paths[0]
+    data = redline_document(
+        _document(old, old_path, sow_id), _document(new, paths[-1], sow_id), author, day or new.agreement.effective_date
+    )
+    write_atomic(out, data)
+    return sum(1 for _ in changes_in(data))
