@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from p2pdocs.errors import TemplateError
 from p2pdocs.library import Clause, DocumentKind, ItemSpec, Library, Paragraph, ParagraphSpec
@@ -111,6 +112,8 @@ class _Composer:
     def evaluate(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> Any:
         try:
             return clause.expression(source)(**{**self.context, **scope})
+        except SecurityError as exc:
+            raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"{clause.path}: clause {clause.id}: condition '{source}': {exc.message}") from None
 
@@ -118,6 +121,8 @@ class _Composer:
         self._current = f"{clause.path}: clause {clause.id}"
         try:
             return clause.text(source).render({**self.context, **scope}).strip()
+        except SecurityError as exc:
+            raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"{clause.path}: clause {clause.id}: {exc.message}") from None
         except jinja2.TemplateError as exc:

@@ -26,6 +26,7 @@ from p2pdocs.generate import Written, generate, library
 from p2pdocs.inputs import Entry
 from p2pdocs.outputs import discard_partial
 from p2pdocs.playbook import deal_findings
+from p2pdocs.resources import Sources, configure, current
 from p2pdocs.terms import Deal
 
 WORKER_DIED = "a worker process died while generating this deal; run again with --force to complete"
@@ -98,11 +99,12 @@ def _work(deal: Deal, out: Path, force: bool, comments: bool = False) -> Work:
         return [], [str(exc)], findings
 
 
-def _init_worker() -> None:
+def _init_worker(sources: Sources) -> None:
     """Load the library once per worker; on SIGTERM or SIGINT a worker removes what it is
     writing and exits at once, so that nothing half-written is left behind."""
     signal.signal(signal.SIGTERM, _worker_exit)
     signal.signal(signal.SIGINT, _worker_exit)
+    configure(sources)
     library()
 
 
@@ -168,7 +170,7 @@ def _parallel(
     notify: Callable[[Outcome], None],
     comments: bool = False,
 ) -> None:
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(current(),))
     futures: dict[Future[Work], tuple[int, Entry]] = {}
     try:
         for i, entry in todo:

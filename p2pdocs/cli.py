@@ -47,8 +47,24 @@ def handled(func: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="p2pdocs")
-def main() -> None:
+@click.option(
+    "--clauses",
+    "clauses_dir",
+    type=click.Path(path_type=Path),
+    help="Your clause library: replaces bundled clauses by id, adds new ones (or p2pdocs.toml).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(path_type=Path),
+    help="Your Word templates: replace bundled ones by file name (or p2pdocs.toml).",
+)
+@handled
+def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
     """Partnering agreements and statements of work from a deal file."""
+    from p2pdocs.resources import configure, resolve
+
+    configure(resolve(clauses_dir, templates_dir))
 
 
 @main.command()
@@ -339,6 +355,22 @@ def clauses(ctx: click.Context) -> None:
         for cid in ids:
             spec = lib.clauses[cid].spec
             click.echo(f"  {cid:<28} {spec.version:<8} {spec.title}")
+
+
+@clauses.command("lint")
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
+@handled
+def clauses_lint(directory: Path | None) -> None:
+    """Check a clause library (default: the one in use) and the templates in use."""
+    from p2pdocs.lint import lint
+
+    problems = lint(directory)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", err=True)
+        sys.exit(2)
+    click.echo("no problems found")
 
 
 @clauses.command("show")

@@ -11,7 +11,7 @@ from p2pdocs.documents import Document, documents
 from p2pdocs.library import Library, load_library
 from p2pdocs.outputs import check_free, write_atomic
 from p2pdocs.render import render_docx
-from p2pdocs.resources import clauses_dir, templates_dir
+from p2pdocs.resources import clause_dirs, template_path
 from p2pdocs.terms import Deal
 
 
@@ -29,10 +29,14 @@ class Written:
 REGISTER = "deal-register.xlsx"
 
 
+def library() -> Library:
+    """The clause library in use (bundled, with the user's on top), loaded once per process."""
+    return _library(clause_dirs())
+
+
 @lru_cache(maxsize=4)
-def library(root: Path | None = None) -> Library:
-    """The clause library (the bundled one unless ``root`` is given), loaded once."""
-    return load_library(root or clauses_dir())
+def _library(roots: tuple[Path, ...]) -> Library:
+    return load_library(roots)
 
 
 def _memo(
@@ -43,7 +47,7 @@ def _memo(
 
     memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files])
     doc = memo_document(memo)
-    word = render_docx(templates_dir() / doc.template, doc.context, doc.properties)
+    word = render_docx(template_path(doc.template), doc.context, doc.properties)
     return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
 
 
@@ -54,8 +58,9 @@ def deal_dir(out: Path, deal: Deal) -> Path:
 def render(deal: Deal, lib: Library | None = None, templates: Path | None = None) -> list[tuple[Document, bytes]]:
     """Every document of ``deal``, rendered in memory."""
     lib = lib or library()
-    root = templates or templates_dir()
-    return [(doc, render_docx(root / doc.template, doc.context, doc.properties)) for doc in documents(deal, lib)]
+    return [
+        (doc, render_docx(template_path(doc.template), doc.context, doc.properties)) for doc in documents(deal, lib)
+    ]
 
 
 def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = False) -> list[Written]:
@@ -70,7 +75,7 @@ def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = Fal
     files: list[tuple[str, bytes, str, list[str]]] = [
         (
             doc.filename,
-            render_docx(templates_dir() / doc.template, doc.context, doc.properties),
+            render_docx(template_path(doc.template), doc.context, doc.properties),
             doc.template,
             [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
         )

@@ -157,15 +157,23 @@ def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment) -> Clause:
     return Clause(spec, path, templates, expressions)
 
 
-def load_library(root: Path) -> Library:
-    """Load and compile the clause library under ``root`` (every ``*.yaml`` but the outline)."""
+def load_library(roots: Path | tuple[Path, ...]) -> Library:
+    """Load and compile the clause library under ``roots`` (every ``*.yaml`` but the
+    outline). A later root replaces clauses of an earlier one by id and may add clauses;
+    the outline is the last root's that has one."""
+    roots = (roots,) if isinstance(roots, Path) else roots
     env = make_environment()
     problems: list[Problem] = []
     clauses: dict[str, Clause] = {}
-    outline_path = root / "outline.yaml"
-    for path in sorted(root.rglob("*.yaml")):
-        if path == outline_path:
-            continue
+    outline_path = (
+        next(r / "outline.yaml" for r in reversed(roots) if (r / "outline.yaml").is_file())
+        if any((r / "outline.yaml").is_file() for r in roots)
+        else roots[0] / "outline.yaml"
+    )
+    for root_index, path in sorted(
+        ((i, p) for i, r in enumerate(roots) for p in r.rglob("*.yaml") if p.name != "outline.yaml"),
+        key=lambda item: (item[0], str(item[1])),
+    ):
         source = read(path)
         try:
             spec = ClauseSpec.model_validate(source.data)
@@ -174,7 +182,7 @@ def load_library(root: Path) -> Library:
                 loc = tuple(error["loc"])
                 problems.append(Problem(str(path), source.line_of(loc), format_loc(loc), error["msg"]))
             continue
-        if spec.id in clauses:
+        if spec.id in clauses and clauses[spec.id].path.is_relative_to(roots[root_index]):
             problems.append(
                 Problem(
                     str(path),
@@ -217,4 +225,4 @@ def load_library(root: Path) -> Library:
                 )
     if problems:
         raise InvalidInput(problems)
-    return Library(root, clauses, outline.model_dump(), env)
+    return Library(roots[-1], clauses, outline.model_dump(), env)

@@ -12,7 +12,7 @@ from p2pdocs.generate import library
 from p2pdocs.outputs import check_free, write_atomic
 from p2pdocs.redline import changes_in, redline_document
 from p2pdocs.render import render_docx
-from p2pdocs.resources import templates_dir
+from p2pdocs.resources import template_path
 from p2pdocs.terms import Deal
 from p2pdocs.validate import load_deal
 
@@ -22,7 +22,7 @@ def _document(deal: Deal, path: Path, sow_id: str | None) -> bytes:
     found: Document | None = next((d for d in documents(deal, library()) if d.filename == wanted), None)
     if found is None:
         raise InvalidInput([Problem(str(path), 0, "statements_of_work", f"no statement of work '{sow_id}'")])
-    return render_docx(templates_dir() / found.template, found.context, found.properties)
+    return render_docx(template_path(found.template), found.context, found.properties)
 
 
 def redline_files(

@@ -59,7 +59,7 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
         from p2pdocs.documents import documents, terms_sha256
         from p2pdocs.generate import library
         from p2pdocs.render import render_docx
-        from p2pdocs.resources import templates_dir
+        from p2pdocs.resources import template_path
         from p2pdocs.validate import load_deal
 
         deal = load_deal(deal_path)
@@ -71,7 +71,7 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
         if doc is None:
             verdict.deal_differs = [f"the deal no longer generates {wanted}"]
         else:
-            data = render_docx(templates_dir() / doc.template, doc.context, doc.properties)
+            data = render_docx(template_path(doc.template), doc.context, doc.properties)
             with zipfile.ZipFile(io.BytesIO(data)) as package:
                 _, today = fingerprints(body_of(package.read("word/document.xml")))
             verdict.deal_differs = _diff(today, now)
