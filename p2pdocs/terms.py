@@ -91,6 +91,11 @@ Cadence = Literal["weekly", "fortnightly", "monthly", "quarterly", "semi_annual"
 DisputeProcess = Literal["escalation", "escalation_mediation", "escalation_arbitration", "escalation_courts"]
 
 
+def _canonical_models(models: list[str]) -> list[str]:
+    order = ["referral", "resale", "co_sell", "co_delivery", "teaming"]
+    return sorted(models, key=order.index)
+
+
 class Model(BaseModel):
     """Base of every terms object: unknown keys are errors, values are immutable."""
 
@@ -268,7 +273,9 @@ class Agreement(Model):
     governing_law: Line
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
     parties: dict[Id, Party] = Field(min_length=2, max_length=10)
-    models: list[RelationshipModel] = Field(min_length=1)
+    models: Annotated[list[RelationshipModel], AfterValidator(_canonical_models)] = Field(
+        min_length=1, description="A set: kept in the format's order (referral, resale, co_sell, co_delivery, teaming)."
+    )
     prime_partner: PartyKey
     margins: list[Margin] = Field(default_factory=list, max_length=60)
     referral: Referral | None = None
