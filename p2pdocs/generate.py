@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from p2pdocs.documents import Document, documents
+from p2pdocs.errors import OutputError
 from p2pdocs.library import Library, load_library
 from p2pdocs.outputs import check_free, write_atomic
 from p2pdocs.render import render_docx
@@ -96,6 +97,8 @@ def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = Fal
 
         files.append((REGISTER, register_xlsx(deal), "deal-register", []))
     files += _memo(deal, plans, files)
+    if target.is_symlink():
+        raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
     check_free((target / name for name, _, _, _ in files), force)
     written: list[Written] = []
     for name, data, template, clauses in files:

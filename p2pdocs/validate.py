@@ -148,6 +148,10 @@ def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
         return "missing: this field is required"
     if kind == "extra_forbidden":
         return _unknown(str(loc[-1]), _siblings(model, loc))
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be a mapping of fields (got {_show(given)})"
+    if kind == "list_type":
+        return f"must be a list (got {_show(given)})"
     if kind == "string_pattern_mismatch":
         hint = _PATTERNS.get(str(error.get("ctx", {}).get("pattern")), "has the wrong form")
         return f"{hint} (got {_show(given)})"

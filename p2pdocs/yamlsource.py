@@ -19,8 +19,11 @@ from p2pdocs.errors import InvalidInput, Problem
 #: A value's place in the data: keys and list indexes from the root.
 Loc = tuple[str | int, ...]
 
-#: At most this many nodes are built from one file (aliases count each time they expand).
-MAX_NODES = 2_000_000
+#: At most this many nodes are built from one file.
+MAX_NODES = 5_000_000
+#: At most this many values may come from aliases (refuses "billion laughs" quickly).
+MAX_ALIASED = 20_000
+MAX_DEPTH = 100
 MAX_BYTES = 64 * 1024 * 1024
 #: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -63,21 +66,25 @@ class _Builder:
         self.lines: dict[Loc, int] = {}
         self.problems: list[Problem] = []
         self.count = 0
+        self.aliased = 0
+        self.built: set[int] = set()
+
+    def _refuse(self, node: yaml.Node, loc: Loc, why: str) -> InvalidInput:
+        where = format_loc(loc[:8]) + ("..." if len(loc) > 8 else "")
+        return InvalidInput([Problem(self.file, node.start_mark.line + 1, where, f"{why}; refused")])
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.count += 1
+        if id(node) in self.built:  # an alias: the same node again
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED:
+                raise self._refuse(node, loc, f"aliases expand to more than {MAX_ALIASED:,} values")
+        else:
+            self.built.add(id(node))
         if self.count > MAX_NODES:
-            raise InvalidInput(
-                [
-                    Problem(
-                        self.file,
-                        node.start_mark.line + 1,
-                        format_loc(loc),
-                        f"the document expands to more than {MAX_NODES:,} values "
-                        "(aliases expanding exponentially?); refused",
-                    )
-                ]
-            )
+            raise self._refuse(node, loc, f"the document holds more than {MAX_NODES:,} values")
+        if len(loc) > MAX_DEPTH:
+            raise self._refuse(node, loc, f"values are nested more than {MAX_DEPTH} levels deep")
         self.lines.setdefault(loc, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
@@ -143,6 +150,10 @@ def parse(text: str, file: str) -> Source:
         raise InvalidInput([Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")]) from None
     except yaml.YAMLError as exc:
         raise InvalidInput([Problem(file, 1, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise InvalidInput(
+            [Problem(file, 1, "", f"values are nested more than {MAX_DEPTH} levels deep; refused")]
+        ) from None
     finally:
         loader.dispose()
     if builder.problems:
@@ -161,6 +172,14 @@ def read(path: Path) -> Source:
         raise InvalidInput([Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_BYTES:
         raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if raw.startswith(bom):
+            raise InvalidInput([Problem(name, 1, "", f"encoded as {encoding}; save the file as UTF-8")])
     if b"\x00" in raw:
         raise InvalidInput([Problem(name, 0, "", "is a binary file, expected YAML text")])
     try:
