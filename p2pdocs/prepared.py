@@ -40,6 +40,8 @@ _SPECIAL = re.compile("[\t\a\n\f]")
 _GRID = re.compile(r"<w:tblGrid(?:>.*?</w:tblGrid>|/>)", flags=re.DOTALL)
 _XMLNS = re.compile(r' xmlns:\w+="[^"]*"')
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True, collect_ids=False)
+#: docxtpl's escapes for a literal tag in a template, and what they stand for.
+LITERAL_TAGS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
 
 
@@ -120,6 +122,10 @@ class PreparedTemplate:
     def _source(xml: str) -> str:
         # docxtpl puts each paragraph on a line of its own (for error line numbers) and joins
         # them again after rendering; the output is the same without, and faster.
+        # Its escapes for literal tags ({_{ ... }_}) are resolved here, in the template, not
+        # in the output as docxtpl does, where they would also rewrite a user's value.
+        for escaped, literal in LITERAL_TAGS:
+            xml = xml.replace(escaped, "{{ '" + literal + "' }}")
         return xml
 
     def _prepare(self, part: Any, env: jinja2.Environment) -> _Part:
@@ -129,8 +135,6 @@ class PreparedTemplate:
 
     def _finish(self, rendered: str) -> str:
         xml = rendered
-        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for literal tags in the template
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         # docxtpl's resolve_listing turns \t \a \n \f in text into tabs, paragraphs, breaks and
         # page breaks; it changes only the paragraphs holding one, so only those are passed to it.
         pieces: list[str] = []

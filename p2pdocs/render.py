@@ -22,7 +22,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from p2pdocs.errors import TemplateError
-from p2pdocs.prepared import CORE, PreparedTemplate, core_xml, is_plain, write_package
+from p2pdocs.prepared import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
 from p2pdocs.provenance import CUSTOM, body_of, finish_properties, register_custom_part
 
 
@@ -77,6 +77,7 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     """docxtpl's own render of ``template``: load, patch, compile, render, save."""
     from docxtpl import DocxTemplate
 
+    _refuse_escapes(context)
     try:
         doc = DocxTemplate(str(template))
         doc.render(dict(context), _environment(), autoescape=True)
@@ -95,6 +96,21 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
         properties.custom, template.name, _sha256(template), body_of(entries["word/document.xml"])
     )
     return write_package(list(entries.items()))
+
+
+def _refuse_escapes(value: Any) -> None:
+    """docxtpl's own render turns '{_{' anywhere in its output into '{{', values included:
+    refuse rather than print a value that is not what was typed."""
+    if isinstance(value, str):
+        for escaped, _ in LITERAL_TAGS:
+            if escaped in value:
+                raise TemplateError(f"the value {value[:60]!r} holds {escaped!r}, which docxtpl's render would change")
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _refuse_escapes(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refuse_escapes(item)
 
 
 def _sha256(path: Path) -> str:

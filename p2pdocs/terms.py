@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationInfo
 
 FORMAT_VERSION = 1
 
@@ -67,8 +67,8 @@ PartyKey = Annotated[Id, AfterValidator(_party_key)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
 #: An amount of money, exact, at most two decimals.
 Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False)]
-Days = Annotated[int, Field(ge=1, le=3650)]
-Months = Annotated[int, Field(ge=1, le=600)]
+Days = Annotated[StrictInt, Field(ge=1, le=3650)]
+Months = Annotated[StrictInt, Field(ge=1, le=600)]
 
 PartyType = Literal["isv", "systems_integrator", "msp", "csp", "consultancy", "other"]
 RelationshipModel = Literal["referral", "resale", "co_sell", "co_delivery", "teaming"]
@@ -149,7 +149,7 @@ class Referral(Model):
 
 
 class SupportServices(Model):
-    in_scope: bool
+    in_scope: StrictBool
     first_line: PartyKey | None = None
     second_line: PartyKey | None = None
     compensation_percent: Percent | None = Field(
@@ -158,21 +158,21 @@ class SupportServices(Model):
 
 
 class Engagement(Model):
-    bidirectional: bool = True
-    deal_registration: bool = True
+    bidirectional: StrictBool = True
+    deal_registration: StrictBool = True
     protection_days: Days = 90
 
 
 class Visibility(Model):
     disclosure: Disclosure
-    co_branding: bool = False
+    co_branding: StrictBool = False
 
 
 class Enablement(Model):
-    joint_training: bool = True
-    cross_certification: bool = True
+    joint_training: StrictBool = True
+    cross_certification: StrictBool = True
     due_days: Days = 90
-    certified_people: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    certified_people: Annotated[StrictInt, Field(ge=1, le=100_000)] | None = None
 
 
 class Stake(Model):
@@ -204,7 +204,7 @@ class Disputes(Model):
 
 class Term(Model):
     initial_months: Months
-    auto_renew: bool = False
+    auto_renew: StrictBool = False
     renewal_months: Months = 12
     nonrenewal_notice_days: Days = 60
     convenience_notice_days: Days | None = None
@@ -218,9 +218,9 @@ class Payment(Model):
 
 
 class Legal(Model):
-    confidentiality_years: Annotated[int, Field(ge=1, le=50)] = 3
-    liability_cap_months: Annotated[int, Field(ge=1, le=120)] = 12
-    non_solicitation_months: Annotated[int, Field(ge=0, le=60)] = 12
+    confidentiality_years: Annotated[StrictInt, Field(ge=1, le=50)] = 3
+    liability_cap_months: Annotated[StrictInt, Field(ge=1, le=120)] = 12
+    non_solicitation_months: Annotated[StrictInt, Field(ge=0, le=60)] = 12
 
 
 Maturity = Literal["basic", "developing", "established", "dynamic"]
@@ -336,7 +336,7 @@ class StatementOfWork(Model):
     prime: PartyKey
     start: date
     end: date
-    contract_year: Annotated[int, Field(ge=1, le=50)] = 1
+    contract_year: Annotated[StrictInt, Field(ge=1, le=50)] = 1
     scope: Text
     out_of_scope: list[Text] = Field(default_factory=list, max_length=500)
     assumptions: list[Text] = Field(default_factory=list, max_length=500)

@@ -326,3 +326,20 @@ def test_without_a_terminal_it_exits_at_once(tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def _no_leftover(tmp_path: Path) -> None:
     return None
+
+
+@pytest.mark.parametrize(
+    ("option", "name", "says"),
+    [
+        ("--from", "binary.yaml", "is a binary file"),
+        ("--resume", "alias-bomb.yaml", "aliases expand"),
+        ("--from", "latin-1.yaml", "not UTF-8"),
+        ("--resume", "deep-nesting.yaml", "nested more than 100 levels"),
+        ("--from", "not-a-mapping.yaml", "expected a deal file or a draft"),
+    ],
+)
+def test_new_from_or_resume_refuses_hostile_files(option: str, name: str, says: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_bytes((ROOT / "tests" / "corpus" / name).read_bytes())
+    wizard = Wizard(tmp_path, option, name)
+    assert wizard.finish() == 2
+    assert says in wizard.text and "Traceback" not in wizard.text
