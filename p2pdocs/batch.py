@@ -8,6 +8,7 @@ caller passes ``on_done`` to show progress.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -104,8 +105,21 @@ def _init_worker(sources: Sources) -> None:
     writing and exits at once, so that nothing half-written is left behind."""
     signal.signal(signal.SIGTERM, _worker_exit)
     signal.signal(signal.SIGINT, _worker_exit)
+    _die_with_parent()
     configure(sources)
     library()
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel send SIGTERM to this worker when the main process dies
+    (even by SIGKILL), so no orphan keeps writing after the run is gone."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        _worker_exit(signal.SIGTERM, None)
 
 
 def _worker_exit(signum: int, frame: FrameType | None) -> None:
