@@ -29,16 +29,31 @@ PREFIX = "p2pdocs."
 
 
 def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
-    """(style, text) of every paragraph of a document body, tables included, in order."""
-    out = []
-    for p in body.iter(f"{W}p"):
-        style = p.find(f"{W}pPr/{W}pStyle")
-        text = "".join(
-            t.text or "" if t.tag == f"{W}t" else "\t" if t.tag == f"{W}tab" else "\n"
-            for t in p.iter(f"{W}t", f"{W}tab", f"{W}br")
-        )
-        out.append((str(style.get(f"{W}val", "")) if style is not None else "", text))
+    """(style, text) of every paragraph of a document body, tables included, in order
+    (one pass over the tree: this runs for every generated document)."""
+    out: list[tuple[str, str]] = []
+    style = ""
+    parts: list[str] | None = None
+    for el in body.iter(_P, _STYLE, _T, _TAB, _BR):
+        tag = el.tag
+        if tag == _P:
+            if parts is not None:
+                out.append((style, "".join(parts)))
+            style, parts = "", []
+        elif parts is None:
+            continue
+        elif tag == _T:
+            parts.append(el.text or "")
+        elif tag == _STYLE:
+            style = str(el.get(f"{W}val", ""))
+        else:
+            parts.append("\t" if tag == _TAB else "\n")
+    if parts is not None:
+        out.append((style, "".join(parts)))
     return out
+
+
+_P, _STYLE, _T, _TAB, _BR = (f"{W}{name}" for name in ("p", "pStyle", "t", "tab", "br"))
 
 
 def sections(body: etree._Element) -> list[tuple[str, str]]:
