@@ -65,3 +65,34 @@ def soffice() -> str:
     if os.environ.get("CI"):
         pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-writer-nogui")
     pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+
+
+def libreoffice_convert(source: Path, fmt: str, work: Path) -> Path:
+    """Convert ``source`` with LibreOffice into ``work`` (own profile and HOME); the result."""
+    import subprocess
+
+    subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(work),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
+    )
+    return work / f"{source.stem}.{fmt.split(':')[0]}"
+
+
+def odt_content(docx: Path, work: Path) -> str:
+    """The content.xml of ``docx`` converted to ODT by LibreOffice."""
+    import zipfile
+
+    with zipfile.ZipFile(libreoffice_convert(docx, "odt", work)) as odt:
+        return odt.read("content.xml").decode("utf-8")

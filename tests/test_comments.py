@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli, soffice
+from conftest import odt_content, run_cli
 from docx import Document
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
@@ -61,23 +60,6 @@ def test_findings_become_comments_on_their_sections(write_deal: Callable[..., Pa
 
 def test_libreoffice_shows_them_as_comments(write_deal: Callable[..., Path], tmp_path: Path) -> None:
     path = commented(write_deal, tmp_path)
-    subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(tmp_path),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    with zipfile.ZipFile(tmp_path / "partnering-agreement.odt") as odt:
-        content = odt.read("content.xml").decode("utf-8")
+    content = odt_content(path, tmp_path)
     assert content.count("<office:annotation ") >= 3
     assert "<dc:creator>p2pdocs playbook</dc:creator>" in content and "P01 (high)" in content

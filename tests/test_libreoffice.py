@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLE, run_cli, soffice
+from conftest import EXAMPLE, libreoffice_convert, run_cli, soffice
 
 
 def libreoffice_text(docx: Path, work: Path) -> str:
     """The text LibreOffice reads from ``docx`` (one file per call: a first start on a
     fresh profile may restart soffice and drop the files after the first)."""
-    subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation=file://{work / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "txt:Text (encoded):UTF8",
-            "--outdir",
-            str(work),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
-    )
-    return " ".join((work / docx.with_suffix(".txt").name).read_text(encoding="utf-8-sig").split())
+    text = libreoffice_convert(docx, "txt:Text (encoded):UTF8", work).read_text(encoding="utf-8-sig")
+    return " ".join(text.split())
 
 
 def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
@@ -74,10 +58,5 @@ def test_libreoffice_calc_opens_the_register(tmp_path: Path, write_deal: Callabl
     soffice()
     assert run_cli("generate", str(write_deal(with_plan)), "-o", str(tmp_path / "out")).exit_code == 0
     register = tmp_path / "out" / "CONTOSO-FABRIKAM-2027" / "deal-register.xlsx"
-    subprocess.run(
-        [soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "csv",
-         "--outdir", str(tmp_path), str(register)],
-        check=True, capture_output=True, timeout=180, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    first = (tmp_path / "deal-register.csv").read_text(encoding="utf-8").splitlines()[0]
+    first = libreoffice_convert(register, "csv", tmp_path).read_text(encoding="utf-8").splitlines()[0]
     assert first == "Referred by,Referred to,Date,Customer,Opportunity,Stage,Protected until,Outcome,Revenue,Notes"

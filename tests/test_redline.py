@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, run_cli, soffice
+from conftest import EXAMPLE, odt_content, run_cli
 
 from p2pdocs.redline import changes_in, texts
 
@@ -85,23 +84,6 @@ def test_sow_and_against_standard(write_deal: Callable[..., Path], tmp_path: Pat
 def test_libreoffice_shows_the_changes(write_deal: Callable[..., Path], tmp_path: Path) -> None:
     out = tmp_path / "redline.docx"
     assert run_cli("redline", str(EXAMPLE), str(write_deal(renamed)), "-o", str(out)).exit_code == 0
-    subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "odt",
-            "--outdir",
-            str(tmp_path),
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )
-    with zipfile.ZipFile(tmp_path / "redline.odt") as odt:
-        content = odt.read("content.xml").decode("utf-8")
+    content = odt_content(out, tmp_path)
     assert "<text:tracked-changes" in content
     assert "<text:insertion>" in content and "<text:deletion>" in content
