@@ -169,3 +169,17 @@ def test_concurrent_runs_do_not_corrupt_each_other(tmp_path: Path) -> None:
     for made in reference.rglob("*.docx"):
         assert (out / made.relative_to(reference)).read_bytes() == made.read_bytes()
     assert not list(out.rglob(".*.part"))
+
+
+def test_many_harmless_aliases_are_accepted(tmp_path: Path) -> None:
+    """PyYAML's dumper aliases repeated objects (here one date, 21,000 times): not a bomb."""
+    import datetime
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    due = datetime.date(2027, 3, 1)
+    data["statements_of_work"][0]["deliverables"] = [{"name": f"D{i}", "due": due} for i in range(21_000)]
+    path = tmp_path / "aliased.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").count("*id001") == 20_999
+    result = run_cli("check", str(path), "--format", "json")
+    assert result.exit_code == 0, result.output[-500:]
