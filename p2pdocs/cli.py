@@ -45,6 +45,17 @@ def handled(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Where documents go: shared by the commands that write them.
+out_option = click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output directory; each deal's documents go to OUT/<agreement id>/.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="p2pdocs")
 @click.option(
@@ -69,14 +80,7 @@ def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output directory; each deal's documents go to OUT/<agreement id>/.",
-)
+@out_option
 @click.option("--force", is_flag=True, help="Overwrite documents that exist already.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
@@ -139,14 +143,7 @@ class NoDeals(P2pdocsError):
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Where the documents go (OUT/<agreement id>/).",
-)
+@out_option
 @click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
 @click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
 @click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
