@@ -111,7 +111,7 @@ class _Composer:
 
     def evaluate(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> Any:
         try:
-            return clause.expression(source)(**{**self.context, **scope})
+            return clause.expression(source)({**self.context, **scope} if scope else self.context)
         except SecurityError as exc:
             raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
         except jinja2.UndefinedError as exc:
@@ -120,7 +120,7 @@ class _Composer:
     def render(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> str:
         self._current = f"{clause.path}: clause {clause.id}"
         try:
-            return clause.text(source).render({**self.context, **scope}).strip()
+            return clause.text(source).render({**self.context, **scope} if scope else self.context).strip()
         except SecurityError as exc:
             raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
         except jinja2.UndefinedError as exc:

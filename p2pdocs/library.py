@@ -7,16 +7,15 @@ and a note for reviewers. Loading checks every file and compiles every text once
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from p2pdocs.errors import InvalidInput, Problem, TemplateError
-from p2pdocs.textenv import make_environment
+from p2pdocs.textenv import Expression, Text, make_environment
 from p2pdocs.yamlsource import format_loc, read
 
 DocumentKind = Literal["agreement", "statement_of_work", "partnership_plan"]
@@ -77,23 +76,20 @@ class OutlineSpec(_Spec):
     partnership_plan: list[str] = Field(default_factory=list)
 
 
-Expression = Callable[..., Any]
-
-
 @dataclass(frozen=True)
 class Clause:
     """A clause of the library, with its texts and conditions compiled."""
 
     spec: ClauseSpec
     path: Path
-    templates: dict[str, jinja2.Template]
+    templates: dict[str, Text]
     expressions: dict[str, Expression]
 
     @property
     def id(self) -> str:
         return self.spec.id
 
-    def text(self, source: str) -> jinja2.Template:
+    def text(self, source: str) -> Text:
         return self.templates[source]
 
     def expression(self, source: str) -> Expression:
@@ -145,13 +141,13 @@ def _texts_and_expressions(spec: ClauseSpec) -> tuple[list[str], list[str]]:
 
 def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment) -> Clause:
     texts, exprs = _texts_and_expressions(spec)
-    templates: dict[str, jinja2.Template] = {}
+    templates: dict[str, Text] = {}
     expressions: dict[str, Expression] = {}
     try:
         for source in texts:
-            templates.setdefault(source, env.from_string(_normalise(source)))
+            templates.setdefault(source, Text(env, _normalise(source).strip()))
         for source in exprs:
-            expressions.setdefault(source, env.compile_expression(source, undefined_to_none=False))
+            expressions.setdefault(source, Expression(env, source))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{path}: clause {spec.id}: template syntax error: {exc.message}") from None
     return Clause(spec, path, templates, expressions)

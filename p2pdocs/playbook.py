@@ -7,7 +7,7 @@ message with the figure and the guidance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from p2pdocs.textenv import join_and, percent, words
+from p2pdocs.textenv import Expression, Text, join_and, percent, words
 from p2pdocs.yamlsource import read
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -65,10 +65,10 @@ class Finding:
 @dataclass(frozen=True)
 class Rule:
     spec: RuleSpec
-    when: Callable[..., Any]
-    each: Callable[..., Any] | None
-    field: jinja2.Template
-    message: jinja2.Template
+    when: Expression
+    each: Expression | None
+    field: Text
+    message: Text
 
 
 def _environment() -> SandboxedEnvironment:
@@ -90,10 +90,10 @@ def load_rules(path: Path = PLAYBOOK) -> tuple[Rule, ...]:
         rules.append(
             Rule(
                 spec,
-                env.compile_expression(spec.when),
-                env.compile_expression(spec.each) if spec.each else None,
-                env.from_string(" ".join(spec.field.split())),
-                env.from_string(" ".join(spec.message.split())),
+                Expression(env, spec.when, undefined_to_none=True),
+                Expression(env, spec.each, undefined_to_none=True) if spec.each else None,
+                Text(env, " ".join(spec.field.split())),
+                Text(env, " ".join(spec.message.split())),
             )
         )
     return tuple(rules)
@@ -115,12 +115,12 @@ def evaluate(data: Mapping[str, Any], rules: tuple[Rule, ...] | None = None) -> 
         try:
             scopes: list[dict[str, Any]] = [{}]
             if rule.each is not None:
-                items = rule.each(**base)
+                items = rule.each(base)
                 items = list(items) if isinstance(items, (list, tuple)) else []
                 scopes = [{rule.spec.as_: item, "index": i} for i, item in enumerate(items)]
             for scope in scopes:
                 context = {**base, **scope}
-                if rule.when(**context):
+                if rule.when(context):
                     findings.add(
                         Finding(
                             SEVERITIES.index(rule.spec.severity),

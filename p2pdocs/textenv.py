@@ -12,7 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
 from p2pdocs.dates import long_date
@@ -136,3 +137,52 @@ def make_environment() -> SandboxedEnvironment:
 
 #: Helpers every clause text may call, given with its context.
 HELPERS = {"count": count}
+
+
+class Text:
+    """A compiled text, rendered against a context as given (jinja's ``render`` copies the
+    whole context into a new one on every call, the dominant cost of thousands of short
+    texts). A text without ``{`` is a constant and is not rendered at all."""
+
+    __slots__ = ("constant", "template")
+
+    def __init__(self, env: Environment, source: str) -> None:
+        self.constant: str | None = source if "{" not in source else None
+        self.template = env.from_string(source)
+
+    def render(self, context: dict[str, Any]) -> str:
+        if self.constant is not None:
+            return self.constant
+        template = self.template
+        try:
+            return "".join(template.root_render_func(template.new_context(context, shared=True)))
+        except Exception:
+            return template.environment.handle_exception()
+
+
+class Expression:
+    """A compiled expression (as jinja's ``compile_expression``), evaluated against a
+    context as given. With ``undefined_to_none``, an undefined result is None."""
+
+    __slots__ = ("template", "undefined_to_none")
+
+    def __init__(self, env: Environment, source: str, *, undefined_to_none: bool = False) -> None:
+        self.undefined_to_none = undefined_to_none
+        parser = Parser(env, source, state="variable")
+        expression = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+        expression.set_environment(env)
+        body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
+        self.template = env.from_string(nodes.Template(body, lineno=1))
+
+    def __call__(self, context: dict[str, Any]) -> Any:
+        template = self.template
+        run = template.new_context(context, shared=True)
+        try:
+            for _ in template.root_render_func(run):
+                pass
+        except Exception:
+            template.environment.handle_exception()
+        result = run.vars["result"]
+        return None if self.undefined_to_none and isinstance(result, Undefined) else result
