@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from p2pdocs.textenv import Expression, Text, join_and, percent, words
+from p2pdocs.textenv import Expression, Sandbox, Text, join_and, percent, words
 from p2pdocs.yamlsource import read
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -72,7 +72,7 @@ class Rule:
 
 
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.Undefined, autoescape=False)
+    env = Sandbox(undefined=jinja2.Undefined, autoescape=False)
     env.filters.update(pct=percent, words=words, join_and=join_and)
     env.tests["mentioning"] = lambda text, word: str(word).lower() in str(text).lower()
     env.globals.clear()

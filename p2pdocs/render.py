@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from p2pdocs.errors import TemplateError
 from p2pdocs.prepared import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
 from p2pdocs.provenance import CUSTOM, body_of, finish_properties, register_custom_part
+from p2pdocs.textenv import Sandbox
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Properties:
 
 
 def _environment() -> jinja2.Environment:
-    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    return Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _core(properties: Properties) -> bytes:

@@ -111,9 +111,26 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+class Sandbox(SandboxedEnvironment):
+    """jinja's sandbox, with its verdict on each attribute remembered: the verdict depends
+    only on the object's type and the attribute's name, and checking it again for every
+    access of every render was a tenth of the cost of composing a document."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def make_environment() -> SandboxedEnvironment:
     """A fresh sandboxed environment with the filters clause text may use."""
-    env = SandboxedEnvironment(
+    env = Sandbox(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,

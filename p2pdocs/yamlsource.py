@@ -59,7 +59,17 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
+_SCALAR, _MAPPING, _ALIAS = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.AliasEvent
+_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Builder:
+    """Builds values straight from libyaml's events (several times faster than composing
+    PyYAML's node tree first), recording the line of every value by its path in
+    ``lines``. An alias is the value its anchor built (shared, as PyYAML does); what it
+    stands for counts towards the limits, so that an alias bomb is refused early."""
+
     def __init__(self, file: str, loader: Any) -> None:
         self.file = file
         self.loader = loader
@@ -67,39 +77,138 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.aliased = 0
-        self.built: set[int] = set()
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self._tags: dict[str, str] = {}
 
-    def _refuse(self, node: yaml.Node, loc: Loc, why: str) -> InvalidInput:
+    def _refuse(self, line: int, loc: Loc, why: str) -> InvalidInput:
         where = format_loc(loc[:8]) + ("..." if len(loc) > 8 else "")
-        return InvalidInput([Problem(self.file, node.start_mark.line + 1, where, f"{why}; refused")])
+        return InvalidInput([Problem(self.file, line, where, f"{why}; refused")])
 
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.count += 1
-        if id(node) in self.built:  # an alias: the same node again
-            self.aliased += 1
+    def _counted(self, n: int, line: int, loc: Loc) -> None:
+        self.count += n
+        if self.count > MAX_NODES:
+            raise self._refuse(line, loc, f"the document holds more than {MAX_NODES:,} values")
+
+    def value(self, loc: Loc) -> Any:
+        """The next value of the event stream, built; its line is recorded at ``loc``."""
+        event = self.loader.get_event()
+        line = event.start_mark.line + 1
+        self.lines.setdefault(loc, line)
+        kind = type(event)
+        if kind is _SCALAR:
+            self._counted(1, line, loc)
+            result = self._scalar(event)
+            size = 1
+        elif kind is _ALIAS:
+            if event.anchor not in self.anchors:
+                raise InvalidInput([Problem(self.file, line, format_loc(loc), f"unknown alias '*{event.anchor}'")])
+            result, size = self.anchors[event.anchor]
+            self.aliased += size
             # a bomb expands far beyond what the file holds; tools that alias repeated
             # values (PyYAML's dumper does) stay in proportion to the file
-            if self.aliased > MAX_ALIASED and self.aliased > 10 * len(self.built):
-                raise self._refuse(node, loc, f"aliases expand to more than {MAX_ALIASED:,} values")
+            if self.aliased > MAX_ALIASED and self.aliased > 10 * self.count:
+                raise self._refuse(line, loc, f"aliases expand to more than {MAX_ALIASED:,} values")
+            return result
         else:
-            self.built.add(id(node))
-        if self.count > MAX_NODES:
-            raise self._refuse(node, loc, f"the document holds more than {MAX_NODES:,} values")
-        if len(loc) > MAX_DEPTH:
-            raise self._refuse(node, loc, f"values are nested more than {MAX_DEPTH} levels deep")
-        self.lines.setdefault(loc, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        if node.tag == FLOAT_TAG:
-            return self._decimal(node, loc)
+            if len(loc) >= MAX_DEPTH:
+                raise self._refuse(line, loc, f"values are nested more than {MAX_DEPTH} levels deep")
+            before = self.count + self.aliased
+            self._counted(1, line, loc)
+            result = self._mapping(loc, line) if kind is _MAPPING else self._sequence(loc)
+            size = self.count + self.aliased - before
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (result, size)
+        return result
+
+    def _sequence(self, loc: Loc) -> list[Any]:
+        items: list[Any] = []
+        check = self.loader.check_event
+        while not check(yaml.SequenceEndEvent):
+            items.append(self.value((*loc, len(items))))
+        self.loader.get_event()
+        return items
+
+    def _mapping(self, loc: Loc, line: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
+        merged: list[tuple[int, Any]] = []
+        check = self.loader.check_event
+        peek = self.loader.peek_event
+        while not check(yaml.MappingEndEvent):
+            key_line = peek().start_mark.line + 1
+            key = self.value((*loc, "\0key"))
+            self.lines.pop((*loc, "\0key"), None)
+            value_line = peek().start_mark.line + 1
+            if key is _MERGE:
+                merged.append((key_line, self.value((*loc, "<<"))))
+                continue
+            try:
+                hash(key)
+            except TypeError:
+                self.problems.append(Problem(self.file, key_line, format_loc(loc), "a key must be a plain value"))
+                self.value((*loc, "\0ignored"))
+                continue
+            key_loc: Loc = (*loc, key if isinstance(key, (str, int)) else str(key))
+            if key in seen:
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        key_line,
+                        format_loc(key_loc),
+                        f"duplicate key (first given on line {seen[key]}); give each key once",
+                    )
+                )
+                self.value((*loc, "\0ignored"))
+                continue
+            seen[key] = key_line
+            self.lines[key_loc] = value_line
+            result[key] = self.value(key_loc)
+        self.loader.get_event()
+        return self._merge(result, merged, loc) if merged else result
+
+    def _merge(self, own: dict[Any, Any], merged: list[tuple[int, Any]], loc: Loc) -> dict[Any, Any]:
+        """YAML merge keys (``<<: *defaults``): the mapping's own keys win, then the merged
+        mappings in the order given."""
+        result: dict[Any, Any] = {}
+        for line, value in merged:
+            sources = value if isinstance(value, list) else [value]
+            for source in sources:
+                if not isinstance(source, dict):
+                    self.problems.append(
+                        Problem(self.file, line, format_loc((*loc, "<<")), "a merge key ('<<') takes mappings only")
+                    )
+                    continue
+                for key, item in source.items():
+                    if key not in result and key not in own:
+                        result[key] = item
+                        self.lines.setdefault((*loc, key if isinstance(key, (str, int)) else str(key)), line)
+        result.update(own)
+        return result
+
+    def _scalar(self, event: Any) -> Any:
+        value: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return value  # quoted: a string
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+                if len(self._tags) < 4096:
+                    self._tags[value] = tag
+        if tag == STR_TAG:
+            return value
+        if tag == MERGE_TAG:
+            return _MERGE
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+        if tag == FLOAT_TAG:
+            return self._decimal(node)
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
-            return str(node.value)  # e.g. 2027-13-01: the model reports it as an invalid date
+            return value  # e.g. 2027-13-01: the model reports it as an invalid date
 
-    def _decimal(self, node: yaml.Node, loc: Loc) -> Any:
+    def _decimal(self, node: yaml.ScalarNode) -> Any:
         text = str(node.value).replace("_", "").lower()
         if text in (".nan", ".inf", "+.inf", "-.inf"):
             return self.loader.construct_object(node, deep=True)
@@ -108,50 +217,52 @@ class _Builder:
         except ArithmeticError:
             return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
-        self.loader.flatten_mapping(node)  # resolve "<<" merge keys
-        result: dict[Any, Any] = {}
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            line = key_node.start_mark.line + 1
-            try:
-                hash(key)
-            except TypeError:
-                self.problems.append(Problem(self.file, line, format_loc(loc), "a key must be a plain value"))
-                continue
-            if key in seen:
-                self.problems.append(
-                    Problem(
-                        self.file,
-                        line,
-                        format_loc((*loc, str(key))),
-                        f"duplicate key (first given on line {seen[key]}); give each key once",
-                    )
-                )
-                continue
-            seen[key] = line
-            key_loc: Loc = (*loc, key if isinstance(key, (str, int)) else str(key))
-            self.lines[key_loc] = value_node.start_mark.line + 1
-            result[key] = self.build(value_node, key_loc)
-        return result
+    def skip(self) -> None:
+        """Pass over the next value without building it."""
+        depth = 0
+        get = self.loader.get_event
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is _MAPPING or kind is yaml.SequenceStartEvent:
+                depth += 1
+            elif kind in _END:
+                depth -= 1
+            if depth == 0:
+                return
+
+
+class _Merge:
+    """The merge key ``<<``."""
+
+
+_MERGE = _Merge()
+
+
+def _syntax(file: str, exc: yaml.YAMLError) -> InvalidInput:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        return InvalidInput([Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")])
+    return InvalidInput([Problem(file, 1, "", f"not valid YAML: {exc}")])
 
 
 def parse(text: str, file: str) -> Source:
     """Parse YAML ``text`` read from ``file`` (used in messages only)."""
-    loader = _Loader(text)
+    loader: Any = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InvalidInput([Problem(file, 1, "", "the file is empty; expected a deal (a YAML mapping)")])
         builder = _Builder(file, loader)
-        data = builder.build(node, ())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise InvalidInput([Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")]) from None
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            raise InvalidInput([Problem(file, 1, "", "the file is empty; expected a deal (a YAML mapping)")])
+        loader.get_event()  # document start
+        data = builder.value(())
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            line = loader.peek_event().start_mark.line + 1
+            raise InvalidInput([Problem(file, line, "", "expected one YAML document; this file holds more")])
     except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(file, 1, "", f"not valid YAML: {exc}")]) from None
+        raise _syntax(file, exc) from None
     except RecursionError:
         raise InvalidInput(
             [Problem(file, 1, "", f"values are nested more than {MAX_DEPTH} levels deep; refused")]

@@ -199,8 +199,12 @@ def test_changing_a_section_reasks_only_what_now_applies() -> None:
     interview.run(ui, only="models")
     interview.run(ui)  # fill in what now applies
     assert "referral" not in interview.deal()["agreement"]
-    ui = Scripted({"Relationship models (space to select)": [["resale", "referral", "co_delivery"]],
-                   "Referral fee (% of the referred deal's net revenue)": ["8"]})
+    ui = Scripted(
+        {
+            "Relationship models (space to select)": [["resale", "referral", "co_delivery"]],
+            "Referral fee (% of the referred deal's net revenue)": ["8"],
+        }
+    )
     interview.run(ui, only="models")
     interview.run(ui)
     asked = [p.message for p in ui.asked]
@@ -220,9 +224,13 @@ def test_from_an_existing_deal_every_answer_is_prefilled() -> None:
         "Set rules of engagement (deal registration, protection window)?",
         "State how the partner is shown to customers?",
         "Does a selling partner keep a margin on the other's products or services?",
-        "Is support for joint customers in scope?", "Commit to joint readiness and certification?",
-        "Grant any ownership stakes?", "Set a governance cadence?", "Add statements of work now?",
-        "Different figures for year 3 and beyond?", "Payment terms (days)",
+        "Is support for joint customers in scope?",
+        "Commit to joint readiness and certification?",
+        "Grant any ownership stakes?",
+        "Set a governance cadence?",
+        "Add statements of work now?",
+        "Different figures for year 3 and beyond?",
+        "Payment terms (days)",
         "Write a partnership plan (objectives, pitch, KPIs, investment)?",
     }
     assert normalise(interview.deal()) == normalise(example())

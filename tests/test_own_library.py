@@ -40,7 +40,7 @@ def test_own_clause_replaces_bundled_by_id(tmp_path: Path) -> None:
     text = docx_text((tmp_path / "out" / FOLDER / "partnering-agreement.docx").read_bytes())
     assert "22. Confidentiality (our wording)" in text
     assert "22.1\tEach Party keeps the other's information secret for 3 years." in text
-    assert "Confidential Information\" means" not in text
+    assert 'Confidential Information" means' not in text
     listing = run_cli("--clauses", str(lib), "clauses")
     assert re.search(r"^  confidentiality +2\.0\.0 +Confidentiality \(our wording\)$", listing.output, re.MULTILINE)
 
@@ -51,8 +51,13 @@ def test_p2pdocs_toml_and_own_templates(tmp_path: Path) -> None:
     (tmp_path / "mytemplates").mkdir()
     shutil.copy(ROOT / "templates" / "statement-of-work.docx", tmp_path / "mytemplates" / "statement-of-work.docx")
     (tmp_path / "p2pdocs.toml").write_text('clauses = "mylib"\ntemplates = "mytemplates"\n', encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", "out"], cwd=tmp_path,
-                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", "out"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     text = docx_text((tmp_path / "out" / FOLDER / "partnering-agreement.docx").read_bytes())
     assert "Confidentiality (our wording)" in text
@@ -98,14 +103,19 @@ def test_lint_reports_fields_names_and_references(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ["{{ ''.__class__.__mro__ }}", "{{ a.__class__.__init__.__globals__ }}", "{{ name.__globals__['os'] }}",
-     "{{ cycler.__init__.__globals__.os.popen('id').read() }}", "{{ self.__dict__ }}"],
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ a.__class__.__init__.__globals__ }}",
+        "{{ name.__globals__['os'] }}",
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ self.__dict__ }}",
+    ],
 )
 def test_a_hostile_library_is_refused(tmp_path: Path, hostile: str) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     (lib / "confidentiality.yaml").write_text(
-        f"id: confidentiality\nversion: 9.9.9\ntitle: Evil\nnote: n\nparagraphs:\n  - \"{hostile}\"\n", encoding="utf-8"
+        f'id: confidentiality\nversion: 9.9.9\ntitle: Evil\nnote: n\nparagraphs:\n  - "{hostile}"\n', encoding="utf-8"
     )
     result = run_cli("--clauses", str(lib), "generate", str(EXAMPLE), "-o", str(tmp_path / "out"))
     assert result.exit_code != 0

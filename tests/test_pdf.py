@@ -42,8 +42,10 @@ def test_packet_holds_every_document_with_bookmarks_and_metadata(example_pdfs: P
     parts = [PdfReader(example_pdfs / name) for name in ("partnering-agreement.pdf", "sow-SOW-001.pdf")]
     assert len(packet.pages) == sum(len(p.pages) for p in parts)
     titles = [item.title for item in packet.outline if not isinstance(item, list)]
-    assert titles == ["Partnering Agreement CONTOSO-FABRIKAM-2027",
-                      "Statement of Work SOW-001: Point-of-sale modernisation"]
+    assert titles == [
+        "Partnering Agreement CONTOSO-FABRIKAM-2027",
+        "Statement of Work SOW-001: Point-of-sale modernisation",
+    ]
     meta = packet.metadata
     assert meta is not None
     assert meta.title == "Signing packet: Partnering Agreement CONTOSO-FABRIKAM-2027"
@@ -54,8 +56,18 @@ def test_packet_holds_every_document_with_bookmarks_and_metadata(example_pdfs: P
 
 def test_packet_text_has_the_terms(example_pdfs: Path) -> None:
     text = text_of(PdfReader(example_pdfs / "signing-packet.pdf"))
-    for expected in ("Contoso Consulting Ltd", "Fabrikam Software GmbH", "the Prime Partner is Contoso", "22%",
-                     "12.5%", "25%", "EUR 180,000.00", "EUR 54,000.00", "EUR 72,000.00", "Statement of Work SOW-001"):
+    for expected in (
+        "Contoso Consulting Ltd",
+        "Fabrikam Software GmbH",
+        "the Prime Partner is Contoso",
+        "22%",
+        "12.5%",
+        "25%",
+        "EUR 180,000.00",
+        "EUR 54,000.00",
+        "EUR 72,000.00",
+        "Statement of Work SOW-001",
+    ):
         assert expected in text, expected
 
 
@@ -66,9 +78,7 @@ def test_draft_is_watermarked_on_every_page(example_pdfs: Path) -> None:
         assert all("DRAFT" in (page.extract_text() or "") for page in reader.pages)
 
 
-def test_final_has_no_watermark_and_hostile_values_survive(
-    tmp_path: Path, write_deal: Callable[..., Path]
-) -> None:
+def test_final_has_no_watermark_and_hostile_values_survive(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
     soffice()
 
     def final(d: dict[str, Any]) -> None:
@@ -109,8 +119,13 @@ def test_a_corrupt_docx_is_reported(tmp_path: Path) -> None:
 
 def test_without_libreoffice_the_docx_are_still_written(tmp_path: Path) -> None:
     env = {**os.environ, "PATH": "/nonexistent", "PYTHONPATH": str(ROOT), "P2PDOCS_SOFFICE": "/nonexistent/soffice"}
-    done = subprocess.run([sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", str(tmp_path), "--pdf",
-                           "--no-progress"], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", str(tmp_path), "--pdf", "--no-progress"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "libreoffice-writer-nogui" in done.stderr and "the DOCX documents were written" in done.stderr
     assert (tmp_path / FOLDER / "partnering-agreement.docx").exists()

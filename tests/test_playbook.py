@@ -22,10 +22,14 @@ def a(d: dict[str, Any]) -> dict[str, Any]:
     return d["agreement"]
 
 
-PLAN = {"objectives": ["x"], "kpis": [{"name": "Win rate", "target": "30%", "period": "quarterly", "owner": "contoso"},
-                                     {"name": "Return on investment", "target": "3x", "period": "annual",
-                                      "owner": "fabrikam"}],
-        "investment": {"contoso": {"money": 1}, "fabrikam": {"people": "1 architect"}}}
+PLAN = {
+    "objectives": ["x"],
+    "kpis": [
+        {"name": "Win rate", "target": "30%", "period": "quarterly", "owner": "contoso"},
+        {"name": "Return on investment", "target": "3x", "period": "annual", "owner": "fabrikam"},
+    ],
+    "investment": {"contoso": {"money": 1}, "fabrikam": {"people": "1 architect"}},
+}
 
 TRIPS: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
     ("P01", "high"): lambda d: a(d)["margins"][1].update(by_year=[15, 10]),
@@ -48,8 +52,10 @@ TRIPS: dict[tuple[str, str], Callable[[dict[str, Any]], None]] = {
     ("P23", "high"): lambda d: a(d)["engagement"].update(deal_registration=False),
     ("P26", "medium"): lambda d: a(d)["term"].pop("dormancy_months"),
     ("P27", "medium"): lambda d: a(d).pop("disputes"),
-    ("P31", "medium"): lambda d: (a(d).update(margins=[m for m in a(d)["margins"] if m["seller"] == "contoso"]),
-                                   d["statements_of_work"][0].update(prime="fabrikam")),
+    ("P31", "medium"): lambda d: (
+        a(d).update(margins=[m for m in a(d)["margins"] if m["seller"] == "contoso"]),
+        d["statements_of_work"][0].update(prime="fabrikam"),
+    ),
     ("P32", "medium"): lambda d: a(d).pop("referral"),
     ("P41", "low"): lambda d: a(d).update(plan={**PLAN, "kpis": [{**PLAN["kpis"][0], "name": "Revenue"}]}),
     ("P42", "medium"): lambda d: a(d).update(plan={**PLAN, "kpis": PLAN["kpis"][:1]}),

@@ -38,8 +38,11 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Grant any ownership stakes?": [True],
     "Held by": ["contoso"],
     "Kind of stake": ["territory"],
-    "Scope": ["Denmark, Finland, Norway and Sweden", "Replace the in-store point-of-sale software in 40 Northwind "
-              "stores with Fabrikam Retail Cloud, including data migration and staff training."],
+    "Scope": [
+        "Denmark, Finland, Norway and Sweden",
+        "Replace the in-store point-of-sale software in 40 Northwind "
+        "stores with Fabrikam Retail Cloud, including data migration and staff training.",
+    ],
     "Exclusivity": ["exclusive"],
     "Targets (separated by ;)": ["EUR 500000 of partner-sourced annual recurring revenue within 12 months"],
     "Add another ownership stake?": [False],
@@ -49,10 +52,12 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Start date (YYYY-MM-DD)": ["2027-02-01"],
     "End date (YYYY-MM-DD)": ["2027-07-31"],
     "Out of scope (separated by ;, empty for none)": ["Store hardware; Payment terminal certification"],
-    "Responsibilities of Contoso (separated by ;)": ["Project management; Customer contract and invoicing; "
-                                                      "First-line support"],
-    "Responsibilities of Fabrikam (separated by ;)": ["Platform configuration; Data migration tooling; "
-                                                       "Second-line support"],
+    "Responsibilities of Contoso (separated by ;)": [
+        "Project management; Customer contract and invoicing; First-line support"
+    ],
+    "Responsibilities of Fabrikam (separated by ;)": [
+        "Platform configuration; Data migration tooling; Second-line support"
+    ],
     "Deliverable": ["Solution design", "Pilot in three stores", "Rollout to all stores"],
     "Due (YYYY-MM-DD)": ["2027-03-01", "2027-04-30", "2027-07-15"],
     "Add another deliverable?": [True, True, False],
