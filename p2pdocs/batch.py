@@ -12,9 +12,10 @@ import contextlib
 import json
 import os
 import signal
+import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,21 +57,34 @@ class Outcome:
 
 @dataclass
 class Report:
-    outcomes: list[Outcome]
-    seconds: float
+    """What a run did: counts and failures (every outcome only when the run keeps them;
+    a large run streams its outcomes to the manifest instead of holding them)."""
+
+    total: int = 0
+    seconds: float = 0.0
     interrupted: bool = False
+    generated: int = 0
+    documents: int = 0
+    failed: list[Outcome] = field(default_factory=list)
+    severities: dict[str, int] = field(default_factory=dict)
+    #: (deal id, rule, message) of every high-severity finding
+    high: list[tuple[str, str, str]] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    keep: bool = False
 
-    @property
-    def generated(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "generated"]
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status != "generated"]
-
-    @property
-    def documents(self) -> int:
-        return sum(len(o.documents) for o in self.outcomes)
+    def add(self, outcome: Outcome) -> None:
+        if outcome.status == "generated":
+            self.generated += 1
+        else:
+            self.failed.append(outcome)
+        self.documents += len(outcome.documents)
+        for finding in outcome.findings:
+            severity = finding["severity"]
+            self.severities[severity] = self.severities.get(severity, 0) + 1
+            if severity == "high":
+                self.high.append((outcome.entry.id or outcome.entry.label, finding["rule"], finding["message"]))
+        if self.keep:
+            self.outcomes.append(outcome)
 
     @property
     def exit_code(self) -> int:
@@ -132,73 +146,113 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run(
-    entries: list[Entry],
+    entries: Iterable[Entry],
     out: Path,
     *,
     force: bool = False,
     jobs: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
     comments: bool = False,
+    keep: bool = False,
+    total: int = 0,
 ) -> Report:
-    """Generate every valid entry under ``out``; invalid ones are reported as failed."""
+    """Generate every valid entry under ``out``; invalid ones are reported as failed.
+
+    Entries are read as the workers need them and let go once their outcome is in the
+    manifest, so memory stays flat however many deals there are; ``keep`` holds every
+    outcome, with its deal, in the report (for a step that follows, such as PDFs).
+    """
     start = time.perf_counter()
-    outcomes: dict[int, Outcome] = {}
+    report = Report(total=total, keep=keep)
     notify = on_done or (lambda outcome: None)
-    for i, entry in enumerate(entries):
-        if entry.deal is None:
-            outcomes[i] = Outcome(entry, "failed", errors=[str(p) for p in entry.problems])
-            notify(outcomes[i])
-    todo = [(i, e) for i, e in enumerate(entries) if e.deal is not None]
-    interrupted = False
+    manifest = ManifestWriter()
+    in_flight: dict[int, Entry] = {}
+
+    def finish(i: int, outcome: Outcome) -> None:
+        in_flight.pop(i, None)
+        report.add(outcome)
+        notify(outcome)
+        manifest.add(i, outcome)
+        if not keep:
+            outcome.entry.deal = None
+
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        if jobs <= 1 or len(todo) <= 1:
+        if jobs <= 1:
             library()
-            for i, entry in todo:
-                assert entry.deal is not None
+            for i, entry in enumerate(entries):
+                if entry.deal is None:
+                    finish(i, _invalid(entry))
+                    continue
+                in_flight[i] = entry
                 docs, errors, findings = _work(entry.deal, out, force, comments)
-                outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors, findings)
-                notify(outcomes[i])
+                finish(i, Outcome(entry, "failed" if errors else "generated", docs, errors, findings))
         else:
-            _parallel(todo, out, force, min(jobs, len(todo)), outcomes, notify, comments)
+            _parallel(enumerate(entries), out, force, jobs, in_flight, finish, comments)
     except KeyboardInterrupt:
-        interrupted = True
+        report.interrupted = True
     finally:
         signal.signal(signal.SIGTERM, previous)
-    for i, entry in todo:
-        if i not in outcomes:
-            outcomes[i] = Outcome(entry, "interrupted", errors=["not generated: the run was interrupted"])
-    if interrupted or any(o.errors == [WORKER_DIED] for o in outcomes.values()):
-        sweep(out, [e for _, e in todo])  # a killed writer may have left a temporary file
-    report = Report([outcomes[i] for i in range(len(entries))], time.perf_counter() - start, interrupted)
-    write_manifest(out, report)
+    died = any(o.errors == [WORKER_DIED] for o in report.failed)
+    if report.interrupted or died:
+        sweep(out, [*in_flight.values(), *(o.entry for o in report.failed if o.errors == [WORKER_DIED])])
+    for i, entry in sorted(in_flight.items()):
+        finish(i, Outcome(entry, "interrupted", errors=["not generated: the run was interrupted"]))
+    report.seconds = time.perf_counter() - start
+    manifest.close(out)
     return report
 
 
+def _invalid(entry: Entry) -> Outcome:
+    return Outcome(entry, "failed", errors=[str(p) for p in entry.problems])
+
+
+#: Deals handed to the workers ahead of those being generated, per worker.
+AHEAD = 4
+
+
 def _parallel(
-    todo: list[tuple[int, Entry]],
+    entries: Iterator[tuple[int, Entry]],
     out: Path,
     force: bool,
     jobs: int,
-    outcomes: dict[int, Outcome],
-    notify: Callable[[Outcome], None],
+    in_flight: dict[int, Entry],
+    finish: Callable[[int, Outcome], None],
     comments: bool = False,
 ) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(current(),))
-    futures: dict[Future[Work], tuple[int, Entry]] = {}
+    futures: dict[Future[Work], int] = {}
     try:
-        for i, entry in todo:
-            futures[pool.submit(_work, entry.deal, out, force, comments)] = (i, entry)  # type: ignore[arg-type]
-        from concurrent.futures import as_completed
-
-        for future in as_completed(futures):
-            i, entry = futures[future]
-            try:
-                docs, errors, findings = future.result()
-            except BrokenProcessPool:
-                docs, errors, findings = [], [WORKER_DIED], []
-            outcomes[i] = Outcome(entry, "failed" if errors else "generated", docs, errors, findings)
-            notify(outcomes[i])
+        exhausted = broken = False
+        while True:
+            while not exhausted and len(futures) < jobs * AHEAD:
+                item = next(entries, None)
+                if item is None:
+                    exhausted = True
+                    break
+                i, entry = item
+                if entry.deal is None:
+                    finish(i, _invalid(entry))
+                    continue
+                in_flight[i] = entry
+                if broken:
+                    finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))
+                    continue
+                try:
+                    futures[pool.submit(_work, entry.deal, out, force, comments)] = i
+                except BrokenProcessPool:  # a worker died: what is left is reported, not generated
+                    broken = True
+                    finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))
+            if not futures:
+                break
+            done, _ = wait(futures, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=futures.__getitem__):
+                i = futures.pop(future)
+                try:
+                    docs, errors, findings = future.result()
+                except BrokenProcessPool:
+                    docs, errors, findings = [], [WORKER_DIED], []
+                finish(i, Outcome(in_flight[i], "failed" if errors else "generated", docs, errors, findings))
         pool.shutdown()
     except BaseException:
         workers = list(getattr(pool, "_processes", {}).values())
@@ -211,42 +265,80 @@ def _parallel(
         raise
 
 
-def sweep(out: Path, entries: list[Entry]) -> None:
+def sweep(out: Path, entries: Iterable[Entry]) -> None:
     """Remove temporary files a killed writer may have left in the run's deal folders."""
     for entry in entries:
-        if entry.deal is None:
+        if entry.id is None:
             continue
-        folder = out / entry.deal.agreement.id
+        folder = out / entry.id
         if folder.is_dir():
             for tmp in folder.glob(".*.part"):
                 tmp.unlink(missing_ok=True)
 
 
-def manifest(report: Report) -> dict[str, Any]:
-    """What the run did, deal by deal, in input order: reproducible for the same input."""
+def _manifest_entry(outcome: Outcome) -> dict[str, Any]:
     return {
-        "p2pdocs": __version__,
-        "deals": [
-            {
-                "id": o.entry.id or o.entry.label,
-                "source": {"file": o.entry.file, "line": o.entry.line},
-                "status": o.status,
-                "documents": [d.__dict__ for d in o.documents],
-                "errors": o.errors,
-                "findings": o.findings,
-            }
-            for o in report.outcomes
-        ],
+        "id": outcome.entry.id or outcome.entry.label,
+        "source": {"file": outcome.entry.file, "line": outcome.entry.line},
+        "status": outcome.status,
+        "documents": [d.__dict__ for d in outcome.documents],
+        "errors": outcome.errors,
+        "findings": outcome.findings,
     }
 
 
-def write_manifest(out: Path, report: Report) -> None:
-    from p2pdocs.outputs import write_atomic
+def _manifest_head() -> str:
+    return "{\n" + f'  "p2pdocs": {json.dumps(__version__)},\n' + '  "deals": ['
 
-    if not out.is_dir():
-        return  # nothing could be written there; the deals' errors say why
-    data = json.dumps(manifest(report), indent=2, ensure_ascii=False) + "\n"
-    write_atomic(out / "manifest.json", data.encode("utf-8"))
+
+class ManifestWriter:
+    """manifest.json written as outcomes come in, in input order: what the run did, deal
+    by deal, reproducible for the same input. It is spooled (to disk when large) and
+    written to ``out`` atomically at the end."""
+
+    def __init__(self) -> None:
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 (closed in close())
+        self.spool.write(_manifest_head().encode("utf-8"))
+        self.next = 0
+        self.pending: dict[int, Outcome] = {}
+        self.count = 0
+
+    def add(self, index: int, outcome: Outcome) -> None:
+        self.pending[index] = outcome
+        while self.next in self.pending:
+            self._write(self.pending.pop(self.next))
+            self.next += 1
+
+    def _write(self, outcome: Outcome) -> None:
+        text = json.dumps(_manifest_entry(outcome), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self.spool.write((("," if self.count else "") + "\n    " + text).encode("utf-8"))
+        self.count += 1
+
+    def close(self, out: Path) -> None:
+        for index in sorted(self.pending):  # after an interruption: what was done
+            self._write(self.pending.pop(index))
+        self.spool.write(("\n  ]\n}\n" if self.count else "]\n}\n").encode("utf-8"))
+        try:
+            if out.is_dir():  # else nothing could be written there; the deals' errors say why
+                from p2pdocs.outputs import write_atomic
+
+                self.spool.seek(0)
+                write_atomic(out / "manifest.json", self.spool.read())
+        finally:
+            self.spool.close()
+
+
+def manifest(report: Report) -> dict[str, Any]:
+    """The manifest of a run that kept its outcomes."""
+    return {"p2pdocs": __version__, "deals": [_manifest_entry(o) for o in report.outcomes]}
+
+
+def write_manifest(out: Path, report: Report) -> None:
+    """Rewrite manifest.json from a run that kept its outcomes (after its PDFs)."""
+    writer = ManifestWriter()
+    for i, outcome in enumerate(report.outcomes):
+        writer.add(i, outcome)
+    writer.close(out)
 
 
 def default_jobs() -> int:

@@ -109,20 +109,33 @@ def generate(
     Exit status: 0 all generated, 1 some failed, 2 none generated.
     """
     from p2pdocs.batch import default_jobs, run
-    from p2pdocs.inputs import read_all
+    from p2pdocs.inputs import Inputs
     from p2pdocs.progress import Reporter
 
-    entries, problems = read_all(list(paths))
-    if problems:
-        raise InvalidInput(problems)
-    if not entries:
+    inputs = Inputs(list(paths))
+    if inputs.problems:
+        raise InvalidInput(inputs.problems)
+    if not inputs.total:
         raise NoDeals(f"no deal files (*.yaml, *.yml) in {', '.join(map(str, paths))}")
-    if len(entries) == 1 and entries[0].problems:
-        raise InvalidInput(entries[0].problems)
+    entries = iter(inputs)
+    if inputs.total == 1:
+        only = next(entries)
+        if only.problems:
+            raise InvalidInput(only.problems)
+        entries = iter([only])
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = jobs or default_jobs()
-    with Reporter(len(entries), bar=show_bar) as reporter:
-        report = run(entries, out, force=force, jobs=workers, on_done=reporter.done, comments=comments)
+    with Reporter(inputs.total, bar=show_bar) as reporter:
+        report = run(
+            entries,
+            out,
+            force=force,
+            jobs=workers,
+            on_done=reporter.done,
+            comments=comments,
+            keep=pdf,
+            total=inputs.total,
+        )
     code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
     reporter.summary(report)
     sys.exit(code)

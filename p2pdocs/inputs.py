@@ -4,11 +4,16 @@ A batch file carries ``p2pdocs: 1`` once, optional ``defaults:`` deep-merged und
 deal (mappings merge; lists and scalars of the deal replace), and ``deals:``, a list of
 deal mappings. Each problem points into the place its value came from: the deal, or the
 defaults.
+
+Deals are streamed, not held: a first pass over each file's YAML events (no values built)
+checks its syntax, reads its header (format, defaults), counts its deals and notes the
+agreement ids they give, so that duplicate ids are known before anything is generated; a
+second pass then builds and validates one deal at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +21,7 @@ from typing import Any
 from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.terms import Deal
 from p2pdocs.validate import Locator, Place, check_version, unknown_keys, validate_deal
-from p2pdocs.yamlsource import Loc, Source, read
+from p2pdocs.yamlsource import Loc, Source, parse, read_text, scan_batch, stream_deals
 
 BATCH_KEYS = ("p2pdocs", "defaults", "deals")
 
@@ -30,10 +35,8 @@ class Entry:
     line: int
     deal: Deal | None = None
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def id(self) -> str | None:
-        return self.deal.agreement.id if self.deal else None
+    #: the agreement id, once the deal is valid (kept when the deal itself is let go)
+    id: str | None = None
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
@@ -86,104 +89,192 @@ def merged_locator(source: Source, deal_base: Loc, deal: Any, defaults: Any) -> 
     return locate
 
 
-def _label(raw: Any, fallback: str) -> str:
+def _given_id(raw: Any) -> str | None:
     if isinstance(raw, Mapping) and isinstance(raw.get("agreement"), Mapping):
         value = raw["agreement"].get("id")
         if isinstance(value, str) and value:
             return value
-    return fallback
+    return None
+
+
+def _label(raw: Any, fallback: str) -> str:
+    return _given_id(raw) or fallback
 
 
 def _entry(label: str, file: str, line: int, body: Any, locate: Locator) -> Entry:
     entry = Entry(label, file, line)
     try:
         entry.deal = validate_deal(body, locate)
+        entry.id = entry.deal.agreement.id
     except InvalidInput as exc:
         entry.problems = exc.problems
     return entry
 
 
-def read_file(path: Path) -> list[Entry]:
-    """Every deal of one deal file or batch file."""
+@dataclass
+class FileScan:
+    """What the first pass learnt of one file: enough to stream its deals later."""
+
+    path: Path
+    digest: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+    batch: bool = False
+    header: Source | None = None
+    #: line, label and directly given agreement id of each deal
+    deals: list[tuple[int, str, str | None]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.deals) if self.batch and not self.problems else 1
+
+
+def scan(path: Path) -> FileScan:
+    """First pass over one file: syntax, header, and each deal's line and id."""
+    result = FileScan(path)
     try:
-        source = read(path)
+        text, result.digest = read_text(path)
+        header, deals = scan_batch(text, str(path))
     except InvalidInput as exc:
-        return [Entry(path.name, str(path), 1, problems=exc.problems)]
+        result.problems = exc.problems
+        return result
+    if deals is None:  # a single deal, read whole again in the second pass
+        data = header.data if header is not None else None
+        given = (
+            data["agreement"].get("id")
+            if isinstance(data, Mapping) and isinstance(data.get("agreement"), Mapping)
+            else None
+        )
+        result.deals = [(1, _label(data, path.name), given if isinstance(given, str) else None)]
+        return result
+    assert header is not None
+    result.batch = True
+    result.header, result.deals = header, deals
+    result.problems = _header_problems(header)
+    return result
+
+
+def _header_problems(source: Source) -> list[Problem]:
     data = source.data
-    if not isinstance(data, Mapping):
-        problem = Problem(str(path), 1, "", "expected a deal or a batch: a mapping with 'p2pdocs: 1'")
-        return [Entry(path.name, str(path), 1, problems=[problem])]
 
     def locate(loc: Loc) -> Place:
         return source.file, source.line_of(loc), ()
 
-    version = check_version(data, locate)
-    if "deals" not in data:
-        if version:
-            return [Entry(_label(data, path.name), str(path), 1, problems=version)]
-        body = {k: v for k, v in data.items() if k != "p2pdocs"}
-        return [_entry(_label(data, path.name), str(path), 1, body, locate)]
-    problems = version + unknown_keys(data, BATCH_KEYS, (), locate)
-    defaults = data.get("defaults") or {}
-    deals = data["deals"]
-    if not isinstance(defaults, Mapping):
+    problems = check_version(data, locate) + unknown_keys(data, BATCH_KEYS, (), locate)
+    if not isinstance(data.get("defaults") or {}, Mapping):
         problems.append(Problem(source.file, source.line_of(("defaults",)), "defaults", "expected a mapping"))
-    if not isinstance(deals, list):
+    if not isinstance(data["deals"], list):
         problems.append(Problem(source.file, source.line_of(("deals",)), "deals", "expected a list of deals"))
-    if problems:
-        return [Entry(path.name, str(path), 1, problems=problems)]
-    entries = []
-    for i, raw in enumerate(deals):
-        base: Loc = ("deals", i)
-        line = source.line_of(base)
-        label = _label(raw, f"deals[{i}]")
-        if not isinstance(raw, Mapping):
-            problem = Problem(source.file, line, f"deals[{i}]", "expected a deal (a mapping with 'agreement')")
-            entries.append(Entry(label, str(path), line, problems=[problem]))
-            continue
-        if "p2pdocs" in raw:
-            problem = Problem(
-                source.file,
-                source.line_of((*base, "p2pdocs")),
-                f"deals[{i}].p2pdocs",
-                "give the format once, at the top of the batch file",
-            )
-            entries.append(Entry(label, str(path), line, problems=[problem]))
-            continue
-        merged = deep_merge(defaults, raw)
-        locate_merged = merged_locator(source, base, raw, defaults)
-        entries.append(_entry(label, str(path), line, merged, locate_merged))
-    return entries
+    return problems
+
+
+class Inputs:
+    """Every deal of a run, streamed in order: ``total`` is known before the first is read."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        files, self.problems = discover(paths)
+        self.files = [scan(path) for path in files]
+        self.total = sum(f.count for f in self.files)
+        self._places: dict[str, list[tuple[str, int]]] = {}
+        for f in self.files:
+            if not f.problems:
+                for line, _, given in f.deals:
+                    if given is not None:
+                        self._places.setdefault(given, []).append((str(f.path), line))
+
+    def __iter__(self) -> Iterator[Entry]:
+        for f in self.files:
+            for entry in _entries(f):
+                if entry.deal is not None:
+                    self._check_unique(entry)
+                yield entry
+
+    def _check_unique(self, entry: Entry) -> None:
+        """A valid deal whose id another deal of the run also gives is refused, naming it."""
+        key = entry.id or ""
+        place = (entry.file, entry.line)
+        places = self._places.setdefault(key, [])
+        if place not in places:  # an id the first pass could not see (merged, aliased)
+            places.append(place)
+        if len(places) > 1:
+            for file, line in (p for p in places if p != place):
+                message = f"agreement id '{key}' is used twice in this run (also {file}:{line})"
+                entry.problems.append(Problem(entry.file, entry.line, "agreement.id", message))
+            entry.deal = None
+
+
+def _entries(f: FileScan) -> Iterator[Entry]:
+    """Second pass over one file: its deals, built and validated one at a time."""
+    name = str(f.path)
+    if f.problems:
+        yield Entry(f.path.name, name, 1, problems=f.problems)
+        return
+    try:
+        text, digest = read_text(f.path)
+        if digest != f.digest:
+            raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
+        if not f.batch:
+            yield _single(parse(text, name))
+            return
+    except InvalidInput as exc:
+        for line, label, _ in f.deals or [(1, f.path.name, None)]:
+            yield Entry(label, name, line, problems=exc.problems)
+        return
+    assert f.header is not None
+    defaults = f.header.data.get("defaults") or {}
+    header_lines = f.header.lines
+    index = 0
+    try:
+        for index, (raw, lines, problems) in enumerate(stream_deals(text, name)):
+            line, label, _ = f.deals[index]
+            if problems:
+                yield Entry(label, name, line, problems=problems)
+                continue
+            yield _batch_entry(f, index, raw, Source(name, None, {**header_lines, **lines}), defaults)
+    except InvalidInput as exc:
+        line, label, _ = f.deals[index]
+        yield Entry(label, name, line, problems=exc.problems)
+        for line, label, _ in f.deals[index + 1 :]:
+            yield Entry(label, name, line, problems=[Problem(name, line, "", "not read: see the problem above")])
+
+
+def _single(source: Source) -> Entry:
+    data = source.data
+    file = source.file
+    if not isinstance(data, Mapping):
+        problem = Problem(file, 1, "", "expected a deal or a batch: a mapping with 'p2pdocs: 1'")
+        return Entry(Path(file).name, file, 1, problems=[problem])
+
+    def locate(loc: Loc) -> Place:
+        return source.file, source.line_of(loc), ()
+
+    label = _label(data, Path(file).name)
+    version = check_version(data, locate)
+    if version:
+        return Entry(label, file, 1, problems=version)
+    body = {k: v for k, v in data.items() if k != "p2pdocs"}
+    return _entry(label, file, 1, body, locate)
+
+
+def _batch_entry(f: FileScan, i: int, raw: Any, source: Source, defaults: Any) -> Entry:
+    name = str(f.path)
+    base: Loc = ("deals", i)
+    line, label, _ = f.deals[i]
+    if not isinstance(raw, Mapping):
+        problem = Problem(name, line, f"deals[{i}]", "expected a deal (a mapping with 'agreement')")
+        return Entry(label, name, line, problems=[problem])
+    if "p2pdocs" in raw:
+        problem = Problem(
+            name,
+            source.line_of((*base, "p2pdocs")),
+            f"deals[{i}].p2pdocs",
+            "give the format once, at the top of the batch file",
+        )
+        return Entry(label, name, line, problems=[problem])
+    merged = deep_merge(defaults, raw)
+    return _entry(label, name, line, merged, merged_locator(source, base, raw, defaults))
 
 
 def read_all(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
-    """Every deal of the run, and problems that are no deal's (a missing path)."""
-    files, problems = discover(paths)
-    entries = [entry for path in files for entry in read_file(path)]
-    _mark_duplicates(entries)
-    return entries, problems
-
-
-def _mark_duplicates(entries: list[Entry]) -> None:
-    first: dict[str, Entry] = {}
-    for entry in entries:
-        if entry.deal is None:
-            continue
-        key = entry.deal.agreement.id
-        other = first.setdefault(key, entry)
-        if other is entry:
-            continue
-        message = f"agreement id '{key}' is used twice in this run (also {other.file}:{other.line})"
-        entry.problems.append(Problem(entry.file, entry.line, "agreement.id", message))
-        if other.deal is not None:
-            other.problems.append(
-                Problem(
-                    other.file,
-                    other.line,
-                    "agreement.id",
-                    f"agreement id '{key}' is used twice in this run (also {entry.file}:{entry.line})",
-                )
-            )
-    for entry in entries:
-        if entry.problems:
-            entry.deal = None
+    """Every deal of the run, held in a list (for a few files: the interview, checks)."""
+    inputs = Inputs(paths)
+    return list(inputs), inputs.problems

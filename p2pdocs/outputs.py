@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,26 +29,45 @@ def check_free(paths: Iterable[Path], force: bool) -> None:
         raise OutputExists(taken)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+_COUNTER = itertools.count()
+
+
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same directory.
 
     Readers see the old file or the new one, never a part; on failure the temporary
-    file is removed and the old file is left as it was.
+    file is removed and the old file is left as it was. The temporary name is registered
+    before the file exists, so a signal at any moment leaves nothing behind.
+    ``sync=False`` leaves flushing to disk to the caller (a batch syncs once at the end).
     """
+    parent = path.parent
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
             raise OutputError(f"{path}: is a symbolic link; refusing to write through it")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    _WRITING.add(tmp)
+    while True:
+        tmp = str(parent / f".{path.name}.{os.getpid()}-{next(_COUNTER)}.part")
+        _WRITING.add(tmp)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+            break
+        except FileExistsError:  # left by an earlier process of the same id
+            _WRITING.discard(tmp)
+        except OSError as exc:
+            _WRITING.discard(tmp)
+            raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).chmod(0o644)
+        try:
+            os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         Path(tmp).replace(path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -63,20 +63,16 @@ class Reporter:
             click.echo(f"{entry.id or entry.label} ({entry.file}:{entry.line}): {outcome.status}", err=True)
             for error in outcome.errors:
                 click.echo(f"  {error}".replace("\\n", "\\n  "), err=True)
-        counts: dict[str, int] = {}
-        for outcome in report.outcomes:
-            for finding in outcome.findings:
-                counts[finding["severity"]] = counts.get(finding["severity"], 0) + 1
-            for finding in outcome.findings:
-                if finding["severity"] == "high":
-                    click.echo(f"{outcome.entry.id}: {finding['rule']} high: {finding['message']}", err=True)
+        for deal, rule, message in report.high:
+            click.echo(f"{deal}: {rule} high: {message}", err=True)
+        counts = report.severities
         if counts:
             listed = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low", "info") if s in counts)
             click.echo(f"playbook findings: {listed} (details: p2pdocs check, or manifest.json)", err=True)
         docs = report.documents
         rate = docs / report.seconds if report.seconds > 0 else 0.0
         line = (
-            f"generated {len(report.generated)} of {len(report.outcomes)} deals ({docs} documents) "
+            f"generated {report.generated} of {report.total} deals ({docs} documents) "
             f"in {report.seconds:.1f} s, {rate:.1f} documents/s"
         )
         if report.failed:

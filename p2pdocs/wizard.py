@@ -90,7 +90,7 @@ def _generate(path: Path, out: Path, force: bool, pdf: bool) -> int:
     from p2pdocs.inputs import read_all
 
     entries, _ = read_all([path])
-    report = run(entries, out, force=force, jobs=1)
+    report = run(entries, out, force=force, jobs=1, keep=True, total=len(entries))
     if pdf:
         from p2pdocs.signing import pdf_step
 

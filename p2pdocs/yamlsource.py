@@ -7,6 +7,8 @@ decimals, alias expansion is bounded, and every value's line is known by its pat
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -218,18 +220,53 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
 
     def skip(self) -> None:
-        """Pass over the next value without building it."""
+        """Pass over the next value without building it (its anchors are noted, and an
+        alias to no anchor is refused as the composer would)."""
         depth = 0
         get = self.loader.get_event
         while True:
             event = get()
             kind = type(event)
+            if kind is _ALIAS:
+                if event.anchor not in self.anchors:
+                    line = event.start_mark.line + 1
+                    raise InvalidInput([Problem(self.file, line, "", f"unknown alias '*{event.anchor}'")])
+            elif kind not in _END and event.anchor is not None:
+                self.anchors[event.anchor] = (None, 0)
             if kind is _MAPPING or kind is yaml.SequenceStartEvent:
                 depth += 1
             elif kind in _END:
                 depth -= 1
             if depth == 0:
                 return
+
+    def given_id(self) -> str | None:
+        """Pass over the next value, a deal, noting the agreement id it gives directly."""
+        found: str | None = None
+        if not self.loader.check_event(_MAPPING) or self.loader.peek_event().anchor is not None:
+            self.skip()
+            return None
+        self.loader.get_event()
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key = self.loader.peek_event()
+            self.skip()
+            if type(key) is _SCALAR and key.value == "agreement" and self.loader.check_event(_MAPPING):
+                event = self.loader.get_event()
+                if event.anchor is not None:
+                    self.anchors[event.anchor] = (None, 0)
+                while not self.loader.check_event(yaml.MappingEndEvent):
+                    inner = self.loader.peek_event()
+                    self.skip()
+                    value = self.loader.peek_event()
+                    is_id = type(inner) is _SCALAR and inner.value == "id" and type(value) is _SCALAR
+                    if is_id and (not value.implicit[0] or self._scalar(value) == value.value):
+                        found = value.value
+                    self.skip()
+                self.loader.get_event()
+            else:
+                self.skip()
+        self.loader.get_event()
+        return found
 
 
 class _Merge:
@@ -274,8 +311,97 @@ def parse(text: str, file: str) -> Source:
     return Source(file, data, builder.lines)
 
 
-def read(path: Path) -> Source:
-    """Read and parse a YAML file; unreadable or non-UTF-8 files are clear errors."""
+#: One deal of a batch file as the first pass saw it: its line, a label, the id it gives.
+Outline = tuple[int, str, str | None]
+
+
+def _start(loader: Any) -> bool:
+    """Past the stream's and document's start; False when there is no document."""
+    loader.get_event()
+    if loader.check_event(yaml.StreamEndEvent):
+        return False
+    loader.get_event()
+    return True
+
+
+def scan_batch(text: str, file: str) -> tuple[Source | None, list[Outline] | None]:
+    """The first pass over a batch file: every event is read (so a syntax error anywhere is
+    found before any deal is generated) but no deal is built. Returns the header (every
+    top-level key but the deals, built) and each deal's line, label and directly given id.
+    A file that is not a batch (a mapping with a list of ``deals:``) gives its data whole
+    and no outlines, or neither when it is not a mapping."""
+    loader: Any = _Loader(text)
+    builder = _Builder(file, loader)
+    header: dict[Any, Any] = {}
+    deals: list[Outline] = []
+    batch = False
+    try:
+        if not _start(loader) or not loader.check_event(_MAPPING):
+            return None, None
+        builder.lines[()] = loader.get_event().start_mark.line + 1
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = builder.value(("\0key",))
+            builder.lines[(str(key),)] = loader.peek_event().start_mark.line + 1
+            if key == "deals" and loader.check_event(yaml.SequenceStartEvent) and "deals" not in header:
+                batch = True
+                header["deals"] = []
+                loader.get_event()
+                while not loader.check_event(yaml.SequenceEndEvent):
+                    line = loader.peek_event().start_mark.line + 1
+                    given = builder.given_id()
+                    deals.append((line, given or f"deals[{len(deals)}]", given))
+                loader.get_event()
+            elif key in header:
+                builder.problems.append(Problem(file, builder.lines[(str(key),)], str(key), "duplicate key"))
+                builder.skip()
+            else:
+                header[key] = builder.value((str(key),))
+        loader.get_event()
+        loader.get_event()
+        if not loader.check_event(yaml.StreamEndEvent):
+            line = loader.peek_event().start_mark.line + 1
+            raise InvalidInput([Problem(file, line, "", "expected one YAML document; this file holds more")])
+    except yaml.YAMLError as exc:
+        raise _syntax(file, exc) from None
+    finally:
+        loader.dispose()
+    if builder.problems:
+        raise InvalidInput(builder.problems)
+    builder.lines.pop(("\0key",), None)
+    return Source(file, header, builder.lines), deals if batch else None
+
+
+def stream_deals(text: str, file: str) -> Iterator[tuple[Any, dict[Loc, int], list[Problem]]]:
+    """The second pass over a batch file that :func:`scan_batch` accepted: each deal, built
+    one at a time, with the lines of its values and the problems of its YAML (duplicate
+    keys). Other top-level values are built again only for the anchors they define."""
+    loader: Any = _Loader(text)
+    builder = _Builder(file, loader)
+    try:
+        _start(loader)
+        loader.get_event()
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = builder.value(("\0key",))
+            if key != "deals":
+                builder.value(("\0header",))
+                continue
+            loader.get_event()
+            index = 0
+            while not loader.check_event(yaml.SequenceEndEvent):
+                builder.lines, builder.problems = {}, []
+                raw = builder.value(("deals", index))
+                yield raw, builder.lines, builder.problems
+                index += 1
+            loader.get_event()
+    except yaml.YAMLError as exc:
+        raise _syntax(file, exc) from None
+    finally:
+        loader.dispose()
+
+
+def read_text(path: Path) -> tuple[str, bytes]:
+    """A YAML file's text and the digest of its bytes; unreadable or non-UTF-8 files are
+    clear errors."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -300,4 +426,10 @@ def read(path: Path) -> Source:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None
-    return parse(text, name)
+    return text, hashlib.sha256(raw).digest()
+
+
+def read(path: Path) -> Source:
+    """Read and parse a YAML file; unreadable or non-UTF-8 files are clear errors."""
+    text, _ = read_text(path)
+    return parse(text, str(path))

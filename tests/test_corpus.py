@@ -73,23 +73,14 @@ def test_full_disk_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pyte
     assert run_cli("generate", str(EXAMPLE), "-o", str(out)).exit_code == 0
     target = out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
     before = target.read_bytes()
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class Full:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
+    def full(fd: int, data: Any) -> int:
+        """The disk fills up half way through the first write of a document."""
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __enter__(self) -> Full:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r": Full(real_fdopen(fd, mode)))
+    monkeypatch.setattr(os, "write", full)
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--force", "--no-progress")
     assert (
         result.exit_code in (1, 2) and "No space left on device" in result.output and "Traceback" not in result.output
@@ -110,17 +101,15 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
 
 
 def test_unwritable_output_directory_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tempfile
-
     out = tmp_path / "locked"
-    real = tempfile.mkstemp
+    real = os.open
 
-    def refuse(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        if str(kwargs.get("dir", "")).startswith(str(out)):
+    def refuse(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).startswith(str(out)) and flags & os.O_CREAT:
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real(*args, **kwargs)
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-progress")
     assert result.exit_code in (1, 2) and "Permission denied" in result.output and "Traceback" not in result.output
     assert not list(out.rglob("*.docx"))
