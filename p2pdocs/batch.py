@@ -2,7 +2,9 @@
 
 Every worker process loads the templates and the clause library once. Each document is
 written to a temporary name and renamed, so an interrupted or killed run leaves complete
-documents only; the manifest lists what was completed. The library never prints: the
+documents only; the manifest lists what was completed. Documents are flushed to disk once,
+at the end of the run (one ``sync`` instead of one per file, which cost a tenth of the
+time), before the manifest is written. The library never prints: the
 caller passes ``on_done`` to show progress.
 """
 
@@ -107,9 +109,11 @@ Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]]]
 def _work(deal: Deal, out: Path, force: bool, comments: bool = False) -> Work:
     """Generate one deal; errors come back as messages (the run goes on), with the deal's
     playbook findings."""
-    findings = [f.as_dict() for f in deal_findings(deal)]
+    found = deal_findings(deal)
+    findings = [f.as_dict() for f in found]
     try:
-        return _records(out, generate(deal, out, force=force, comments=comments)), [], findings
+        written = generate(deal, out, force=force, comments=comments, sync=False, findings=found)
+        return _records(out, written), [], findings
     except P2pdocsError as exc:
         return [], [str(exc)], findings
 
@@ -198,6 +202,8 @@ def run(
         sweep(out, [*in_flight.values(), *(o.entry for o in report.failed if o.errors == [WORKER_DIED])])
     for i, entry in sorted(in_flight.items()):
         finish(i, Outcome(entry, "interrupted", errors=["not generated: the run was interrupted"]))
+    if report.generated:
+        os.sync()  # the documents reach the disk before the manifest that lists them
     report.seconds = time.perf_counter() - start
     manifest.close(out)
     return report

@@ -11,6 +11,7 @@ from p2pdocs.documents import Document, documents
 from p2pdocs.errors import OutputError
 from p2pdocs.library import Library, load_library
 from p2pdocs.outputs import check_free, write_atomic
+from p2pdocs.playbook import Finding, deal_findings
 from p2pdocs.render import render_docx
 from p2pdocs.resources import clause_dirs, template_path
 from p2pdocs.terms import Deal
@@ -41,12 +42,12 @@ def _library(roots: tuple[Path, ...]) -> Library:
 
 
 def _memo(
-    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]]
+    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
 ) -> list[tuple[str, bytes, str, list[str]]]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files])
+    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
     doc = memo_document(memo)
     word = render_docx(template_path(doc.template), doc.context, doc.properties)
     return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
@@ -64,12 +65,24 @@ def render(deal: Deal, lib: Library | None = None, templates: Path | None = None
     ]
 
 
-def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = False) -> list[Written]:
+def generate(
+    deal: Deal,
+    out: Path,
+    *,
+    force: bool = False,
+    comments: bool = False,
+    sync: bool = True,
+    findings: list[Finding] | None = None,
+) -> list[Written]:
     """Render every document of ``deal`` and write them under ``out/<agreement id>/``.
 
     All documents are rendered before the first is written, so a failure leaves nothing
-    new behind; existing files are kept unless ``force`` is given.
+    new behind; existing files are kept unless ``force`` is given. ``sync=False`` leaves
+    flushing to disk to the caller (a batch syncs once, at its end); ``findings`` are the
+    deal's playbook findings when the caller has them already.
     """
+    if findings is None:
+        findings = deal_findings(deal)
     target = deal_dir(out, deal)
     lib = library()
     plans = documents(deal, lib)
@@ -84,25 +97,24 @@ def generate(deal: Deal, out: Path, *, force: bool = False, comments: bool = Fal
     ]
     if comments:
         from p2pdocs.comments import add_comments
-        from p2pdocs.playbook import deal_findings
 
         agreement = plans[0]
         files[0] = (
             files[0][0],
-            add_comments(files[0][1], deal_findings(deal), agreement.composition, deal.agreement.effective_date),
+            add_comments(files[0][1], findings, agreement.composition, deal.agreement.effective_date),
             *files[0][2:],
         )
     if deal.agreement.plan:
         from p2pdocs.register import register_xlsx
 
         files.append((REGISTER, register_xlsx(deal), "deal-register", []))
-    files += _memo(deal, plans, files)
+    files += _memo(deal, plans, files, findings)
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
     check_free((target / name for name, _, _, _ in files), force)
     written: list[Written] = []
     for name, data, template, clauses in files:
         path = target / name
-        write_atomic(path, data)
+        write_atomic(path, data, sync=sync)
         written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), template, clauses))
     return written

@@ -70,7 +70,9 @@ def open_items(deal: Deal) -> list[str]:
     return items
 
 
-def build(deal: Deal, documents: list[Document], hashes: list[tuple[str, str]]) -> Memo:
+def build(
+    deal: Deal, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
+) -> Memo:
     used, left = [], []
     for doc in documents:
         for d in doc.composition.decisions:
@@ -87,7 +89,8 @@ def build(deal: Deal, documents: list[Document], hashes: list[tuple[str, str]]) 
                 )
             else:
                 left.append([doc.filename, d.clause_id, d.version, d.reason])
-    return Memo(deal, deal_findings(deal), used, left, open_items(deal), [[f, h] for f, h in hashes])
+    findings = deal_findings(deal) if findings is None else findings
+    return Memo(deal, findings, used, left, open_items(deal), [[f, h] for f, h in hashes])
 
 
 def markdown(memo: Memo) -> str:

@@ -206,18 +206,26 @@ class _Builder:
         if tag == FLOAT_TAG:
             return self._decimal(node)
         try:
-            return self.loader.construct_object(node, deep=True)
+            return self._construct(node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             return value  # e.g. 2027-13-01: the model reports it as an invalid date
+
+    def _construct(self, node: yaml.ScalarNode) -> Any:
+        """PyYAML's constructor for the scalar; it remembers every node it built (for
+        aliases, which are resolved here), so that memory is let go at once."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        finally:
+            self.loader.constructed_objects.clear()
 
     def _decimal(self, node: yaml.ScalarNode) -> Any:
         text = str(node.value).replace("_", "").lower()
         if text in (".nan", ".inf", "+.inf", "-.inf"):
-            return self.loader.construct_object(node, deep=True)
+            return self._construct(node)
         try:
             return Decimal(text)
         except ArithmeticError:
-            return self.loader.construct_object(node, deep=True)
+            return self._construct(node)
 
     def skip(self) -> None:
         """Pass over the next value without building it (its anchors are noted, and an
