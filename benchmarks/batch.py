@@ -2,8 +2,10 @@
 
     python benchmarks/batch.py 100 1000 10000 --jobs 1 2
 
-For each N and each --jobs value it writes a seeded batch file, runs `p2pdocs generate`
-in a fresh process, and reports wall time, deals and documents per second, and the peak
+For each N, each --jobs value and with and without review memos (--memo on/off/both) it
+writes a seeded batch file, runs `p2pdocs generate` in a fresh process, and reports wall
+time, deals and Word documents per second (docx: agreements, SoWs and, with memos, the
+review memos; files: everything written, the memos' Markdown included), and the peak
 resident memory of the main process and of the largest worker.
 """
 
@@ -54,7 +56,7 @@ def plain_soffice(out: Path, work: Path) -> tuple[int, float]:
     return len(files), time.perf_counter() - start
 
 
-def measure(n: int, jobs: int, work: Path, pdf: bool = False) -> dict[str, float]:
+def measure(n: int, jobs: int, work: Path, pdf: bool = False, memo: bool = True) -> dict[str, float]:
     deals = work / f"deals-{n}.yaml"
     if not deals.exists():
         deals.write_text(yaml.safe_dump(batch(n), sort_keys=False), encoding="utf-8")
@@ -84,6 +86,7 @@ def measure(n: int, jobs: int, work: Path, pdf: bool = False) -> dict[str, float
             str(jobs),
             "--no-progress",
             *(["--pdf"] if pdf else []),
+            *([] if memo else ["--no-memo"]),
         ],
         capture_output=True,
         text=True,
@@ -94,10 +97,12 @@ def measure(n: int, jobs: int, work: Path, pdf: bool = False) -> dict[str, float
     rss = next(line for line in done.stderr.splitlines() if line.startswith("RSS")).split()
     manifest = json.loads((out / "manifest.json").read_text())
     docs = sum(1 for d in manifest["deals"] for doc in d["documents"] if doc["path"].endswith(".docx"))
+    files = sum(len(d["documents"]) for d in manifest["deals"])
     return {
         "deals": n,
         "jobs": jobs,
         "documents": docs,
+        "files": files,
         "seconds": round(seconds, 2),
         "deals_per_s": round(n / seconds, 1),
         "docs_per_s": round(docs / seconds, 1),
@@ -111,22 +116,31 @@ def main() -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--jobs", nargs="*", type=int, default=[1, 2])
     parser.add_argument("--pdf", action="store_true", help="also PDFs and signing packets, against plain soffice")
+    parser.add_argument(
+        "--memo",
+        choices=["on", "off", "both"],
+        default="both",
+        help="with review memos (the default of generate), without, or both",
+    )
     args = parser.parse_args()
     if args.pdf:
         return pdf_figures(args.sizes, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
         print(
-            f"{'deals':>6} {'jobs':>4} {'docs':>6} {'seconds':>8} {'deals/s':>8} {'docs/s':>8} "
-            f"{'main MB':>8} {'worker MB':>9}"
+            f"{'deals':>6} {'jobs':>4} {'memo':>4} {'docx':>6} {'files':>6} {'seconds':>8} {'deals/s':>8} "
+            f"{'docx/s':>8} {'main MB':>8} {'worker MB':>9}"
         )
+        memos = {"on": [True], "off": [False], "both": [True, False]}[args.memo]
         for n in args.sizes:
             for jobs in args.jobs:
-                r = measure(n, jobs, Path(tmp))
-                print(
-                    f"{r['deals']:>6} {r['jobs']:>4} {r['documents']:>6} {r['seconds']:>8} {r['deals_per_s']:>8} "
-                    f"{r['docs_per_s']:>8} {r['peak_main_mb']:>8} {r['peak_worker_mb']:>9}",
-                    flush=True,
-                )
+                for memo in memos:
+                    r = measure(n, jobs, Path(tmp), memo=memo)
+                    print(
+                        f"{r['deals']:>6} {r['jobs']:>4} {'on' if memo else 'off':>4} {r['documents']:>6} "
+                        f"{r['files']:>6} {r['seconds']:>8} {r['deals_per_s']:>8} {r['docs_per_s']:>8} "
+                        f"{r['peak_main_mb']:>8} {r['peak_worker_mb']:>9}",
+                        flush=True,
+                    )
     return 0
 
 

@@ -106,13 +106,13 @@ def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
 Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]]]
 
 
-def _work(deal: Deal, out: Path, force: bool, comments: bool = False) -> Work:
+def _work(deal: Deal, out: Path, force: bool, comments: bool = False, memo: bool = True) -> Work:
     """Generate one deal; errors come back as messages (the run goes on), with the deal's
     playbook findings."""
     found = deal_findings(deal)
     findings = [f.as_dict() for f in found]
     try:
-        written = generate(deal, out, force=force, comments=comments, sync=False, findings=found)
+        written = generate(deal, out, force=force, comments=comments, memo=memo, sync=False, findings=found)
         return _records(out, written), [], findings
     except P2pdocsError as exc:
         return [], [str(exc)], findings
@@ -157,6 +157,7 @@ def run(
     jobs: int = 1,
     on_done: Callable[[Outcome], None] | None = None,
     comments: bool = False,
+    memo: bool = True,
     keep: bool = False,
     total: int = 0,
 ) -> Report:
@@ -189,10 +190,10 @@ def run(
                     finish(i, _invalid(entry))
                     continue
                 in_flight[i] = entry
-                docs, errors, findings = _work(entry.deal, out, force, comments)
+                docs, errors, findings = _work(entry.deal, out, force, comments, memo)
                 finish(i, Outcome(entry, "failed" if errors else "generated", docs, errors, findings))
         else:
-            _parallel(enumerate(entries), out, force, jobs, in_flight, finish, comments)
+            _parallel(enumerate(entries), out, force, jobs, in_flight, finish, comments, memo)
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
@@ -225,6 +226,7 @@ def _parallel(
     in_flight: dict[int, Entry],
     finish: Callable[[int, Outcome], None],
     comments: bool = False,
+    memo: bool = True,
 ) -> None:
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(current(),))
     futures: dict[Future[Work], int] = {}
@@ -245,7 +247,7 @@ def _parallel(
                     finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))
                     continue
                 try:
-                    futures[pool.submit(_work, entry.deal, out, force, comments)] = i
+                    futures[pool.submit(_work, entry.deal, out, force, comments, memo)] = i
                 except BrokenProcessPool:  # a worker died: what is left is reported, not generated
                     broken = True
                     finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))

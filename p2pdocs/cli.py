@@ -88,6 +88,12 @@ def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
 @click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
 @click.option(
+    "--memo/--no-memo",
+    default=True,
+    show_default=True,
+    help="Write each deal's review memo (review-memo.docx and .md) beside its documents.",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
@@ -100,6 +106,7 @@ def generate(
     jobs: int | None,
     pdf: bool,
     comments: bool,
+    memo: bool,
     progress: bool | None,
 ) -> None:
     """Generate the documents of every deal in PATHS.
@@ -133,6 +140,7 @@ def generate(
             jobs=workers,
             on_done=reporter.done,
             comments=comments,
+            memo=memo,
             keep=pdf,
             total=inputs.total,
         )

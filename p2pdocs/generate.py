@@ -71,13 +71,15 @@ def generate(
     *,
     force: bool = False,
     comments: bool = False,
+    memo: bool = True,
     sync: bool = True,
     findings: list[Finding] | None = None,
 ) -> list[Written]:
     """Render every document of ``deal`` and write them under ``out/<agreement id>/``.
 
     All documents are rendered before the first is written, so a failure leaves nothing
-    new behind; existing files are kept unless ``force`` is given. ``sync=False`` leaves
+    new behind; existing files are kept unless ``force`` is given; ``memo`` adds the review
+    memo beside the documents. ``sync=False`` leaves
     flushing to disk to the caller (a batch syncs once, at its end); ``findings`` are the
     deal's playbook findings when the caller has them already.
     """
@@ -108,7 +110,8 @@ def generate(
         from p2pdocs.register import register_xlsx
 
         files.append((REGISTER, register_xlsx(deal), "deal-register", []))
-    files += _memo(deal, plans, files, findings)
+    if memo:
+        files += _memo(deal, plans, files, findings)
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
     check_free((target / name for name, _, _, _ in files), force)

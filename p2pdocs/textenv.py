@@ -111,6 +111,9 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class Sandbox(SandboxedEnvironment):
     """jinja's sandbox, with its verdict on each attribute remembered: the verdict depends
     only on the object's type and the attribute's name, and checking it again for every
@@ -119,6 +122,16 @@ class Sandbox(SandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``a.b`` on a dict: jinja tries the attribute, fails, then the item; going to the
+        # item at once (when no dict attribute has the name) gives the same value, faster
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)

@@ -151,8 +151,9 @@ def test_manifest_records_every_document(tmp_path: Path) -> None:
 
 
 def _run_and_kill(tmp_path: Path, sig: int, target: str) -> tuple[Path, int, str]:
-    """Start a 60-deal run in a real process, kill it (or a worker) once some documents exist."""
-    deals = [deal(i) for i in range(60)]
+    """Start a 400-deal run in a real process, kill it (or a worker) once some documents exist
+    (long enough that the run is still going when the signal comes)."""
+    deals = [deal(i) for i in range(400)]
     path = tmp_path / "batch.yaml"
     path.write_text(batch_text(deals), encoding="utf-8")
     out = tmp_path / "out"
@@ -161,6 +162,8 @@ def _run_and_kill(tmp_path: Path, sig: int, target: str) -> tuple[Path, int, str
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
+        # a shell starts background jobs with SIGINT ignored, and a child inherits that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("*/sow-*.docx"))) < 5:
@@ -205,11 +208,86 @@ def test_interrupted_run_leaves_only_complete_documents(tmp_path: Path, sig: int
         assert code == 130 and "interrupted" in err
         manifest = json.loads((out / "manifest.json").read_text())
         done = [d for d in manifest["deals"] if d["status"] == "generated"]
-        assert 0 < len(done) < 60
+        assert 0 < len(done) < 400
         assert {d["status"] for d in manifest["deals"]} == {"generated", "interrupted"}
         for entry in done:
             for doc in entry["documents"]:
                 assert (out / doc["path"]).exists()
     rerun = run_cli("generate", str(tmp_path / "batch.yaml"), "-o", str(out), "--force", "--no-progress")
     assert rerun.exit_code == 0
-    assert len(list(out.glob("*/partnering-agreement.docx"))) == 60
+    assert len(list(out.glob("*/partnering-agreement.docx"))) == 400
+
+
+def test_a_yaml_error_late_in_a_batch_stops_it_before_anything_is_written(tmp_path: Path) -> None:
+    """The first pass reads the whole file: deal 30's broken YAML is found before deal 0 is generated."""
+    path = tmp_path / "batch.yaml"
+    text = batch_text([deal(i) for i in range(40)])
+    lines = text.splitlines()
+    broken = next(n for n, line in enumerate(lines) if "DEAL-030" in line) + 1
+    lines[broken] = lines[broken].split(":")[0] + ": [unclosed"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "-j", "2", "--no-progress")
+    assert result.exit_code == 2
+    # libyaml names the line where it noticed: the broken one or the next
+    assert any(f"{path}:{n}: not valid YAML" in result.output for n in (broken + 1, broken + 2)), result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_defaults_and_format_may_follow_the_deals(tmp_path: Path) -> None:
+    """Key order in a batch file does not matter: the header is read in the first pass."""
+    deals = [deal(i) for i in range(3)]
+    for d in deals:
+        del d["agreement"]["currency"]
+    text = yaml.safe_dump(
+        {"deals": deals, "defaults": {"agreement": {"currency": "USD"}}, "p2pdocs": 1}, sort_keys=False
+    )
+    path = tmp_path / "batch.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "-j", "1", "--no-progress")
+    assert result.exit_code == 0, result.output
+    from p2pdocs.render import docx_text
+
+    assert "USD" in docx_text((out / "DEAL-002" / "partnering-agreement.docx").read_bytes())
+
+
+def test_duplicate_ids_within_one_batch_are_both_refused(tmp_path: Path) -> None:
+    deals = [deal(i) for i in range(5)]
+    deals[3]["agreement"]["id"] = "DEAL-001"
+    path = tmp_path / "batch.yaml"
+    path.write_text(batch_text(deals), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "-j", "2", "--no-progress")
+    assert result.exit_code == 1
+    assert result.output.count("agreement id 'DEAL-001' is used twice in this run") == 2
+    assert not (out / "DEAL-001").exists() and (out / "DEAL-004").is_dir()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [d["status"] for d in manifest["deals"]] == ["generated", "failed", "generated", "failed", "generated"]
+
+
+def test_aliases_across_deals_and_merge_keys(tmp_path: Path) -> None:
+    """PyYAML's dumper aliases objects shared between deals; a merge key pulls in a mapping."""
+    shared = deal(0)["agreement"]["parties"]
+    deals = [deal(i) for i in range(3)]
+    for d in deals:
+        d["agreement"]["parties"] = shared  # dumped once with an anchor, then as aliases
+    text = batch_text(deals)
+    assert "&id001" in text and "*id001" in text
+    text = text.replace("  agreement:\n", "  agreement:\n    <<: {status: final}\n", 1)
+    path = tmp_path / "batch.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("generate", str(path), "-o", str(out), "-j", "1", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["DEAL-000", "DEAL-001", "DEAL-002"]
+
+
+def test_no_memo_writes_the_documents_only(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--no-progress")
+    assert result.exit_code == 0, result.output
+    folder = out / "CONTOSO-FABRIKAM-2027"
+    assert not (folder / "review-memo.docx").exists() and not (folder / "review-memo.md").exists()
+    listed = [d["path"] for d in json.loads((out / "manifest.json").read_text())["deals"][0]["documents"]]
+    assert sorted(listed) == sorted(p.relative_to(out).as_posix() for p in folder.iterdir())
