@@ -135,6 +135,8 @@ class PreparedTemplate:
 
     def _finish(self, rendered: str) -> str:
         xml = rendered
+        if "\t" not in xml and "\n" not in xml and "\a" not in xml and "\f" not in xml:
+            return xml  # the common case, found at memchr speed
         # docxtpl's resolve_listing turns \t \a \n \f in text into tabs, paragraphs, breaks and
         # page breaks; it changes only the paragraphs holding one, so only those are passed to it.
         pieces: list[str] = []

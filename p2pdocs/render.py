@@ -55,10 +55,13 @@ _PREPARED: dict[Path, PreparedTemplate] = {}
 
 def prepared(template: Path) -> PreparedTemplate:
     """The template prepared for fast rendering, once per process."""
-    key = template.resolve()
-    found = _PREPARED.get(key)
+    found = _PREPARED.get(template)  # as given: resolving the path costs system calls
     if found is None:
-        found = _PREPARED[key] = PreparedTemplate(key, _environment())
+        key = template.resolve()
+        found = _PREPARED.get(key)
+        if found is None:
+            found = _PREPARED[key] = PreparedTemplate(key, _environment())
+        _PREPARED[template] = found
     return found
 
 
