@@ -67,7 +67,11 @@ def measure(n: int, jobs: int, work: Path, pdf: bool = False, memo: bool = True)
         "try:\n"
         "    runpy.run_module('p2pdocs', run_name='__main__')\n"
         "finally:\n"
-        "    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the (large) benchmark
+        # process this one was forked from, which made the main process look 1 GB larger
+        "    status = open('/proc/self/status').read() if sys.platform == 'linux' else ''\n"
+        "    hwm = [l.split()[1] for l in status.splitlines() if l.startswith('VmHWM:')]\n"
+        "    self_kb = int(hwm[0]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
         "    print('RSS', self_kb, child_kb, file=sys.stderr)\n"
     )

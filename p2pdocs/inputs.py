@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.terms import Deal
 from p2pdocs.validate import Locator, Place, check_version, unknown_keys, validate_deal
-from p2pdocs.yamlsource import Loc, Source, parse, read_text, scan_batch, stream_deals
+from p2pdocs.yamlsource import MAX_BYTES, Loc, Source, check_file, parse, read_text, scan_batch, stream_deals
 
 BATCH_KEYS = ("p2pdocs", "defaults", "deals")
 
@@ -116,7 +116,8 @@ class FileScan:
     """What the first pass learnt of one file: enough to stream its deals later."""
 
     path: Path
-    digest: bytes = b""
+    #: size and modification time when first read
+    stamp: tuple[int, int] = (0, 0)
     problems: list[Problem] = field(default_factory=list)
     batch: bool = False
     header: Source | None = None
@@ -129,22 +130,25 @@ class FileScan:
 
 
 def scan(path: Path) -> FileScan:
-    """First pass over one file: syntax, header, and each deal's line and id."""
+    """First pass over one file: syntax, header, and each deal's line and id. A batch file
+    is read as a stream, never held whole."""
     result = FileScan(path)
+    name = str(path)
     try:
-        text, result.digest = read_text(path)
-        header, deals = scan_batch(text, str(path))
+        result.stamp = check_file(path)
+        with path.open("rb") as handle:
+            header, deals = scan_batch(handle, name)
+        if deals is None and result.stamp[0] > MAX_BYTES:
+            raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
+    except OSError as exc:
+        result.problems = [Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]
+        return result
     except InvalidInput as exc:
         result.problems = exc.problems
         return result
     if deals is None:  # a single deal, read whole again in the second pass
         data = header.data if header is not None else None
-        given = (
-            data["agreement"].get("id")
-            if isinstance(data, Mapping) and isinstance(data.get("agreement"), Mapping)
-            else None
-        )
-        result.deals = [(1, _label(data, path.name), given if isinstance(given, str) else None)]
+        result.deals = [(1, _label(data, path.name), _given_id(data))]
         return result
     assert header is not None
     result.batch = True
@@ -209,12 +213,18 @@ def _entries(f: FileScan) -> Iterator[Entry]:
         yield Entry(f.path.name, name, 1, problems=f.problems)
         return
     try:
-        text, digest = read_text(f.path)
-        if digest != f.digest:
+        stat = f.path.stat()
+        if (stat.st_size, stat.st_mtime_ns) != f.stamp:
             raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
         if not f.batch:
-            yield _single(parse(text, name))
+            yield _single(parse(read_text(f.path), name))
             return
+        handle = f.path.open("rb")
+    except OSError as exc:
+        problem = Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")
+        for line, label, _ in f.deals:
+            yield Entry(label, name, line, problems=[problem])
+        return
     except InvalidInput as exc:
         for line, label, _ in f.deals or [(1, f.path.name, None)]:
             yield Entry(label, name, line, problems=exc.problems)
@@ -222,9 +232,15 @@ def _entries(f: FileScan) -> Iterator[Entry]:
     assert f.header is not None
     defaults = f.header.data.get("defaults") or {}
     header_lines = f.header.lines
+    with handle:
+        yield from _batch_entries(f, handle, defaults, header_lines)
+
+
+def _batch_entries(f: FileScan, handle: BinaryIO, defaults: Any, header_lines: dict[Loc, int]) -> Iterator[Entry]:
+    name = str(f.path)
     index = 0
     try:
-        for index, (raw, lines, problems) in enumerate(stream_deals(text, name)):
+        for index, (raw, lines, problems) in enumerate(stream_deals(handle, name)):
             line, label, _ = f.deals[index]
             if problems:
                 yield Entry(label, name, line, problems=problems)

@@ -7,12 +7,13 @@ decimals, alias expansion is bounded, and every value's line is known by its pat
 
 from __future__ import annotations
 
-import hashlib
+import codecs
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -332,7 +333,7 @@ def _start(loader: Any) -> bool:
     return True
 
 
-def scan_batch(text: str, file: str) -> tuple[Source | None, list[Outline] | None]:
+def scan_batch(text: str | BinaryIO, file: str) -> tuple[Source | None, list[Outline] | None]:
     """The first pass over a batch file: every event is read (so a syntax error anywhere is
     found before any deal is generated) but no deal is built. Returns the header (every
     top-level key but the deals, built) and each deal's line, label and directly given id.
@@ -379,7 +380,7 @@ def scan_batch(text: str, file: str) -> tuple[Source | None, list[Outline] | Non
     return Source(file, header, builder.lines), deals if batch else None
 
 
-def stream_deals(text: str, file: str) -> Iterator[tuple[Any, dict[Loc, int], list[Problem]]]:
+def stream_deals(text: str | BinaryIO, file: str) -> Iterator[tuple[Any, dict[Loc, int], list[Problem]]]:
     """The second pass over a batch file that :func:`scan_batch` accepted: each deal, built
     one at a time, with the lines of its values and the problems of its YAML (duplicate
     keys). Other top-level values are built again only for the anchors they define."""
@@ -407,37 +408,77 @@ def stream_deals(text: str, file: str) -> Iterator[tuple[Any, dict[Loc, int], li
         loader.dispose()
 
 
-def read_text(path: Path) -> tuple[str, bytes]:
-    """A YAML file's text and the digest of its bytes; unreadable or non-UTF-8 files are
-    clear errors."""
+def _open_error(name: str, exc: OSError) -> InvalidInput:
+    if isinstance(exc, IsADirectoryError):
+        return InvalidInput([Problem(name, 0, "", "is a directory, expected a YAML file")])
+    return InvalidInput([Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")])
+
+
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+CHUNK = 1 << 20
+
+
+def check_file(path: Path) -> tuple[int, int]:
+    """Read a file through in chunks, refusing what is not UTF-8 text (other encodings,
+    binary files, invalid bytes, with the line), without holding it. Returns the file's
+    size and modification time, to notice a change before it is read again."""
+    name = str(path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    try:
+        with path.open("rb") as handle:
+            stat = os.fstat(handle.fileno())
+            first = True
+            while chunk := handle.read(CHUNK):
+                if first:
+                    for bom, encoding in _BOMS:
+                        if chunk.startswith(bom):
+                            raise InvalidInput([Problem(name, 1, "", f"encoded as {encoding}; save the file as UTF-8")])
+                    first = False
+                if b"\x00" in chunk:
+                    raise InvalidInput([Problem(name, 0, "", "is a binary file, expected YAML text")])
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line += chunk[: max(exc.start, 0)].count(b"\n")
+                    raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None
+                line += chunk.count(b"\n")
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None
+    except OSError as exc:
+        raise _open_error(name, exc) from None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def read_text(path: Path) -> str:
+    """A YAML file's text, read whole (up to ``MAX_BYTES``); unreadable or non-UTF-8 files
+    are clear errors."""
     name = str(path)
     try:
         raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InvalidInput([Problem(name, 0, "", "is a directory, expected a YAML file")]) from None
     except OSError as exc:
-        raise InvalidInput([Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+        raise _open_error(name, exc) from None
     if len(raw) > MAX_BYTES:
         raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
-    for bom, encoding in (
-        (b"\xff\xfe\x00\x00", "UTF-32"),
-        (b"\x00\x00\xfe\xff", "UTF-32"),
-        (b"\xff\xfe", "UTF-16"),
-        (b"\xfe\xff", "UTF-16"),
-    ):
+    for bom, encoding in _BOMS:
         if raw.startswith(bom):
             raise InvalidInput([Problem(name, 1, "", f"encoded as {encoding}; save the file as UTF-8")])
     if b"\x00" in raw:
         raise InvalidInput([Problem(name, 0, "", "is a binary file, expected YAML text")])
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None
-    return text, hashlib.sha256(raw).digest()
 
 
 def read(path: Path) -> Source:
     """Read and parse a YAML file; unreadable or non-UTF-8 files are clear errors."""
-    text, _ = read_text(path)
-    return parse(text, str(path))
+    return parse(read_text(path), str(path))
