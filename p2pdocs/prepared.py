@@ -78,10 +78,11 @@ def is_plain(value: Any) -> bool:
 
 
 class _Part:
-    def __init__(self, name: str, template: jinja2.Template, encoding: str) -> None:
+    def __init__(self, name: str, template: jinja2.Template, encoding: str, source: str) -> None:
         self.name = name
         self.template = template
         self.encoding = encoding
+        self.static = "{" not in source  # no tags: renders the same for every document
 
 
 class PreparedTemplate:
@@ -114,6 +115,11 @@ class PreparedTemplate:
         entries["[Content_Types].xml"], entries["_rels/.rels"] = register_custom_part(
             entries["[Content_Types].xml"], entries["_rels/.rels"]
         )
+        for part in self.parts:  # a header or footer without tags is rendered once, here
+            if part.static:
+                entries[part.name] = self._finish(part.template.render({})).encode(part.encoding)
+                self._check(part.name, entries[part.name])
+        self.parts = [part for part in self.parts if not part.static]
         self.entries = list(entries.items())
         self.templated = {"word/document.xml", CORE, CUSTOM, *(part.name for part in self.parts)}
         self.static = Prefix(Entry(n, d, 9) for n, d in self.entries if n not in self.templated)
@@ -131,7 +137,8 @@ class PreparedTemplate:
     def _prepare(self, part: Any, env: jinja2.Environment) -> _Part:
         xml = self.tpl.get_part_xml(part)
         encoding = self.tpl.get_headers_footers_encoding(xml)
-        return _Part(str(part.partname).lstrip("/"), env.from_string(self._source(self.tpl.patch_xml(xml))), encoding)
+        source = self._source(self.tpl.patch_xml(xml))
+        return _Part(str(part.partname).lstrip("/"), env.from_string(source), encoding, source)
 
     def _finish(self, rendered: str) -> str:
         xml = rendered

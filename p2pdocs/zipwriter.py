@@ -25,8 +25,7 @@ class Entry:
     def __init__(self, name: str, data: bytes, level: int) -> None:
         encoded = name.encode("utf-8")
         flags = 0x800 if not encoded.isascii() else 0
-        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-        compressed = packer.compress(data) + packer.flush()
+        compressed = zlib.compress(data, level, wbits=-15)  # raw deflate, as zip stores it
         crc = zlib.crc32(data)
         header = (crc, len(compressed), len(data), len(encoded))
         self.local = _LOCAL.pack(0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE, *header, 0) + encoded + compressed
