@@ -89,6 +89,14 @@ class Report:
         if self.keep:
             self.outcomes.append(outcome)
 
+    def recount(self) -> None:
+        """Count again from the kept outcomes, after a later step (PDFs) changed them."""
+        assert self.keep, "only a run that kept its outcomes can be counted again"
+        outcomes, self.outcomes = self.outcomes, []
+        self.generated, self.documents, self.failed, self.severities, self.high = 0, 0, [], {}, []
+        for outcome in outcomes:
+            self.add(outcome)
+
     @property
     def exit_code(self) -> int:
         if self.interrupted:

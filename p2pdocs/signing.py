@@ -88,5 +88,6 @@ def pdf_step(report: Report, out: Path, *, workers: int = 1, force: bool = False
         add_pdfs(report, out, workers=workers, force=force)
     except ConverterMissing as exc:
         return f"{exc}; the DOCX documents were written"
+    report.recount()
     write_manifest(out, report)
     return None

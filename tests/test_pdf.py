@@ -130,3 +130,30 @@ def test_without_libreoffice_the_docx_are_still_written(tmp_path: Path) -> None:
     assert "libreoffice-writer-nogui" in done.stderr and "the DOCX documents were written" in done.stderr
     assert (tmp_path / FOLDER / "partnering-agreement.docx").exists()
     assert not (tmp_path / FOLDER / "signing-packet.pdf").exists()
+
+
+def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice failing on one SoW: the deal is failed, in the summary, the exit status
+    and the manifest (no LibreOffice needed: the converter is replaced)."""
+    import json
+
+    import p2pdocs.signing
+    from p2pdocs.pdf import Converted
+
+    def convert_all_but_sows(documents: list[Path], workers: int = 1) -> list[Converted]:
+        return [
+            Converted(d, None, "LibreOffice gave up")
+            if d.name.startswith("sow-")
+            else Converted(d, b"%PDF-1.4 not used")
+            for d in documents
+        ]
+
+    monkeypatch.setattr(p2pdocs.signing, "convert", convert_all_but_sows)
+    out = tmp_path / "out"
+    result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--pdf", "--no-progress")
+    assert result.exit_code == 2, result.output
+    assert "PDF: sow-" in result.output and "LibreOffice gave up" in result.output
+    assert "generated 0 of 1 deals" in result.output and "; 1 failed" in result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["deals"][0]["status"] == "failed"
+    assert any("LibreOffice gave up" in e for e in manifest["deals"][0]["errors"])
