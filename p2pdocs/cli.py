@@ -229,15 +229,15 @@ def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> None:
     Exit status: 2 when a deal is invalid, 1 when --fail-on finds a finding at or above
     its severity, else 0.
     """
-    from p2pdocs.inputs import read_all
+    from p2pdocs.inputs import Inputs
     from p2pdocs.playbook import SEVERITIES, deal_findings
 
-    entries, problems = read_all(list(paths))
-    if problems:
-        raise InvalidInput(problems)
+    inputs = Inputs(list(paths))  # streamed: each deal is let go once its findings are known
+    if inputs.problems:
+        raise InvalidInput(inputs.problems)
     results: list[dict[str, Any]] = []
     worst: list[int] = []
-    for entry in entries:
+    for entry in inputs:
         findings = deal_findings(entry.deal) if entry.deal is not None else []
         worst += [SEVERITIES.index(f.severity) for f in findings]
         results.append(
