@@ -12,7 +12,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+)
 
 FORMAT_VERSION = 1
 
@@ -47,6 +56,13 @@ def _identifier(value: str) -> str:
     return value
 
 
+def _calendar_date(value: Any) -> Any:
+    # pydantic reads a number as seconds since 1970: 1800057600 would be 16 January 2027
+    if isinstance(value, (int, float, Decimal)):
+        raise ValueError(f"must be a date written YYYY-MM-DD, not the number {value}")
+    return value
+
+
 def _party_key(value: str, info: ValidationInfo) -> str:
     parties = (info.context or {}).get("parties")
     if parties is not None and value not in parties:
@@ -67,6 +83,8 @@ PartyKey = Annotated[Id, AfterValidator(_party_key)]
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
 #: An amount of money, exact, at most two decimals.
 Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False)]
+#: A calendar date, written YYYY-MM-DD (never a number).
+Date = Annotated[date, BeforeValidator(_calendar_date)]
 Days = Annotated[StrictInt, Field(ge=1, le=3650)]
 Months = Annotated[StrictInt, Field(ge=1, le=600)]
 
@@ -262,14 +280,14 @@ class Plan(Model):
     risks: list[Risk] = Field(default_factory=list, max_length=100)
     kpis: list[Kpi] = Field(default_factory=list, max_length=100)
     investment: dict[PartyKey, Investment] = Field(default_factory=dict)
-    first_health_check: date | None = Field(None, description="Default: six months after the effective date.")
+    first_health_check: Date | None = Field(None, description="Default: six months after the effective date.")
 
 
 class Agreement(Model):
     id: Id
     status: Literal["draft", "final"] = "draft"
     title: Line = "Partnering Agreement"
-    effective_date: date
+    effective_date: Date
     governing_law: Line
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
     parties: dict[Id, Party] = Field(min_length=2, max_length=10)
@@ -294,14 +312,14 @@ class Agreement(Model):
 
 class Deliverable(Model):
     name: Line
-    due: date
+    due: Date
     description: Text | None = None
 
 
 class Milestone(Model):
     name: Line
     percent: Percent
-    due: date | None = None
+    due: Date | None = None
 
 
 class Rate(Model):
@@ -334,8 +352,8 @@ class StatementOfWork(Model):
     title: Line
     customer: Line
     prime: PartyKey
-    start: date
-    end: date
+    start: Date
+    end: Date
     contract_year: Annotated[StrictInt, Field(ge=1, le=50)] = 1
     scope: Text
     out_of_scope: list[Text] = Field(default_factory=list, max_length=500)

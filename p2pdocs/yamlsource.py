@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +28,7 @@ MAX_NODES = 5_000_000
 #: At most this many values may come from aliases (refuses "billion laughs" quickly).
 MAX_ALIASED = 20_000
 MAX_DEPTH = 100
+_TOO_DEEP = f"values are nested more than {MAX_DEPTH} levels deep; refused"
 MAX_BYTES = 64 * 1024 * 1024
 #: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -101,6 +103,11 @@ class _Builder:
         if kind is _SCALAR:
             self._counted(1, line, loc)
             result = self._scalar(event)
+            if not event.style and event.implicit[0] and event.value[:1] in _NUMBER_START:
+                why = misread_number(event.value, result)
+                if why:
+                    where = loc[:-1] if loc[-1:] == ("\0key",) else loc
+                    self.problems.append(Problem(self.file, line, format_loc(where), why))
             size = 1
         elif kind is _ALIAS:
             if event.anchor not in self.anchors:
@@ -114,7 +121,7 @@ class _Builder:
             return result
         else:
             if len(loc) >= MAX_DEPTH:
-                raise self._refuse(line, loc, f"values are nested more than {MAX_DEPTH} levels deep")
+                raise self._refuse(line, loc, _TOO_DEEP.removesuffix("; refused"))
             before = self.count + self.aliased
             self._counted(1, line, loc)
             result = self._mapping(loc, line) if kind is _MAPPING else self._sequence(loc)
@@ -278,6 +285,35 @@ class _Builder:
         return found
 
 
+#: The characters a YAML number can begin with: only such plain scalars are checked.
+_NUMBER_START = frozenset("0123456789+-")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+def misread_number(text: str, value: Any) -> str | None:
+    """Why the plain scalar ``text``, which YAML 1.1 resolved to ``value``, is not the
+    number the user typed, or None. YAML 1.1 reads ``024`` as octal 20, ``1:30`` as 90
+    (base 60) and ``0x1F`` as 31; a contract must never hold a number nobody typed, so
+    these forms are refused, whatever the field (quoting keeps them as text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        return None
+    if ":" in text and not isinstance(value, str):
+        return (
+            f"YAML reads {text} as a base-60 number ({value}); write the number you mean in plain "
+            f"digits, or quote it if it is text"
+        )
+    if _LEADING_ZERO.fullmatch(text):
+        meaning = f"the octal number {value}" if isinstance(value, int) else "text, not a number"
+        return (
+            f"{text} has a leading zero, which YAML reads as {meaning}; write the number without "
+            f"leading zeros, or quote it if it is text"
+        )
+    if isinstance(value, int) and text.lstrip("+-")[:2].lower() in ("0x", "0b"):
+        base = "hexadecimal" if "x" in text.lower() else "binary"
+        return f"YAML reads {text} as a {base} number ({value}); write it in decimal digits, or quote it if it is text"
+    return None
+
+
 class _Merge:
     """The merge key ``<<``."""
 
@@ -289,6 +325,10 @@ def _syntax(file: str, exc: yaml.YAMLError) -> InvalidInput:
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
+        if "nesting depth" in str(exc.problem):
+            # libyaml (0.2.6 and later) has a limit of its own, far above ours, and reads ahead
+            # of the builder in flow collections: what it refuses is past p2pdocs' limit too
+            return InvalidInput([Problem(file, line, "", _TOO_DEEP)])
         return InvalidInput([Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")])
     return InvalidInput([Problem(file, 1, "", f"not valid YAML: {exc}")])
 
@@ -310,9 +350,7 @@ def parse(text: str, file: str) -> Source:
     except yaml.YAMLError as exc:
         raise _syntax(file, exc) from None
     except RecursionError:
-        raise InvalidInput(
-            [Problem(file, 1, "", f"values are nested more than {MAX_DEPTH} levels deep; refused")]
-        ) from None
+        raise InvalidInput([Problem(file, 1, "", _TOO_DEEP)]) from None
     finally:
         loader.dispose()
     if builder.problems:

@@ -41,10 +41,10 @@ values = st.recursive(
 
 
 @given(values, st.sampled_from([False, True]))
-def test_same_data_as_pyyaml(value: Any, flow: bool) -> None:
+def test_reads_back_what_was_written(value: Any, flow: bool) -> None:
+    # the oracle is the value itself, not whichever PyYAML is installed
     text = yaml.safe_dump({"root": value}, default_flow_style=flow, allow_unicode=True)
-    expected = yaml.safe_load(text)
-    assert parse(text, "f.yaml").data == _floats_to_decimals(expected)
+    assert parse(text, "f.yaml").data == {"root": _floats_to_decimals(value)}
 
 
 def test_lines_of_values_and_keys() -> None:
@@ -56,17 +56,63 @@ def test_lines_of_values_and_keys() -> None:
     assert source.line_of(("d", 1)) == 6
 
 
-def test_merge_keys_own_keys_win() -> None:
+def test_merge_keys_own_keys_win_then_the_first_mapping_listed() -> None:
+    # the merge-key spec (yaml.org/type/merge.html): keys of the mapping itself win, then
+    # each mapping of the list in turn, the first listed before later ones
     text = (
         "base: &base {currency: EUR, law: Ireland, days: 30}\n"
-        "other: &other {days: 60, extra: yes}\n"
+        "other: &other {days: 60, extra: yes, law: France}\n"
         "deal:\n"
         "  <<: [*base, *other]\n"
         "  law: Germany\n"
     )
     data = parse(text, "f.yaml").data
-    assert data["deal"] == yaml.safe_load(text)["deal"]
     assert data["deal"] == {"currency": "EUR", "law": "Germany", "days": 30, "extra": True}
+    swapped = parse(text.replace("[*base, *other]", "[*other, *base]"), "f.yaml").data
+    assert swapped["deal"] == {"currency": "EUR", "law": "Germany", "days": 60, "extra": True}
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("024", "024 has a leading zero, which YAML reads as the octal number 20"),
+        ("0170000", "0170000 has a leading zero, which YAML reads as the octal number 61440"),
+        ("[022]", "a[0]: 022 has a leading zero, which YAML reads as the octal number 18"),
+        ("-012", "-012 has a leading zero"),
+        ("09", "09 has a leading zero, which YAML reads as text"),
+        ("1:30", "YAML reads 1:30 as a base-60 number (90)"),
+        ("1:30.5", "YAML reads 1:30.5 as a base-60 number"),
+        ("0x1F", "YAML reads 0x1F as a hexadecimal number (31)"),
+        ("0b101", "YAML reads 0b101 as a binary number (5)"),
+    ],
+)
+def test_yaml_1_1_number_forms_are_refused_with_the_line(typed: str, says: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse(f"x: 1\na: {typed}\n", "f.yaml")
+    assert f"f.yaml:2: a{'' if typed.startswith('[') else ':'}" in str(caught.value)
+    assert says in str(caught.value)
+    assert "quote it if it is text" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("'024'", "024"), ("'1:30'", "1:30"), ("0", 0), ("10", 10), ("0.5", Decimal("0.5")), ("10:30 am", "10:30 am")],
+)
+def test_numbers_as_typed_and_quoted_text_are_kept(typed: str, value: Any) -> None:
+    assert parse(f"a: {typed}\n", "f.yaml").data == {"a": value}
+
+
+@pytest.mark.parametrize("depth", [101, 999, 1001, 5000])
+@pytest.mark.parametrize("flow", [True, False])
+def test_nesting_is_refused_with_p2pdocs_own_message(depth: int, flow: bool) -> None:
+    if flow:
+        text = "a: " + "[" * depth + "]" * depth + "\n"
+    else:
+        text = "".join(f"{'  ' * level}k:\n" for level in range(depth)) + "  " * depth + "v: 1\n"
+    with pytest.raises(InvalidInput) as caught:
+        parse(text, "f.yaml")
+    assert str(caught.value).startswith("f.yaml:")
+    assert "values are nested more than 100 levels deep; refused" in str(caught.value)
 
 
 def test_aliases_give_the_anchored_value_and_its_line() -> None:
