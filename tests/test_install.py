@@ -9,7 +9,10 @@ import venv
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_wheel_installs_and_generates(tmp_path: Path) -> None:

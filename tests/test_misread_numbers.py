@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, run_cli
 
 
 def _deal(tmp_path: Path, find: str, replace: str) -> Path:

@@ -21,6 +21,7 @@ from wizard_script import EXAMPLE_ANSWERS
 from p2pdocs.questions import Group, Question, load_questions
 from p2pdocs.render import docx_text
 
+pytestmark = pytest.mark.slow
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 SHORTCUTS = "1234567890abcdefghijklmnopqrstuvwxyz"
 DOWN = "\x1b[B"
