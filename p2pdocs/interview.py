@@ -39,6 +39,7 @@ from p2pdocs.questions import (
 from p2pdocs.questions import (
     evaluate as expr,
 )
+from p2pdocs.shortnames import short_name
 from p2pdocs.terms import Agreement, StatementOfWork
 from p2pdocs.textenv import words
 
@@ -322,9 +323,7 @@ class Interview:
         return [str(k) for k in parties] if isinstance(parties, dict) else []
 
     def name(self, key: str | None) -> str:
-        party = get(self.answers, ["agreement", "parties", key]) if key else None
-        short = party.get("short_name") if isinstance(party, dict) else None
-        return str(short or (key or "").replace("_", " ").title())
+        return short_name(key or "", get(self.answers, ["agreement", "parties", key]) if key else None)
 
     def scope(self, item: Mapping[str, Any] | None, prefix: list[Part]) -> dict[str, Any]:
         index = prefix[-1] if prefix and isinstance(prefix[-1], int) else 0
@@ -438,7 +437,8 @@ class Interview:
                 continue
             value = self._current(entry, prefix + parse_path(entry.id))
             if value is not None and value != []:
-                rows.append((label + entry.prompt, _display(value)))
+                shown = self.name(value) if entry.type == "party" and isinstance(value, str) else _display(value)
+                rows.append((label + entry.prompt, shown))
 
 
 def _related(finding_field: str, prefix: str) -> bool:

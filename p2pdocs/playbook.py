@@ -17,6 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
+from p2pdocs.shortnames import short_name
 from p2pdocs.textenv import Expression, Sandbox, Text, join_and, percent, words
 from p2pdocs.yamlsource import read
 
@@ -105,9 +106,7 @@ def evaluate(data: Mapping[str, Any], rules: tuple[Rule, ...] | None = None) -> 
     parties = agreement.get("parties") or {}
 
     def name(key: Any) -> str:
-        party = parties.get(key) if isinstance(parties, Mapping) else None
-        short = party.get("short_name") if isinstance(party, Mapping) else None
-        return str(short or str(key).replace("_", " ").title())
+        return short_name(str(key), parties.get(key) if isinstance(parties, Mapping) else None)
 
     base = {"a": agreement, "sows": data.get("statements_of_work") or [], "name": name}
     findings: set[Finding] = set()

@@ -17,6 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from p2pdocs.shortnames import without_company_form
 from p2pdocs.terms import Deal
 from p2pdocs.yamlsource import read
 
@@ -156,6 +157,7 @@ def delete(data: Any, parts: list[Part]) -> None:
 
 _ENV = SandboxedEnvironment(undefined=jinja2.Undefined)
 _ENV.globals.clear()
+_ENV.filters["without_company_form"] = without_company_form
 
 
 def evaluate(expression: str, scope: Mapping[str, Any]) -> Any:

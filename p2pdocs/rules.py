@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from p2pdocs import shortnames
 from p2pdocs.dates import add_months, long_date
 from p2pdocs.terms import Agreement, StatementOfWork
 from p2pdocs.yamlsource import Loc
@@ -54,6 +55,13 @@ def term_end(agreement: Agreement) -> date:
 
 
 def _agreement(a: Agreement) -> Found:
+    for party, name, earlier in shortnames.clashes(a.parties):
+        field = "short_name" if a.parties[party].short_name else "legal_name"
+        yield (
+            ("agreement", "parties", party, field),
+            f"'{name}' is already the short name of agreement.parties.{earlier}; the documents could not tell "
+            "the two parties apart: give one of them a distinct short_name",
+        )
     seen: dict[tuple[str, str], int] = {}
     for i, margin in enumerate(a.margins):
         key = (margin.revenue_type, margin.seller)

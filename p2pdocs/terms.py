@@ -23,6 +23,8 @@ from pydantic import (
     ValidationInfo,
 )
 
+from p2pdocs import shortnames
+
 FORMAT_VERSION = 1
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -140,7 +142,11 @@ class Party(Model):
     sponsor: Person | None = None
     partner_manager: Contact | None = None
     short_name: Line | None = Field(
-        None, description="How the agreement calls the party; defaults to its key, capitalised."
+        None,
+        description=(
+            "How the documents call the party, e.g. Contoso. Default: the legal name without its company form "
+            "at the end (Ltd, GmbH, Inc., SAS...), accents kept. Two parties may not have the same short name."
+        ),
     )
     company_number: Line | None = None
 
@@ -378,9 +384,8 @@ class Deal(Model):
 
 
 def party_name(agreement: Agreement, key: str) -> str:
-    """The short name the documents use for a party."""
-    short = agreement.parties[key].short_name
-    return short or " ".join(w.capitalize() for w in re.split(r"[_\-.]+", key) if w)
+    """The short name the documents use for a party (the rule: :func:`p2pdocs.shortnames.short_name`)."""
+    return shortnames.short_name(key, agreement.parties[key])
 
 
 def json_schema() -> dict[str, Any]:

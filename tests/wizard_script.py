@@ -13,6 +13,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Effective date (YYYY-MM-DD)": ["2027-01-15"],
     "Short key for this party": ["contoso", "fabrikam"],
     "Legal name": ["Contoso Consulting Ltd", "Fabrikam Software GmbH"],
+    "Short name in the documents (empty for the default)": ["Contoso", "Fabrikam"],
     "Kind of company": ["systems_integrator", "isv"],
     "Jurisdiction of incorporation": ["England and Wales", "Germany"],
     "Registered address": [
