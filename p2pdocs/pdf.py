@@ -21,12 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from p2pdocs.errors import P2pdocsError
-
-if TYPE_CHECKING:
-    from pypdf import PageObject
 
 INSTALL_HINT = (
     "LibreOffice is needed for PDF output and was not found (no 'soffice' on PATH). Install it: "
@@ -146,8 +142,9 @@ def finish(parts: Sequence[tuple[str, bytes]], meta: Metadata, draft: bool) -> b
     for title, data in parts:
         writer.append(PdfReader(io.BytesIO(data)), outline_item=title if len(parts) > 1 else None)
     if draft:
-        for page in writer.pages:
-            page.merge_page(_stamp(float(page.mediabox.width), float(page.mediabox.height)), over=True)
+        from p2pdocs.watermark import watermark
+
+        watermark(writer)
     if NameObject("/Metadata") in writer._root_object:
         del writer._root_object[NameObject("/Metadata")]  # XMP from the converter carries its own dates and ids
     stamp = _pdf_date(meta.created)
@@ -170,41 +167,3 @@ def finish(parts: Sequence[tuple[str, bytes]], meta: Metadata, draft: bool) -> b
     final = io.BytesIO()
     writer.write(final)
     return final.getvalue()
-
-
-def _stamp(width: float, height: float) -> PageObject:
-    """A transparent page with DRAFT written diagonally across it, in a standard font."""
-    import math
-
-    from pypdf import PageObject
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, FloatObject, NameObject
-
-    page = PageObject.create_blank_page(width=width, height=height)
-    angle = math.atan2(height, width)
-    cos, sin = math.cos(angle), math.sin(angle)
-    size = min(width, height) / 4.2
-    text_width = size * 2.95  # "DRAFT" in Helvetica-Bold is about 2.95 em wide
-    x = width / 2 - cos * text_width / 2 + sin * size / 3
-    y = height / 2 - sin * text_width / 2 - cos * size / 3
-    content = DecodedStreamObject()
-    content.set_data(
-        f"q /P2PDraftAlpha gs 0.75 0.1 0.1 rg BT /P2PDraft {size:.1f} Tf "
-        f"{cos:.4f} {sin:.4f} {-sin:.4f} {cos:.4f} {x:.2f} {y:.2f} Tm (DRAFT) Tj ET Q".encode()
-    )
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica-Bold"),
-            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
-        }
-    )
-    alpha = DictionaryObject({NameObject("/Type"): NameObject("/ExtGState"), NameObject("/ca"): FloatObject(0.18)})
-    page[NameObject("/Resources")] = DictionaryObject(
-        {
-            NameObject("/Font"): DictionaryObject({NameObject("/P2PDraft"): font}),
-            NameObject("/ExtGState"): DictionaryObject({NameObject("/P2PDraftAlpha"): alpha}),
-        }
-    )
-    page[NameObject("/Contents")] = content
-    return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -76,6 +77,33 @@ def test_draft_is_watermarked_on_every_page(example_pdfs: Path) -> None:
         reader = PdfReader(example_pdfs / name)
         assert all(watermarked(page) for page in reader.pages), name
         assert all("DRAFT" in (page.extract_text() or "") for page in reader.pages)
+
+
+def pdffonts(pdf: Path) -> tuple[list[dict[str, str]], str]:
+    """The fonts poppler's pdffonts lists for ``pdf`` (name, type, emb...), and its stderr."""
+    if not shutil.which("pdffonts"):
+        if os.environ.get("CI"):
+            pytest.fail("pdffonts is required in CI: apt-get install poppler-utils")
+        pytest.skip("pdffonts is not installed: apt-get install poppler-utils")
+    done = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, timeout=60, check=False)
+    header, rule, *rows = done.stdout.splitlines()
+    starts = [0] + [i + 1 for i, c in enumerate(rule) if c == " "]
+    names = [header[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+    return [
+        {n: row[a:b].strip() for n, a, b in zip(names, starts, [*starts[1:], None], strict=True)} for row in rows
+    ], done.stderr
+
+
+def test_packet_fonts_are_embedded_carlito_without_errors(example_pdfs: Path) -> None:
+    """A draft packet (watermarked): pdffonts reads it without an error, every font is
+    embedded (the watermark's too), and the body text is set in Carlito."""
+    for name in ("signing-packet.pdf", "partnering-agreement.pdf", "sow-SOW-001.pdf"):
+        fonts, errors = pdffonts(example_pdfs / name)
+        assert errors == "", (name, errors)
+        assert fonts and all(f["emb"] == "yes" for f in fonts), (name, fonts)
+        families = {f["name"].partition("+")[2] for f in fonts}
+        assert families <= {"Carlito", "Carlito-Bold", "Carlito-Italic", "Carlito-BoldItalic"}, (name, families)
+        assert "Carlito" in families, name
 
 
 def test_final_has_no_watermark_and_hostile_values_survive(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
