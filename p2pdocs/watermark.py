@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from p2pdocs.fontsubset import FontUnreadable, Subset, subset
-from p2pdocs.pdf import ConverterMissing
+from p2pdocs.libreoffice import ConverterMissing
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfWriter

@@ -168,7 +168,7 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
     import p2pdocs.signing
     from p2pdocs.pdf import Converted
 
-    def convert_all_but_sows(documents: list[Path], workers: int = 1) -> list[Converted]:
+    def convert_all_but_sows(documents: list[Path], **options: Any) -> list[Converted]:
         return [
             Converted(d, None, "LibreOffice gave up")
             if d.name.startswith("sow-")
