@@ -106,6 +106,20 @@ def test_packet_fonts_are_embedded_carlito_without_errors(example_pdfs: Path) ->
         assert "Carlito" in families, name
 
 
+def test_documents_ask_for_carlito_not_calibri(tmp_path: Path) -> None:
+    """The font LibreOffice has (fonts-crosextra-carlito), in the styles and the theme, so
+    it never falls back to another font with other line breaks."""
+    import zipfile
+
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    for docx in sorted((tmp_path / FOLDER).glob("*.docx")):
+        with zipfile.ZipFile(docx) as package:
+            styles = package.read("word/styles.xml").decode()
+            theme = package.read("word/theme/theme1.xml").decode()
+        assert 'w:ascii="Carlito"' in styles, docx.name
+        assert "Calibri" not in styles + theme and "Cambria" not in styles + theme, docx.name
+
+
 def test_final_has_no_watermark_and_hostile_values_survive(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
     soffice()
 
