@@ -211,7 +211,8 @@ def _result(source: Path, pdf: Path, ran: _Ran, limit: float) -> Converted:
     if ran.status != 0:
         how = f"was killed by {_signal_name(-ran.status)}" if ran.status < 0 else f"failed (exit status {ran.status})"
         return Converted(source, None, f"LibreOffice {how}: {_tail(ran.output)}")
-    return Converted(source, None, "LibreOffice could not convert it (is the file a valid .docx?)")
+    said = [line.strip() for line in ran.output.splitlines() if line.startswith("Error")][-1:]
+    return Converted(source, None, ": ".join(["LibreOffice could not convert it (is the file a valid .docx?)", *said]))
 
 
 def _signal_name(number: int) -> str:
@@ -222,7 +223,8 @@ def _signal_name(number: int) -> str:
 
 def _tail(output: str, lines: int = 8) -> str:
     """The last lines of a process's output, on one line."""
-    kept = [line.strip() for line in output.splitlines() if line.strip()][-lines:]
+    kept = [line.strip() for line in output.splitlines() if line.strip() and not line.startswith("convert ")]
+    kept = kept[-lines:]
     return " / ".join(kept) or "no error output"
 
 

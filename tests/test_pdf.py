@@ -157,6 +157,7 @@ def test_a_corrupt_docx_is_reported(tmp_path: Path) -> None:
     results = convert([good, bad], workers=2)
     assert results[0].pdf is not None and len(PdfReader(io.BytesIO(results[0].pdf)).pages) > 0
     assert results[1].pdf is None and "could not convert" in results[1].error
+    assert "source file could not be loaded" in results[1].error  # what LibreOffice said
 
 
 def test_without_libreoffice_the_docx_are_still_written(tmp_path: Path) -> None:
