@@ -9,15 +9,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from p2pdocs import __version__
 from p2pdocs.errors import InvalidInput, P2pdocsError
-
-if TYPE_CHECKING:
-    from p2pdocs.batch import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +83,13 @@ def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
 )
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
+@click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a LibreOffice process that runs longer [default: 120 s plus 10 s per document it converts].",
+)
 @click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
 @click.option(
     "--memo/--no-memo",
@@ -105,6 +109,7 @@ def generate(
     force: bool,
     jobs: int | None,
     pdf: bool,
+    pdf_timeout: float | None,
     comments: bool,
     memo: bool,
     progress: bool | None,
@@ -118,6 +123,7 @@ def generate(
     from p2pdocs.batch import default_jobs, run
     from p2pdocs.inputs import Inputs
     from p2pdocs.progress import Reporter
+    from p2pdocs.signing import pdf_step
 
     inputs = Inputs(list(paths))
     if inputs.problems:
@@ -132,6 +138,7 @@ def generate(
         entries = iter([only])
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = jobs or default_jobs()
+    problem: str | None = None
     with Reporter(inputs.total, bar=show_bar) as reporter:
         report = run(
             entries,
@@ -144,19 +151,12 @@ def generate(
             keep=pdf,
             total=inputs.total,
         )
-    code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
-    reporter.summary(report)
-    sys.exit(code)
-
-
-def _with_pdfs(report: Report, out: Path, workers: int, force: bool) -> int:
-    from p2pdocs.signing import pdf_step
-
-    problem = pdf_step(report, out, workers=workers, force=force)
+        if pdf:
+            problem = pdf_step(report, out, workers=workers, force=force, timeout=pdf_timeout, progress=reporter)
     if problem:
         click.echo(f"error: {problem}", err=True)
-        return 1
-    return report.exit_code
+    reporter.summary(report)
+    sys.exit(1 if problem else report.exit_code)
 
 
 class NoDeals(P2pdocsError):

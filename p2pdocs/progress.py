@@ -1,9 +1,10 @@
 """Progress and summary of a run on the terminal: a rich progress bar, or one plain line
-per deal when the output is not a terminal (logs, CI)."""
+per deal (and per PDF) when the output is not a terminal (logs, CI)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -19,30 +20,57 @@ class Reporter:
         self.total = total
         self.count = 0
         self.bar = bar
+        self.pdfs = 0
+        self.pdf_total = 0
         self._progress: Any = None
         self._task: Any = None
 
     def __enter__(self) -> Reporter:
         if self.bar:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._progress = Progress(
-                TextColumn("generating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                TextColumn("{task.description}"),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("", total=self.total)
+            self._start("generating", self.total)
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def _start(self, step: str, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._stop()
+        self._progress = Progress(
+            TextColumn(step),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("", total=total)
+
+    def _stop(self) -> None:
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._stop()
+
+    def converting(self, total: int) -> None:
+        """The PDF step starts: a bar of its own, or a line saying what it does."""
+        self.pdf_total, self.pdfs = total, 0
+        if self.bar:
+            self._start("PDF", total)
+        else:
+            click.echo(f"converting {total} document{'s' if total != 1 else ''} to PDF with LibreOffice")
+
+    def converted(self, document: Path) -> None:
+        self.pdfs += 1
+        name = f"{document.parent.name}/{document.stem}.pdf"
+        if self._progress is not None:
+            self._progress.update(self._task, advance=1, description=name)
+        else:
+            width = len(str(self.pdf_total))
+            click.echo(f"[{self.pdfs:>{width}}/{self.pdf_total}] PDF {name}")
 
     def done(self, outcome: Outcome) -> None:
         self.count += 1

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
+from typing import Protocol
 
 from p2pdocs.batch import DocumentRecord, Outcome, Report
 from p2pdocs.outputs import write_atomic
@@ -27,12 +29,41 @@ def _title(deal: Deal, docx: str) -> str:
     return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
 
 
-def add_pdfs(report: Report, out: Path, *, workers: int = 1, force: bool = False) -> None:
+class PdfProgress(Protocol):
+    """What a caller is told while the PDF step runs."""
+
+    def converting(self, total: int) -> None:
+        """``total`` documents are about to be converted."""
+
+    def converted(self, document: Path) -> None:
+        """The PDF of ``document`` (a .docx) was made (called from a converting thread)."""
+
+
+def add_pdfs(
+    report: Report,
+    out: Path,
+    *,
+    workers: int = 1,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: PdfProgress | None = None,
+) -> None:
     """Convert the documents of every generated deal of ``report`` and assemble each deal's
     signing packet; a deal whose documents cannot be converted is marked failed."""
     done = [o for o in report.outcomes if o.status == "generated" and o.entry.deal is not None]
+    if any(o.entry.deal is not None and o.entry.deal.agreement.status == "draft" for o in done):
+        from p2pdocs.watermark import draft_font
+
+        draft_font()  # the watermark's font is missing: say so before converting anything
     docx = [(o, d) for o in done for d in o.documents if d.template in SIGNED + ANNEXES]
-    converted = convert([out / d.path for _, d in docx], workers=workers)
+    if progress is not None:
+        progress.converting(len(docx))
+    converted = convert(
+        [out / d.path for _, d in docx],
+        workers=workers,
+        timeout=timeout,
+        on_converted=progress.converted if progress is not None else None,
+    )
     by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
     for (outcome, record), result in zip(docx, converted, strict=True):
         by_deal.setdefault(id(outcome), []).append((record, result.pdf, result.error))
@@ -73,21 +104,43 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
         outcome.status = "failed"
         outcome.errors.append("refusing to overwrite (use --force): " + ", ".join(str(out / t) for t in taken))
         return
+    records = []
     for rel, data in outputs:
         write_atomic(out / rel, data)
-        outcome.documents.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))
+        records.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))
+    outcome.documents += records  # all of them or none: a deal without them was interrupted
 
 
-def pdf_step(report: Report, out: Path, *, workers: int = 1, force: bool = False) -> str | None:
-    """Add PDFs to a finished run and rewrite its manifest; the message to show when
-    LibreOffice is missing (the DOCX files are written already), else None."""
+def pdf_step(
+    report: Report,
+    out: Path,
+    *,
+    workers: int = 1,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: PdfProgress | None = None,
+) -> str | None:
+    """Add PDFs to a finished run, count its time in the run's, and rewrite the manifest;
+    the message to show when LibreOffice is missing (the DOCX files are written already),
+    else None. Ctrl-C or SIGTERM stops LibreOffice and marks the deals without their PDFs
+    interrupted."""
     from p2pdocs.batch import write_manifest
-    from p2pdocs.pdf import ConverterMissing
+    from p2pdocs.libreoffice import ConverterMissing, sigterm_interrupts
 
+    start = time.perf_counter()
     try:
-        add_pdfs(report, out, workers=workers, force=force)
+        with sigterm_interrupts():
+            add_pdfs(report, out, workers=workers, force=force, timeout=timeout, progress=progress)
     except ConverterMissing as exc:
         return f"{exc}; the DOCX documents were written"
+    except KeyboardInterrupt:
+        report.interrupted = True
+        for outcome in report.outcomes:
+            if outcome.status == "generated" and not any(d.template == "pdf" for d in outcome.documents):
+                outcome.status = "interrupted"
+                outcome.errors.append("PDFs not written: the run was interrupted")
+    finally:
+        report.seconds += time.perf_counter() - start
     report.recount()
     write_manifest(out, report)
     return None

@@ -24,17 +24,20 @@ from docx.text.paragraph import Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 INK = RGBColor(0x1F, 0x2A, 0x44)
+#: the font of every template: Carlito is metric-compatible with Calibri (the same line and
+#: page breaks) and free, so LibreOffice finds it (Debian: fonts-crosextra-carlito)
+FONT = "Carlito"
 
 
 def styles(doc: Doc) -> None:
     normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
+    normal.font.name = FONT
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
     for name, size in (("Title", 24), ("Heading 1", 13), ("Heading 2", 11)):
         style = doc.styles[name]
-        style.font.name = "Calibri"
+        style.font.name = FONT
         style.font.size = Pt(size)
         style.font.color.rgb = INK
         style.paragraph_format.keep_with_next = True
@@ -59,6 +62,17 @@ def styles(doc: Doc) -> None:
     notice.base_style = normal
     notice.font.bold = True
     notice.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def theme_fonts(doc: Doc) -> None:
+    """Carlito for the theme's heading and body fonts too (python-docx's theme names
+    Cambria and Calibri, which text without a font of its own would use)."""
+    for part in doc.part.package.iter_parts():
+        if str(part.partname).startswith("/word/theme/"):
+            blob = part.blob
+            for face in (b'typeface="Calibri"', b'typeface="Cambria"'):
+                blob = blob.replace(face, f'typeface="{FONT}"'.encode())
+            part._blob = blob
 
 
 def tag(doc: Doc, text: str) -> None:
@@ -227,6 +241,7 @@ def drop_leftovers(doc: Doc) -> None:
 def build(name: str, header: str, tables: list[str], intro: str | None) -> Path:
     doc = Document()
     styles(doc)
+    theme_fonts(doc)
     page_setup(doc, header)
     cover(doc)
     body(doc, tables)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -78,6 +79,47 @@ def test_draft_is_watermarked_on_every_page(example_pdfs: Path) -> None:
         assert all("DRAFT" in (page.extract_text() or "") for page in reader.pages)
 
 
+def pdffonts(pdf: Path) -> tuple[list[dict[str, str]], str]:
+    """The fonts poppler's pdffonts lists for ``pdf`` (name, type, emb...), and its stderr."""
+    if not shutil.which("pdffonts"):
+        if os.environ.get("CI"):
+            pytest.fail("pdffonts is required in CI: apt-get install poppler-utils")
+        pytest.skip("pdffonts is not installed: apt-get install poppler-utils")
+    done = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, timeout=60, check=False)
+    header, rule, *rows = done.stdout.splitlines()
+    starts = [0] + [i + 1 for i, c in enumerate(rule) if c == " "]
+    names = [header[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+    return [
+        {n: row[a:b].strip() for n, a, b in zip(names, starts, [*starts[1:], None], strict=True)} for row in rows
+    ], done.stderr
+
+
+def test_packet_fonts_are_embedded_carlito_without_errors(example_pdfs: Path) -> None:
+    """A draft packet (watermarked): pdffonts reads it without an error, every font is
+    embedded (the watermark's too), and the body text is set in Carlito."""
+    for name in ("signing-packet.pdf", "partnering-agreement.pdf", "sow-SOW-001.pdf"):
+        fonts, errors = pdffonts(example_pdfs / name)
+        assert errors == "", (name, errors)
+        assert fonts and all(f["emb"] == "yes" for f in fonts), (name, fonts)
+        families = {f["name"].partition("+")[2] for f in fonts}
+        assert families <= {"Carlito", "Carlito-Bold", "Carlito-Italic", "Carlito-BoldItalic"}, (name, families)
+        assert "Carlito" in families, name
+
+
+def test_documents_ask_for_carlito_not_calibri(tmp_path: Path) -> None:
+    """The font LibreOffice has (fonts-crosextra-carlito), in the styles and the theme, so
+    it never falls back to another font with other line breaks."""
+    import zipfile
+
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
+    for docx in sorted((tmp_path / FOLDER).glob("*.docx")):
+        with zipfile.ZipFile(docx) as package:
+            styles = package.read("word/styles.xml").decode()
+            theme = package.read("word/theme/theme1.xml").decode()
+        assert 'w:ascii="Carlito"' in styles, docx.name
+        assert "Calibri" not in styles + theme and "Cambria" not in styles + theme, docx.name
+
+
 def test_final_has_no_watermark_and_hostile_values_survive(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
     soffice()
 
@@ -115,6 +157,7 @@ def test_a_corrupt_docx_is_reported(tmp_path: Path) -> None:
     results = convert([good, bad], workers=2)
     assert results[0].pdf is not None and len(PdfReader(io.BytesIO(results[0].pdf)).pages) > 0
     assert results[1].pdf is None and "could not convert" in results[1].error
+    assert "source file could not be loaded" in results[1].error  # what LibreOffice said
 
 
 def test_without_libreoffice_the_docx_are_still_written(tmp_path: Path) -> None:
@@ -140,7 +183,7 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
     import p2pdocs.signing
     from p2pdocs.pdf import Converted
 
-    def convert_all_but_sows(documents: list[Path], workers: int = 1) -> list[Converted]:
+    def convert_all_but_sows(documents: list[Path], **options: Any) -> list[Converted]:
         return [
             Converted(d, None, "LibreOffice gave up")
             if d.name.startswith("sow-")

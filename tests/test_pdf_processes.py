@@ -1,0 +1,230 @@
+"""The PDF step and its LibreOffice processes: a converter that hangs or crashes, a run
+stopped by SIGTERM or Ctrl-C, and what the user is shown meanwhile. A fake converter,
+chosen the way p2pdocs finds LibreOffice (P2PDOCS_SOFFICE), stands in where the real one
+cannot be made to misbehave."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE, ROOT, soffice
+
+FOLDER = "CONTOSO-FABRIKAM-2027"
+
+FAKE = """#!{python}
+import os, signal, subprocess, sys, time
+
+args = sys.argv[1:]
+if "--terminate_after_init" in args:
+    sys.exit(0)
+mode = os.environ["FAKE_SOFFICE"]
+if mode == "hang":  # and a child of its own that hangs too
+    child = subprocess.Popen(["sleep", "300"])
+    with open(os.environ["FAKE_SOFFICE_PIDS"], "a") as pids:
+        pids.write(f"{{os.getpid()}} {{child.pid}}\\n")
+    time.sleep(300)
+elif mode == "crash":
+    sys.stderr.write("fake soffice: the Writer import filter crashed on page 3\\n")
+    sys.stderr.flush()
+    os.kill(os.getpid(), signal.SIGSEGV)
+else:  # slow: a blank PDF per document, one every FAKE_SOFFICE_DELAY seconds
+    from pypdf import PdfWriter
+
+    outdir = args[args.index("--outdir") + 1]
+    for source in [a for a in args if a.endswith(".docx")]:
+        time.sleep(float(os.environ["FAKE_SOFFICE_DELAY"]))
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        with open(os.path.join(outdir, os.path.basename(source)[:-5] + ".pdf"), "wb") as pdf:
+            writer.write(pdf)
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_fake_left(tmp_path: Path) -> Iterator[None]:
+    """Whatever a test shows, it leaves no fake converter running (were p2pdocs to fail to stop one)."""
+    yield
+    for pid in fake_pids(tmp_path):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def fake_env(tmp_path: Path, mode: str, **extra: str) -> dict[str, str]:
+    """The environment of a run with the fake converter, its temporary files under tmp_path/tmp."""
+    fake = tmp_path / "fake-soffice"
+    fake.write_text(FAKE.format(python=sys.executable))
+    fake.chmod(0o755)
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "P2PDOCS_SOFFICE": str(fake),
+        "FAKE_SOFFICE": mode,
+        "FAKE_SOFFICE_PIDS": str(tmp_path / "pids"),
+        "TMPDIR": str(tmp_path / "tmp"),
+        **extra,
+    }
+
+
+def command(out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "p2pdocs", "generate", str(EXAMPLE), "-o", str(out), "--pdf", "--no-progress", *extra]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting for its parent does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def running_under(folder: Path) -> list[str]:
+    """Command lines of the processes that name ``folder`` (the profiles live there)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and alive(int(proc.name)):
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(folder) in cmdline:
+                found.append(cmdline)
+    return found
+
+
+def fake_pids(tmp_path: Path) -> list[int]:
+    path = tmp_path / "pids"
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.1)
+
+
+def test_a_hanging_converter_is_killed_with_its_children_and_reported(tmp_path: Path) -> None:
+    env = fake_env(tmp_path, "hang")
+    started = time.monotonic()
+    done = subprocess.run(
+        command(tmp_path / "out", "--pdf-timeout", "3", "--jobs", "1"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 60
+    assert done.returncode == 2, done.stderr
+    assert "LibreOffice timed out after 3 s and was stopped (see --pdf-timeout)" in done.stderr
+    assert "generated 0 of 1 deals" in done.stderr
+    pids = fake_pids(tmp_path)
+    assert len(pids) == 2  # the converter and its child
+    assert not [pid for pid in pids if alive(pid)]
+    assert list((tmp_path / "tmp").iterdir()) == []  # no profile left
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["deals"][0]["status"] == "failed"
+    assert any("timed out" in e for e in manifest["deals"][0]["errors"])
+
+
+def test_a_crashing_converter_is_reported_with_its_own_error_output(tmp_path: Path) -> None:
+    done = subprocess.run(
+        command(tmp_path / "out", "--jobs", "1"),
+        capture_output=True,
+        text=True,
+        env=fake_env(tmp_path, "crash"),
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "PDF: sow-SOW-001.docx: LibreOffice was killed by SIGSEGV" in done.stderr
+    assert "fake soffice: the Writer import filter crashed on page 3" in done.stderr
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_ctrl_c_during_the_pdf_step_stops_the_converter(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = subprocess.Popen(
+        command(out, "--jobs", "1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=fake_env(tmp_path, "hang"),
+    )
+    try:
+        wait_for(lambda: len(fake_pids(tmp_path)) == 2, 90)
+        run.send_signal(signal.SIGINT)
+        stderr = run.communicate(timeout=60)[1]
+    finally:
+        run.kill()
+    assert run.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert not [pid for pid in fake_pids(tmp_path) if alive(pid)]
+    assert list((tmp_path / "tmp").iterdir()) == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["deals"][0]["status"] == "interrupted"
+    assert (out / FOLDER / "partnering-agreement.docx").exists()
+
+
+@pytest.mark.libreoffice
+def test_sigterm_during_a_real_conversion_stops_libreoffice(tmp_path: Path) -> None:
+    soffice()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
+    env.pop("P2PDOCS_SOFFICE", None)
+    run = subprocess.Popen(
+        command(out, "--jobs", "1"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        wait_for(lambda: any("soffice" in c for c in running_under(temp)), 120)
+        time.sleep(0.5)
+        run.send_signal(signal.SIGTERM)
+        stderr = run.communicate(timeout=60)[1]
+    finally:
+        run.kill()
+    assert run.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert running_under(temp) == []
+    assert list(temp.iterdir()) == []
+    assert json.loads((out / "manifest.json").read_text())["deals"][0]["status"] == "interrupted"
+    assert not (out / FOLDER / "signing-packet.pdf").exists()
+
+
+def test_the_pdf_step_shows_progress_and_counts_in_the_summary_time(tmp_path: Path) -> None:
+    """The converter takes 2 s per document: each PDF is announced as it is made, and the
+    summary's time and rate include the PDF step."""
+    run = subprocess.Popen(
+        command(tmp_path / "out", "--jobs", "1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=fake_env(tmp_path, "slow", FAKE_SOFFICE_DELAY="2"),
+    )
+    assert run.stdout is not None
+    seen: list[tuple[float, str]] = [(time.monotonic(), line.rstrip()) for line in run.stdout]
+    stderr = run.communicate(timeout=120)[1]
+    ended = time.monotonic()
+    assert run.returncode == 0, stderr
+    lines = [line for _, line in seen]
+    assert "converting 2 documents to PDF with LibreOffice" in lines
+    assert f"[1/2] PDF {FOLDER}/partnering-agreement.pdf" in lines
+    assert f"[2/2] PDF {FOLDER}/sow-SOW-001.pdf" in lines
+    first = next(t for t, line in seen if line.startswith("[1/2] PDF"))
+    assert ended - first > 1.0  # shown while the next document was converting, not at the end
+    summary = re.search(r"generated 1 of 1 deals \((\d+) documents\) in ([\d.]+) s, ([\d.]+) documents/s", stderr)
+    assert summary, stderr
+    documents, seconds, rate = int(summary[1]), float(summary[2]), float(summary[3])
+    assert documents == 7 and seconds >= 4.0
+    assert rate == pytest.approx(documents / seconds, abs=0.1)
