@@ -128,17 +128,28 @@ def _party_keys(raw_agreement: Any) -> set[str] | None:
     return None
 
 
+def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[tuple[Loc, str]]]:
+    """``raw`` validated as ``model``, or each problem as (location in ``raw``, message):
+    the deal file's own messages, for every caller (the deal file, the interview)."""
+    try:
+        return model.model_validate(raw, context=context), []
+    except ValidationError as exc:
+        found: list[tuple[Loc, str]] = []
+        for error in exc.errors(include_url=False):
+            loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
+            found.append((loc, _message(error, model, loc)))
+        return None, found
+
+
 def _validate(
     model: type[_M], raw: Any, base: Loc, context: dict[str, Any], locate: Locator, problems: list[Problem]
 ) -> _M | None:
-    try:
-        return model.model_validate(raw, context=context)
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            loc: Loc = (*base, *(part for part in error["loc"] if part != "[key]"))
-            file, line, shown = locate(loc)
-            problems.append(Problem(file, line, format_loc((*shown, *loc)), _message(error, model, loc)))
-        return None
+    valid, found = field_problems(model, raw, context)
+    for rel, message in found:
+        loc: Loc = (*base, *rel)
+        file, line, shown = locate(loc)
+        problems.append(Problem(file, line, format_loc((*shown, *loc)), message))
+    return valid
 
 
 def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
