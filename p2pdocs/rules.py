@@ -33,17 +33,21 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
         dates = list(_implied_dates(agreement))
         in_calendar = not dates
         yield from dates
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     for i, raw in enumerate(raw_sows):
         sid = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(sid, str):
-            if sid in seen:
+            first = seen.get(sid.casefold())  # sow-<id>.docx: one file on macOS and Windows
+            if first is None:
+                seen[sid.casefold()] = (i, sid)
+            elif first[1] == sid:
+                yield ("statements_of_work", i, "id"), f"duplicate SoW id '{sid}' (also statements_of_work[{first[0]}])"
+            else:
                 yield (
                     ("statements_of_work", i, "id"),
-                    f"duplicate SoW id '{sid}' (also statements_of_work[{seen[sid]}])",
+                    f"SoW id '{sid}' differs only in case from '{first[1]}' (statements_of_work[{first[0]}]); "
+                    "their files would be one on macOS and Windows",
                 )
-            else:
-                seen[sid] = i
     for i, sow in enumerate(sows):
         if sow is not None:
             yield from _sow(sow, ("statements_of_work", i))

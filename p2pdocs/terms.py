@@ -55,6 +55,17 @@ def _identifier(value: str) -> str:
     return value
 
 
+#: Names p2pdocs itself uses in the output folder, beside the deals' folders (the manifest,
+#: its lock and temporary names), in any case: no agreement id may take one.
+_OUTPUT_NAMES = re.compile(r"^manifest\.|^p2pdocs\.|\.(lock|part|tmp|stale)$", re.IGNORECASE)
+
+
+def _folder_name(value: str) -> str:
+    if _OUTPUT_NAMES.search(value):
+        raise ValueError(f"'{value}' is a name p2pdocs uses in the output folder (manifest.json); choose another id")
+    return value
+
+
 def _party_key(value: str, info: ValidationInfo) -> str:
     parties = (info.context or {}).get("parties")
     if parties is not None and value not in parties:
@@ -78,6 +89,8 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 Email = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254), AfterValidator(_line)]
 #: An ISO 4217 currency code.
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR"), AfterValidator(_line)]
+#: An agreement id: its deal's folder in the output folder.
+AgreementId = Annotated[Id, AfterValidator(_folder_name)]
 #: The key of one of the agreement's parties.
 PartyKey = Annotated[Id, AfterValidator(_party_key)]
 #: A percentage, exact, 0 to 100, at most two decimals.
@@ -283,7 +296,7 @@ class Plan(Model):
 
 
 class Agreement(Model):
-    id: Id
+    id: AgreementId
     status: Literal["draft", "final"] = "draft"
     title: Line = "Partnering Agreement"
     effective_date: date
