@@ -66,6 +66,11 @@ def _folder_name(value: str) -> str:
     return value
 
 
+def _unsigned(value: Decimal) -> Decimal:
+    """``-0.00`` is zero: it must not print as "-0%"."""
+    return value.copy_abs() if value.is_zero() else value
+
+
 def _party_key(value: str, info: ValidationInfo) -> str:
     parties = (info.context or {}).get("parties")
     if parties is not None and value not in parties:
@@ -94,9 +99,9 @@ AgreementId = Annotated[Id, AfterValidator(_folder_name)]
 #: The key of one of the agreement's parties.
 PartyKey = Annotated[Id, AfterValidator(_party_key)]
 #: A percentage, exact, 0 to 100, at most two decimals.
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False), AfterValidator(_unsigned)]
 #: An amount of money, exact, at most two decimals.
-Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False)]
+Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False), AfterValidator(_unsigned)]
 Days = Annotated[StrictInt, Field(ge=1, le=3650)]
 Months = Annotated[StrictInt, Field(ge=1, le=600)]
 
