@@ -18,8 +18,8 @@ import yaml
 from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.yamlsource import _BOMS, MAX_BYTES, Loc, _Builder, _Loader, _start, _syntax
 
-_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_STEP = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
+_get_event: Any = _Loader.get_event
 
 
 class _Loader_(_Loader):  # type: ignore[misc, valid-type]
@@ -29,11 +29,10 @@ class _Loader_(_Loader):  # type: ignore[misc, valid-type]
     depth = 0
 
     def get_event(self) -> Any:
-        event = super().get_event()
-        if isinstance(event, _OPEN):
-            self.depth += 1
-        elif isinstance(event, _CLOSE):
-            self.depth -= 1
+        event = _get_event(self)
+        step = _STEP.get(type(event))
+        if step:
+            self.depth += step
         return event
 
 
