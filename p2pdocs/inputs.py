@@ -7,8 +7,10 @@ defaults.
 
 Deals are streamed, not held: a first pass over each file's YAML events (no values built)
 checks its syntax, reads its header (format, defaults), counts its deals and notes the
-agreement ids they give, so that duplicate ids are known before anything is generated; a
-second pass then builds and validates one deal at a time.
+agreement ids they give, so that duplicate ids are known before anything is generated (a
+file whose deals take their id from the defaults, an alias or a merge key is read through
+once more for them); a second pass then builds and validates one deal at a time, each
+refused on its own (:mod:`p2pdocs.dealstream`). A pipe is read once and held.
 """
 
 from __future__ import annotations
