@@ -15,6 +15,7 @@ import click
 
 from p2pdocs import __version__
 from p2pdocs.errors import InvalidInput, P2pdocsError
+from p2pdocs.options import DOCUMENT_LINE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -326,7 +327,7 @@ def verify(document: Path, deal: Path | None) -> None:
 @click.option(
     "--against", type=click.Choice(["standard"]), help="Compare one deal with the playbook's standard positions."
 )
-@click.option("--author", default="p2pdocs", show_default=True, help="Author of the tracked changes.")
+@click.option("--author", type=DOCUMENT_LINE, default="p2pdocs", show_default=True, help="Author of the changes.")
 @click.option(
     "--date",
     "day",

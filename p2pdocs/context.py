@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from p2pdocs.dates import add_months, long_date
+from p2pdocs.dates import long_date
 from p2pdocs.errors import TemplateError
-from p2pdocs.rules import term_end
+from p2pdocs.rules import health_check, term_end
 from p2pdocs.terms import Agreement, Deal, RelationshipModel, Stake, StatementOfWork, party_name
 from p2pdocs.textenv import HELPERS, join_and, money
 
@@ -33,13 +32,6 @@ def ordered_models(a: Agreement) -> list[str]:
     """The relationship models in the format's order, whatever order the deal lists them in."""
     order = list(typing.get_args(RelationshipModel))
     return sorted(set(a.models), key=order.index)
-
-
-def health_check(a: Agreement) -> date:
-    """The first health check: the plan's date, else six months after the effective date."""
-    if a.plan and a.plan.first_health_check:
-        return a.plan.first_health_check
-    return add_months(a.effective_date, 6)
 
 
 def money_flows(a: Agreement) -> bool:

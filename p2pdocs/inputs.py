@@ -7,21 +7,25 @@ defaults.
 
 Deals are streamed, not held: a first pass over each file's YAML events (no values built)
 checks its syntax, reads its header (format, defaults), counts its deals and notes the
-agreement ids they give, so that duplicate ids are known before anything is generated; a
-second pass then builds and validates one deal at a time.
+agreement ids they give, so that duplicate ids are known before anything is generated (a
+file whose deals take their id from the defaults, an alias or a merge key is read through
+once more for them); a second pass then builds and validates one deal at a time, each
+refused on its own (:mod:`p2pdocs.dealstream`). A pipe is read once and held.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from p2pdocs.dealstream import deals_of, is_stream, read_once
 from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.terms import Deal
 from p2pdocs.validate import Locator, Place, check_version, unknown_keys, validate_deal
-from p2pdocs.yamlsource import MAX_BYTES, Loc, Source, check_file, parse, read_text, scan_batch, stream_deals
+from p2pdocs.yamlsource import MAX_BYTES, Loc, Source, check_file, parse, read_text, scan_batch
 
 BATCH_KEYS = ("p2pdocs", "defaults", "deals")
 
@@ -123,6 +127,8 @@ class FileScan:
     header: Source | None = None
     #: line, label and directly given agreement id of each deal
     deals: list[tuple[int, str, str | None]] = field(default_factory=list)
+    #: the text of a file that can be read once only (a pipe), held for the second pass
+    text: str | None = None
 
     @property
     def count(self) -> int:
@@ -135,9 +141,13 @@ def scan(path: Path) -> FileScan:
     result = FileScan(path)
     name = str(path)
     try:
-        result.stamp = check_file(path)
-        with path.open("rb") as handle:
-            header, deals = scan_batch(handle, name)
+        if is_stream(path):  # a pipe or process substitution: read once, kept
+            result.text = read_once(path)
+            header, deals = scan_batch(result.text, name)
+        else:
+            result.stamp = check_file(path)
+            with path.open("rb") as handle:
+                header, deals = scan_batch(handle, name)
         if deals is None and result.stamp[0] > MAX_BYTES:
             raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
     except OSError as exc:
@@ -153,7 +163,7 @@ def scan(path: Path) -> FileScan:
     assert header is not None
     result.batch = True
     result.header, result.deals = header, deals
-    result.problems = _header_problems(header)
+    result.problems = _header_problems(header) or ([] if deals else [_no_deals(header)])
     return result
 
 
@@ -171,19 +181,28 @@ def _header_problems(source: Source) -> list[Problem]:
     return problems
 
 
+def _no_deals(source: Source) -> Problem:
+    return Problem(source.file, source.line_of(("deals",)), "deals", "the batch file holds no deals")
+
+
 class Inputs:
-    """Every deal of a run, streamed in order: ``total`` is known before the first is read."""
+    """Every deal of a run, streamed in order: ``total`` is known before the first is read,
+    and so is every agreement id (two deals that would share a folder are both refused
+    before either is written)."""
 
     def __init__(self, paths: list[Path]) -> None:
         files, self.problems = discover(paths)
         self.files = [scan(path) for path in files]
         self.total = sum(f.count for f in self.files)
-        self._places: dict[str, list[tuple[str, int]]] = {}
+        #: folder name (case-folded) -> the places that give it: file, line, the id as given
+        self._places: dict[str, list[tuple[str, int, str]]] = {}
         for f in self.files:
             if not f.problems:
-                for line, _, given in f.deals:
-                    if given is not None:
-                        self._places.setdefault(given, []).append((str(f.path), line))
+                ids = _hidden_ids(f) if any(given is None for _, _, given in f.deals) else {}
+                for i, (line, _, given) in enumerate(f.deals):
+                    agreement_id = given if given is not None else ids.get(i)
+                    if agreement_id is not None:
+                        self._places.setdefault(agreement_id.casefold(), []).append((str(f.path), line, agreement_id))
 
     def __iter__(self) -> Iterator[Entry]:
         for f in self.files:
@@ -193,17 +212,51 @@ class Inputs:
                 yield entry
 
     def _check_unique(self, entry: Entry) -> None:
-        """A valid deal whose id another deal of the run also gives is refused, naming it."""
+        """A valid deal whose folder another deal of the run also uses is refused, naming it:
+        the same id, or one that differs only in case (one folder on macOS and Windows)."""
         key = entry.id or ""
-        place = (entry.file, entry.line)
-        places = self._places.setdefault(key, [])
-        if place not in places:  # an id the first pass could not see (merged, aliased)
-            places.append(place)
-        if len(places) > 1:
-            for file, line in (p for p in places if p != place):
+        places = self._places.setdefault(key.casefold(), [])
+        own = next((p for p in places if p[:2] == (entry.file, entry.line)), None)
+        if own is None:  # an id the first pass could not see
+            own = (entry.file, entry.line, key)
+            places.append(own)
+        others = list(places)
+        others.remove(own)  # the same file given twice still counts twice
+        for file, line, other in others:
+            if other == key:
                 message = f"agreement id '{key}' is used twice in this run (also {file}:{line})"
-                entry.problems.append(Problem(entry.file, entry.line, "agreement.id", message))
+            else:
+                message = (
+                    f"agreement id '{key}' differs only in case from '{other}' ({file}:{line}); "
+                    "their folders would be one on macOS and Windows"
+                )
+            entry.problems.append(Problem(entry.file, entry.line, "agreement.id", message))
+        if others:
             entry.deal = None
+
+
+def _hidden_ids(f: FileScan) -> dict[int, str]:
+    """The agreement ids of a batch file's deals that do not give one directly (it comes
+    from the defaults, an alias or a merge key): the file is read through once more, one
+    deal at a time, before anything is generated."""
+    if not f.batch or f.header is None:
+        return {}
+    defaults = f.header.data.get("defaults") or {}
+    found: dict[int, str] = {}
+    try:
+        with _open(f) as handle:
+            for i, (raw, _, _) in enumerate(deals_of(handle, str(f.path))):
+                if i < len(f.deals) and f.deals[i][2] is None and isinstance(raw, Mapping):
+                    given = _given_id(deep_merge(defaults, raw))
+                    if given is not None:
+                        found[i] = given
+    except (OSError, InvalidInput):
+        pass  # the second pass reports it
+    return found
+
+
+def _open(f: FileScan) -> BinaryIO:
+    return io.BytesIO(f.text.encode("utf-8")) if f.text is not None else f.path.open("rb")
 
 
 def _entries(f: FileScan) -> Iterator[Entry]:
@@ -213,13 +266,14 @@ def _entries(f: FileScan) -> Iterator[Entry]:
         yield Entry(f.path.name, name, 1, problems=f.problems)
         return
     try:
-        stat = f.path.stat()
-        if (stat.st_size, stat.st_mtime_ns) != f.stamp:
-            raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
+        if f.text is None:
+            stat = f.path.stat()
+            if (stat.st_size, stat.st_mtime_ns) != f.stamp:
+                raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
         if not f.batch:
-            yield _single(parse(read_text(f.path), name))
+            yield _single(parse(read_text(f.path) if f.text is None else f.text, name))
             return
-        handle = f.path.open("rb")
+        handle = _open(f)
     except OSError as exc:
         problem = Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")
         for line, label, _ in f.deals:
@@ -237,20 +291,26 @@ def _entries(f: FileScan) -> Iterator[Entry]:
 
 
 def _batch_entries(f: FileScan, handle: BinaryIO, defaults: Any, header_lines: dict[Loc, int]) -> Iterator[Entry]:
+    """One entry per deal the first pass counted, whatever happens while they are read."""
     name = str(f.path)
-    index = 0
+    done = 0
     try:
-        for index, (raw, lines, problems) in enumerate(stream_deals(handle, name)):
-            line, label, _ = f.deals[index]
+        for raw, lines, problems in deals_of(handle, name):
+            if done == len(f.deals):
+                break
+            line, label, _ = f.deals[done]
             if problems:
                 yield Entry(label, name, line, problems=problems)
-                continue
-            yield _batch_entry(f, index, raw, Source(name, None, {**header_lines, **lines}), defaults)
+            else:
+                yield _batch_entry(f, done, raw, Source(name, None, {**header_lines, **lines}), defaults)
+            done += 1
     except InvalidInput as exc:
-        line, label, _ = f.deals[index]
-        yield Entry(label, name, line, problems=exc.problems)
-        for line, label, _ in f.deals[index + 1 :]:
-            yield Entry(label, name, line, problems=[Problem(name, line, "", "not read: see the problem above")])
+        if done < len(f.deals):
+            line, label, _ = f.deals[done]
+            yield Entry(label, name, line, problems=exc.problems)
+            done += 1
+    for line, label, _ in f.deals[done:]:
+        yield Entry(label, name, line, problems=[Problem(name, line, "", "not read: see the problem above")])
 
 
 def _single(source: Source) -> Entry:

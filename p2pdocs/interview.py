@@ -266,17 +266,16 @@ class Interview:
         if parts[0] != "statements_of_work" or len(parts) != 2:
             return []
         from p2pdocs import rules
+        from p2pdocs.validate import field_problems
 
         raw = self.clean(get(self.answers, parts))
-        try:
-            sow = StatementOfWork.model_validate(raw, context={"parties": set(self.parties())})
-        except Exception as exc:
-            return [str(exc).splitlines()[0]]
-        found = [f"{show_path(list(loc[2:]))}: {message}" for loc, message in rules._sow(sow, ("s", 0))]
+        context = {"parties": set(self.parties())}
+        sow, problems = field_problems(StatementOfWork, raw, context)
+        if sow is None:
+            return [f"{show_path(list(loc))}: {message}" for loc, message in problems]
         agreement = self.agreement()
-        if agreement is not None:
-            found += [f"{show_path(list(loc[2:]))}: {m}" for loc, m in rules._sow_in_term(agreement, sow, ("s", 0))]
-        return found
+        found = rules.check(agreement, [sow], [raw])
+        return [f"{show_path(list(loc[2:]))}: {message}" for loc, message in found if loc[0] == "statements_of_work"]
 
     def agreement(self) -> Agreement | None:
         try:
@@ -334,7 +333,7 @@ class Interview:
             "item": item or {},
             "parties": self.parties(),
             "index": index,
-            "health_check_default": add_months(effective, 6) if isinstance(effective, date) else None,
+            "health_check_default": _six_months_after(effective),
         }
 
     def _margin_help(self, item: Mapping[str, Any] | None) -> str:
@@ -483,3 +482,15 @@ def _summary(item: Any) -> str:
         return ""
     shown = [_display(v) for k, v in item.items() if not str(k).startswith("_") and not isinstance(v, (dict, list))]
     return ", ".join(shown[:4])
+
+
+def _six_months_after(effective: Any) -> date | None:
+    """The default first health check, when the effective date allows one."""
+    from p2pdocs.dates import OutOfRange
+
+    if not isinstance(effective, date):
+        return None
+    try:
+        return add_months(effective, 6)
+    except OutOfRange:
+        return None

@@ -4,6 +4,8 @@ a checkout, inside it in an installed wheel), replaced or extended by a legal te
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,15 +70,51 @@ def resolve(clauses: Path | None, templates: Path | None, cwd: Path | None = Non
     relative to the file); every directory must exist."""
     config = (cwd or Path.cwd()) / CONFIG
     if config.is_file():
-        try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidInput([Problem(str(config), 0, "", f"not valid TOML: {exc}")]) from None
-        if clauses is None and isinstance(data.get("clauses"), str):
+        data = _config(config)
+        if clauses is None and "clauses" in data:
             clauses = config.parent / data["clauses"]
-        if templates is None and isinstance(data.get("templates"), str):
+        if templates is None and "templates" in data:
             templates = config.parent / data["templates"]
     problems = [Problem(str(p), 0, "", "no such directory") for p in (clauses, templates) if p and not p.is_dir()]
     if problems:
         raise InvalidInput(problems)
     return Sources(clauses, templates)
+
+
+#: The keys of ``p2pdocs.toml``: each a directory, relative to the file.
+CONFIG_KEYS = ("clauses", "templates")
+
+
+def _config(config: Path) -> dict[str, str]:
+    """The settings of ``p2pdocs.toml``; a wrong type or an unknown key is refused, naming
+    the file, the line and the key, never ignored."""
+    try:
+        text = config.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except OSError as exc:
+        raise InvalidInput([Problem(str(config), 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput([Problem(str(config), 0, "", f"not valid TOML: {exc}")]) from None
+    problems = []
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in CONFIG_KEYS:
+            close = difflib.get_close_matches(key, CONFIG_KEYS, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(CONFIG_KEYS)}"
+            problems.append(Problem(str(config), line, key, f"unknown setting; {hint}"))
+        elif not isinstance(value, str) or not value.strip():
+            shown = f"{value!r}" if not isinstance(value, dict) else "a table"
+            hint = f'must be the path of a directory, in quotes ({key} = "my-{key}")'
+            problems.append(Problem(str(config), line, key, f"{hint}; got {shown}"))
+    if problems:
+        raise InvalidInput(problems)
+    return {key: str(value) for key, value in data.items()}
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line that sets a top-level ``key`` (tomllib gives no lines), or 0."""
+    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])")
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return 0

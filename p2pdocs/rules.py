@@ -8,18 +8,17 @@ partnering playbook that a user may keep are findings, not errors.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from p2pdocs import shortnames
-from p2pdocs.dates import add_months, long_date
+from p2pdocs.dates import OutOfRange, add_days, add_months, long_date, period_end
 from p2pdocs.terms import Agreement, StatementOfWork
 from p2pdocs.yamlsource import Loc
 
 Found = Iterator[tuple[Loc, str]]
 
-_ONE_DAY = timedelta(days=1)
 _ZERO = Decimal(0)
 
 
@@ -29,29 +28,83 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
     ``sows`` holds None for a statement of work that did not validate; checks that need
     the agreement run only when it validated.
     """
+    in_calendar = True
     if agreement is not None:
         yield from _agreement(agreement)
-    seen: dict[str, int] = {}
+        dates = list(_implied_dates(agreement))
+        in_calendar = not dates
+        yield from dates
+    seen: dict[str, tuple[int, str]] = {}
     for i, raw in enumerate(raw_sows):
         sid = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(sid, str):
-            if sid in seen:
+            first = seen.get(sid.casefold())  # sow-<id>.docx: one file on macOS and Windows
+            if first is None:
+                seen[sid.casefold()] = (i, sid)
+            elif first[1] == sid:
+                yield ("statements_of_work", i, "id"), f"duplicate SoW id '{sid}' (also statements_of_work[{first[0]}])"
+            else:
                 yield (
                     ("statements_of_work", i, "id"),
-                    f"duplicate SoW id '{sid}' (also statements_of_work[{seen[sid]}])",
+                    f"SoW id '{sid}' differs only in case from '{first[1]}' (statements_of_work[{first[0]}]); "
+                    "their files would be one on macOS and Windows",
                 )
-            else:
-                seen[sid] = i
     for i, sow in enumerate(sows):
         if sow is not None:
             yield from _sow(sow, ("statements_of_work", i))
-            if agreement is not None:
+            if agreement is not None and in_calendar:
                 yield from _sow_in_term(agreement, sow, ("statements_of_work", i))
 
 
 def term_end(agreement: Agreement) -> date:
     """The last day of the initial term."""
-    return add_months(agreement.effective_date, agreement.term.initial_months) - _ONE_DAY
+    return period_end(agreement.effective_date, agreement.term.initial_months)
+
+
+def health_check(a: Agreement) -> date:
+    """The first health check: the plan's date, else six months after the effective date."""
+    if a.plan and a.plan.first_health_check:
+        return a.plan.first_health_check
+    return add_months(a.effective_date, 6)
+
+
+def _implied_dates(a: Agreement) -> Found:
+    """Every date the documents compute from the deal must be in the calendar: a deal
+    that is valid here never fails later, when a document is written."""
+    term = a.term
+    checks: list[tuple[Loc, str, Any]] = [
+        (("agreement", "effective_date"), "the first health check", lambda: health_check(a)),
+        (("agreement", "term", "initial_months"), "the end of the initial term", lambda: term_end(a)),
+        (
+            ("agreement", "term", "nonrenewal_notice_days"),
+            "the last day to give notice of non-renewal",
+            lambda: add_days(term_end(a), -term.nonrenewal_notice_days),
+        ),
+    ]
+    if term.auto_renew:
+        checks.append(
+            (
+                ("agreement", "term", "renewal_months"),
+                "the end of the first renewal term",
+                lambda: period_end(a.effective_date, term.initial_months + term.renewal_months),
+            )
+        )
+    if term.convenience_notice_days is not None:
+        days = term.convenience_notice_days
+        checks.append(
+            (
+                ("agreement", "term", "convenience_notice_days"),
+                "the end of a notice of termination given on the effective date",
+                lambda: add_days(a.effective_date, days),
+            )
+        )
+    for loc, what, compute in checks:
+        try:
+            compute()
+        except OutOfRange as exc:
+            yield loc, f"{what} {exc}; check the effective date ({a.effective_date.isoformat()}) and the term"
+            if loc[-1] == "initial_months":
+                return  # the later dates follow from the term's end: one problem says it
 
 
 def _agreement(a: Agreement) -> Found:
@@ -114,6 +167,10 @@ def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:
 
 
 def _sow(sow: StatementOfWork, base: Loc) -> Found:
+    try:
+        add_days(sow.end, sow.acceptance_days)
+    except OutOfRange as exc:
+        yield (*base, "end"), f"the acceptance period after the SoW's end {exc}"
     if sow.end < sow.start:
         yield (*base, "end"), f"ends ({long_date(sow.end)}) before it starts ({long_date(sow.start)})"
     for i, deliverable in enumerate(sow.deliverables):

@@ -50,6 +50,14 @@ def _line(value: str) -> str:
     return value
 
 
+def check_line(value: str) -> str:
+    """One line of text given elsewhere than in a deal (a command-line option that reaches
+    a document): the same check as every one-line field of a deal; ValueError says why."""
+    if len(value) > 2_000:
+        raise ValueError("must be at most 2,000 characters")
+    return _line(value)
+
+
 def _identifier(value: str) -> str:
     if _RESERVED.match(value):
         raise ValueError(f"'{value}' is a reserved file name on Windows; choose another id")
@@ -65,6 +73,22 @@ def _calendar_date(value: Any) -> Any:
     return value
 
 
+#: Names p2pdocs itself uses in the output folder, beside the deals' folders (the manifest,
+#: its lock and temporary names), in any case: no agreement id may take one.
+_OUTPUT_NAMES = re.compile(r"^manifest\.|^p2pdocs\.|\.(lock|part|tmp|stale)$", re.IGNORECASE)
+
+
+def _folder_name(value: str) -> str:
+    if _OUTPUT_NAMES.search(value):
+        raise ValueError(f"'{value}' is a name p2pdocs uses in the output folder (manifest.json); choose another id")
+    return value
+
+
+def _unsigned(value: Decimal) -> Decimal:
+    """``-0.00`` is zero: it must not print as "-0%"."""
+    return value.copy_abs() if value.is_zero() else value
+
+
 def _party_key(value: str, info: ValidationInfo) -> str:
     parties = (info.context or {}).get("parties")
     if parties is not None and value not in parties:
@@ -73,18 +97,29 @@ def _party_key(value: str, info: ValidationInfo) -> str:
     return value
 
 
+# Every string of a deal goes through _text (no control characters, not blank): it reaches
+# a document or a document property. tests/test_text_checks.py holds every field to it.
 #: Free text, possibly several lines: no control characters, not blank.
 Text = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(_text)]
 #: One line of text: a name, a title, an address.
 Line = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(_line)]
 #: An id used in file names.
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN), AfterValidator(_identifier)]
+Id = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=ID_PATTERN), AfterValidator(_line), AfterValidator(_identifier)
+]
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+#: An email address, on one line.
+Email = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254), AfterValidator(_line)]
+#: An ISO 4217 currency code.
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR"), AfterValidator(_line)]
+#: An agreement id: its deal's folder in the output folder.
+AgreementId = Annotated[Id, AfterValidator(_folder_name)]
 #: The key of one of the agreement's parties.
 PartyKey = Annotated[Id, AfterValidator(_party_key)]
 #: A percentage, exact, 0 to 100, at most two decimals.
-Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, allow_inf_nan=False), AfterValidator(_unsigned)]
 #: An amount of money, exact, at most two decimals.
-Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False)]
+Money = Annotated[Decimal, Field(ge=0, le=10**12, decimal_places=2, allow_inf_nan=False), AfterValidator(_unsigned)]
 #: A calendar date, written YYYY-MM-DD (never a number).
 Date = Annotated[date, BeforeValidator(_calendar_date)]
 Days = Annotated[StrictInt, Field(ge=1, le=3650)]
@@ -129,7 +164,7 @@ class Person(Model):
 
 class Contact(Model):
     name: Line
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+    email: Email
     title: Line | None = None
 
 
@@ -290,12 +325,12 @@ class Plan(Model):
 
 
 class Agreement(Model):
-    id: Id
+    id: AgreementId
     status: Literal["draft", "final"] = "draft"
     title: Line = "Partnering Agreement"
     effective_date: Date
     governing_law: Line
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+    currency: Currency
     parties: dict[Id, Party] = Field(min_length=2, max_length=10)
     models: Annotated[list[RelationshipModel], AfterValidator(_canonical_models)] = Field(
         min_length=1, description="A set: kept in the format's order (referral, resale, co_sell, co_delivery, teaming)."

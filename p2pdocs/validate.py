@@ -124,21 +124,49 @@ def unknown_keys(data: Mapping[Any, Any], allowed: tuple[str, ...], base: Loc, l
 
 def _party_keys(raw_agreement: Any) -> set[str] | None:
     if isinstance(raw_agreement, Mapping) and isinstance(raw_agreement.get("parties"), Mapping):
-        return {str(k) for k in raw_agreement["parties"]}
+        return {str(_part(k)) for k in raw_agreement["parties"]}
     return None
+
+
+def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[tuple[Loc, str]]]:
+    """``raw`` validated as ``model``, or each problem as (location in ``raw``, message):
+    the deal file's own messages, for every caller (the deal file, the interview)."""
+    try:
+        return model.model_validate(raw, context=context), []
+    except ValidationError as exc:
+        found: list[tuple[Loc, str]] = []
+        for error in exc.errors(include_url=False):
+            loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
+            message = _message(error, model, loc)
+            if isinstance(error.get("input"), bool) and error["type"] == "string_type":
+                key = error["loc"][-1:] == ("[key]",)
+                if key:  # pydantic gives the key True as 1: the key itself finds its line
+                    loc = (*loc[:-1], error["input"])
+                what = "this key" if key else "this value"
+                message = (
+                    f"{what} was read as the yes/no value {_part(error['input'])}, not as text; "
+                    'put it in quotes ("yes", "no", "on", "off")'
+                )
+            found.append((loc, message))
+        return None, found
 
 
 def _validate(
     model: type[_M], raw: Any, base: Loc, context: dict[str, Any], locate: Locator, problems: list[Problem]
 ) -> _M | None:
-    try:
-        return model.model_validate(raw, context=context)
-    except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            loc: Loc = (*base, *(part for part in error["loc"] if part != "[key]"))
-            file, line, shown = locate(loc)
-            problems.append(Problem(file, line, format_loc((*shown, *loc)), _message(error, model, loc)))
-        return None
+    valid, found = field_problems(model, raw, context)
+    for rel, message in found:
+        loc: Loc = (*base, *rel)
+        file, line, shown = locate(loc)
+        problems.append(Problem(file, line, format_loc(tuple(_part(p) for p in (*shown, *loc))), message))
+    return valid
+
+
+def _part(part: Any) -> str | int:
+    """A part of a location as shown; a key YAML read as yes/no (``yes:``) shows as ``true``."""
+    if isinstance(part, bool):
+        return str(part).lower()
+    return part if isinstance(part, (str, int)) else str(part)
 
 
 def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
