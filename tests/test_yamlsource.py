@@ -25,17 +25,20 @@ def _floats_to_decimals(value: Any) -> Any:
     return value
 
 
+# PyYAML's emitter folds YAML's other line breaks (NEL, U+2028, U+2029) and lone CRs in
+# plain and single-quoted scalars, so that they do not survive its own round trip
+CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\r\x85\u2028\u2029")
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(),
+    st.text(CHARS),
     st.dates(),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(CHARS, max_size=8), inner, max_size=4),
     max_leaves=30,
 )
 
