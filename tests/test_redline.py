@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, odt_content, run_cli
+from conftest import EXAMPLE, odt_content, run_cli, soffice
+from lxml import etree
 
 from p2pdocs.redline import changes_in, texts
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+UNO_HELPER = Path(__file__).with_name("uno_tracked.py")
 
 
 def margin(d: dict[str, Any]) -> None:
@@ -21,6 +31,12 @@ def margin(d: dict[str, Any]) -> None:
 
 def clause_on(d: dict[str, Any]) -> None:
     d["agreement"]["legal"] = {"non_solicitation_months": 0}  # the old round has no non-solicitation clause
+
+
+def no_referral(d: dict[str, Any]) -> None:
+    """The reference deal with its referral section deleted (and referral no longer a model)."""
+    del d["agreement"]["referral"]
+    d["agreement"]["models"].remove("referral")
 
 
 def renamed(d: dict[str, Any]) -> None:
@@ -87,3 +103,151 @@ def test_libreoffice_shows_the_changes(write_deal: Callable[..., Path], tmp_path
     content = odt_content(out, tmp_path)
     assert "<text:tracked-changes" in content
     assert "<text:insertion>" in content and "<text:deletion>" in content
+
+
+def styled(docx: Path | bytes, accept: bool | None = None) -> list[tuple[str, str]]:
+    """(style, text) of every body paragraph, tables included, read straight from the XML:
+    with ``accept`` True/False as Word shows it after Accept All / Reject All."""
+    data = docx.read_bytes() if isinstance(docx, Path) else docx
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    out = []
+    for p in body.iter(f"{W}p"):
+        gone = p.find(f"{W}pPr/{W}rPr/{W}{'del' if accept else 'ins'}") is not None
+        if accept is not None and gone:
+            continue
+        ppr = p.find(f"{W}pPr")
+        if accept is False and ppr is not None and ppr.find(f"{W}pPrChange/{W}pPr") is not None:
+            ppr = ppr.find(f"{W}pPrChange/{W}pPr")
+        style = None if ppr is None else ppr.find(f"{W}pStyle")
+        out.append(("" if style is None else str(style.get(f"{W}val")), texts_of(p, accept)))
+    return out
+
+
+def texts_of(p: Any, accept: bool | None) -> str:
+    pieces = []
+    for el in p.iter(f"{W}t", f"{W}delText", f"{W}tab"):
+        inside = {etree.QName(a).localname for a in el.iterancestors()}
+        if (accept is False and "ins" in inside) or (accept is not False and "del" in inside):
+            continue
+        pieces.append("\t" if el.tag == f"{W}tab" else el.text or "")
+    return "".join(pieces)
+
+
+def redline_without_referral(write_deal: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The redline from the reference deal to the same deal without referral, and both
+    rounds' generated agreements."""
+    new = write_deal(no_referral, name="deal-without-referral.yaml")
+    out = tmp_path / "redline.docx"
+    result = run_cli("redline", str(EXAMPLE), str(new), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    for deal, name in ((EXAMPLE, "old"), (new, "new")):
+        assert run_cli("generate", str(deal), "-o", str(tmp_path / name), "--no-memo").exit_code == 0
+    old_doc, new_doc = (tmp_path / name / FOLDER / "partnering-agreement.docx" for name in ("old", "new"))
+    return out, old_doc, new_doc
+
+
+def test_switched_off_clause_is_deleted_as_whole_paragraphs(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    out, old, new = redline_without_referral(write_deal, tmp_path)
+    assert styled(out, accept=True) == styled(new), "Accept All gives the new document, styles included"
+    assert styled(out, accept=False) == styled(old), "Reject All gives the old document, styles included"
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    whole = [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert [texts_of(p, False) for p in whole] == [
+        "Referral fee",
+        "10% of the first 12 months' Net Revenue",
+        "8. Referral fees",
+        "8. Referral fees",
+        *[t for _, t in styled(old) if t.startswith("8.") and "\t" in t],
+    ]
+    assert not any(p.find(f"{W}pPr/{W}rPr/{W}ins") is not None for p in body.iter(f"{W}p"))
+    assert sum(1 for tr in body.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}del") is not None) == 1
+    words = []  # changes inside paragraphs that stay: the renumbering, and the word "referral"
+    for change in body.iter(f"{W}ins", f"{W}del"):
+        p = next(change.iterancestors(f"{W}p"), None)
+        if p is not None and p not in whole and change.getparent().tag != f"{W}rPr":
+            words.append("".join(t.text or "" for t in change.iter(f"{W}t", f"{W}delText")))
+    renumbered = [w for w in words if re.fullmatch(r"[\d.]+,?", w)]
+    assert 100 < len(renumbered) < 2 * len(styled(old))
+    for was, now in zip(renumbered[::2], renumbered[1::2], strict=True):  # each: 9.2 -> 8.2, Section 16 -> 15
+        assert int(re.split(r"\D", was)[0]) == int(re.split(r"\D", now)[0]) + 1, (was, now)
+    assert sorted(set(words) - set(renumbered)) == [
+        "Referral, resale",
+        "Resale",
+        "referral fees remain due as Section 8 provides, and ",
+        "referral, ",
+    ]
+
+
+def test_heading_paragraphs_never_get_body_text(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    out, old, new = redline_without_referral(write_deal, tmp_path)
+    old_headings = {t for s, t in styled(old) if s == "Heading1"}
+    new_headings = {t for s, t in styled(new) if s == "Heading1"}
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    checked = 0
+    for p in body.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or style.get(f"{W}val") != "Heading1":
+            continue
+        checked += 1
+        assert texts_of(p, False) in old_headings, f"heading style on old body text: {texts_of(p, False)!r}"
+        if p.find(f"{W}pPr/{W}rPr/{W}del") is None:
+            assert texts_of(p, True) in new_headings, f"heading style on new body text: {texts_of(p, True)!r}"
+    assert checked == len(old_headings)
+
+
+def _uno_python() -> str:
+    found = "/usr/bin/python3"
+    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
+    if check.returncode:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is required in CI for the redline test")
+        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
+    return found
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    binary, python = soffice(), _uno_python()
+    out, old, new = redline_without_referral(write_deal, tmp_path)
+    pipe = f"p2pdocs-redline-{os.getpid()}"
+    office = subprocess.Popen(
+        [
+            binary,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        start_new_session=True,
+    )
+
+    def seen(docx: Path, mode: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [python, str(UNO_HELPER), pipe, str(docx), mode], capture_output=True, text=True, timeout=180, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    try:
+        accepted, rejected = seen(out, "accept"), seen(out, "reject")
+        assert accepted["paragraphs"] == seen(new, "none")["paragraphs"]
+        assert rejected["paragraphs"] == seen(old, "none")["paragraphs"]
+        assert accepted["changes"] < 300, "renumbering and whole paragraphs, not every word of every clause"
+        headings = [text for style, text in accepted["paragraphs"] + rejected["paragraphs"] if style == "Heading 1"]
+        assert headings and not any("\t" in h for h in headings), "no clause text in heading style"
+    finally:
+        os.killpg(office.pid, signal.SIGKILL)
+        office.wait(timeout=30)
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
