@@ -22,7 +22,9 @@ def _document(deal: Deal, path: Path, sow_id: str | None) -> tuple[bytes, list[t
     wanted = f"sow-{sow_id}.docx" if sow_id else "partnering-agreement.docx"
     found: Document | None = next((d for d in documents(deal, library()) if d.filename == wanted), None)
     if found is None:
-        raise InvalidInput([Problem(str(path), 0, "statements_of_work", f"no statement of work '{sow_id}'")])
+        ids = ", ".join(sow.id for sow in deal.statements_of_work) or "none"
+        message = f"no statement of work '{sow_id}' (statements of work: {ids})"
+        raise InvalidInput([Problem(str(path), 0, "statements_of_work", message)])
     headings = [(s.clause_id, s.heading) for s in found.composition.sections]
     return render_docx(template_path(found.template), found.context, found.properties), headings
 

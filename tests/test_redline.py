@@ -251,3 +251,18 @@ def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], 
         os.killpg(office.pid, signal.SIGKILL)
         office.wait(timeout=30)
         shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_unknown_sow_lists_the_valid_ids(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    def two_sows(d: dict[str, Any]) -> None:
+        second = {**d["statements_of_work"][0], "id": "SOW-002"}
+        d["statements_of_work"].append(second)
+
+    deal = write_deal(two_sows)
+    out = tmp_path / "redline.docx"
+    result = run_cli("redline", str(deal), str(deal), "--sow", "NOPE", "-o", str(out))
+    assert result.exit_code == 2
+    assert f"{deal}: statements_of_work: no statement of work 'NOPE' (statements of work: SOW-001, SOW-002)" in (
+        result.stderr
+    )
+    assert not out.exists()
