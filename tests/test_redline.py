@@ -11,6 +11,7 @@ import signal
 import subprocess
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ import pytest
 from conftest import EXAMPLE, odt_content, run_cli, soffice
 from lxml import etree
 
-from p2pdocs.redline import changes_in, texts
+from p2pdocs.prepared import write_package
+from p2pdocs.redline import changes_in, redline_document, texts
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -216,10 +218,41 @@ def _uno_python() -> str:
     return found
 
 
+def restyled(docx: bytes, old_style: str, new_style: str, count: int) -> bytes:
+    """``docx`` with its first ``count`` paragraphs in ``old_style`` set in ``new_style``."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
+    root = etree.fromstring(dict(entries)["word/document.xml"])
+    found = [s for s in root.iter(f"{W}pStyle") if s.get(f"{W}val") == old_style][:count]
+    assert len(found) == count
+    for style in found:
+        style.set(f"{W}val", new_style)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_package([(name, xml if name == "word/document.xml" else data) for name, data in entries])
+
+
+def test_paragraph_style_change_is_tracked(tmp_path: Path) -> None:
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path / "old"), "--no-memo").exit_code == 0
+    old = (tmp_path / "old" / FOLDER / "partnering-agreement.docx").read_bytes()
+    new = restyled(old, "Clause", "ClauseItem", 2)
+    redline = redline_document(old, new, "Legal Team", date(2027, 1, 15))
+    assert styled(redline, accept=True) == styled(new)
+    assert styled(redline, accept=False) == styled(old)
+    assert [kind for kind, _ in changes_in(redline)] == ["pPrChange", "pPrChange"], "the words did not change"
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    """LibreOffice's own Accept All / Reject All give exactly the new / old document, each
+    paragraph's text and style: a clause switched off, switched on, and a style change."""
     binary, python = soffice(), _uno_python()
-    out, old, new = redline_without_referral(write_deal, tmp_path)
+    off, old, new = redline_without_referral(write_deal, tmp_path)
+    on = tmp_path / "referral-on.docx"
+    assert run_cli("redline", str(tmp_path / "deal-without-referral.yaml"), str(EXAMPLE), "-o", str(on)).exit_code == 0
+    restyle = tmp_path / "restyled.docx"
+    restyle.write_bytes(restyled(old.read_bytes(), "Clause", "ClauseItem", 3))
+    restyle_red = tmp_path / "restyled-redline.docx"
+    restyle_red.write_bytes(redline_document(old.read_bytes(), restyle.read_bytes(), "p2pdocs", date(2027, 1, 15)))
     pipe = f"p2pdocs-redline-{os.getpid()}"
     office = subprocess.Popen(
         [
@@ -246,12 +279,13 @@ def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], 
         return result
 
     try:
-        accepted, rejected = seen(out, "accept"), seen(out, "reject")
-        assert accepted["paragraphs"] == seen(new, "none")["paragraphs"]
-        assert rejected["paragraphs"] == seen(old, "none")["paragraphs"]
-        assert accepted["changes"] < 300, "renumbering and whole paragraphs, not every word of every clause"
-        headings = [text for style, text in accepted["paragraphs"] + rejected["paragraphs"] if style == "Heading 1"]
-        assert headings and not any("\t" in h for h in headings), "no clause text in heading style"
+        for redline, before, after in ((off, old, new), (on, new, old), (restyle_red, old, restyle)):
+            accepted, rejected = seen(redline, "accept"), seen(redline, "reject")
+            assert accepted["paragraphs"] == seen(after, "none")["paragraphs"], f"{redline.name}: Accept All"
+            assert rejected["paragraphs"] == seen(before, "none")["paragraphs"], f"{redline.name}: Reject All"
+            assert 0 < accepted["changes"] < 300, "renumbering and whole paragraphs, not every word of every clause"
+            headings = [t for style, t in accepted["paragraphs"] + rejected["paragraphs"] if style == "Heading 1"]
+            assert headings and not any("\t" in h for h in headings), "no clause text in heading style"
     finally:
         os.killpg(office.pid, signal.SIGKILL)
         office.wait(timeout=30)
