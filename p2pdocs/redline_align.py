@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"\w+|[^\w\s]")
 #: below this share of common words, two blocks are different blocks, not two versions
 SIMILAR = 0.5
-#: larger differing stretches are not searched for pairs (quadratic), only inserted/deleted
-_MAX_CELLS = 250_000
+#: a differing stretch with more candidate pairs (same clause and kind) than this is not
+#: searched for pairs (quadratic) but inserted and deleted whole: still exact, only coarser
+_MAX_CANDIDATES = 10_000
 
 Step = tuple[int | None, int | None]  # (old, new): a pair, a deletion (new None), an insertion
 
@@ -38,17 +41,25 @@ class Item:
     text: str
     style: str = ""
 
-    @property
+    @cached_property
     def key(self) -> tuple[str, str, str]:
         return (self.segment, self.kind, normalised(self.text))
 
+    @cached_property
+    def words(self) -> list[str]:
+        return _WORD.findall(normalised(self.text).casefold())
 
-def similarity(a: str, b: str) -> float:
-    """The share of words two texts have in common (numbers count as equal)."""
-    wa, wb = _WORD.findall(normalised(a)), _WORD.findall(normalised(b))
-    if not wa and not wb:
+
+def similarity(a: Item, b: Item) -> float:
+    """The share of words two blocks have in common (numbers count as equal), 0 when
+    below ``SIMILAR``."""
+    if not a.words and not b.words:
         return 1.0
-    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, a.words, b.words, autojunk=False)
+    if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
+        return 0.0  # upper bounds of the ratio, much cheaper
+    score = matcher.ratio()
+    return score if score >= SIMILAR else 0.0
 
 
 def _pairable(a: Item, b: Item) -> float:
@@ -56,15 +67,19 @@ def _pairable(a: Item, b: Item) -> float:
         return 0.0
     if a.style != b.style:  # a paragraph that changes style keeps its words
         return 1.0 if a.key == b.key else 0.0
-    score = similarity(a.text, b.text)
-    return score if score >= SIMILAR else 0.0
+    return similarity(a, b)
+
+
+def _candidates(old: Sequence[Item], new: Sequence[Item]) -> int:
+    groups = Counter((b.segment, b.kind) for b in new)
+    return sum(groups[(a.segment, a.kind)] for a in old)
 
 
 def _pairs(old: Sequence[Item], new: Sequence[Item], score: Callable[[Item, Item], float]) -> list[Step]:
     """The best order-keeping pairing of two differing stretches (most similarity), with
     the unpaired blocks as deletions then insertions between pairs."""
     n, m = len(old), len(new)
-    if n == 0 or m == 0 or n * m > _MAX_CELLS:
+    if n == 0 or m == 0 or _candidates(old, new) > _MAX_CANDIDATES:
         return [(i, None) for i in range(n)] + [(None, j) for j in range(m)]
     scores = [[score(a, b) for b in new] for a in old]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]

@@ -305,3 +305,15 @@ def test_unknown_sow_lists_the_valid_ids(write_deal: Callable[..., Path], tmp_pa
         result.stderr
     )
     assert not out.exists()
+
+
+def test_unrelated_documents_still_accept_and_reject_exactly(tmp_path: Path) -> None:
+    """The agreement redlined into the statement of work: nothing lines up, every table
+    differs in shape, and Accept All / Reject All still give each document exactly."""
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path), "--no-memo").exit_code == 0
+    agreement = (tmp_path / FOLDER / "partnering-agreement.docx").read_bytes()
+    sow = (tmp_path / FOLDER / "sow-SOW-001.docx").read_bytes()
+    for old, new in ((agreement, sow), (sow, agreement)):
+        redline = redline_document(old, new, "p2pdocs", date(2027, 1, 15))
+        assert styled(redline, accept=True) == styled(new)
+        assert styled(redline, accept=False) == styled(old)
