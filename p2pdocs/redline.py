@@ -143,7 +143,12 @@ def _mark_paragraph(p: etree._Element, kind: str, changes: _Changes) -> None:
         wrapper = changes.element(kind)
         run.addprevious(wrapper)
         wrapper.append(run)
-    ppr = _ppr(p)
+    _mark_rpr(_ppr(p)).insert(0, changes.element(kind))  # w:ins / w:del come first in a mark's rPr
+
+
+def _mark_rpr(ppr: etree._Element) -> etree._Element:
+    """The properties of the paragraph mark, created in their place (before w:sectPr and
+    w:pPrChange) when missing."""
     rpr = ppr.find(f"{W}rPr")
     if rpr is None:
         rpr = etree.Element(f"{W}rPr")
@@ -152,7 +157,7 @@ def _mark_paragraph(p: etree._Element, kind: str, changes: _Changes) -> None:
             after[0].addprevious(rpr)
         else:
             ppr.append(rpr)
-    rpr.insert(0, changes.element(kind))  # w:ins / w:del come first in a paragraph mark's rPr
+    return rpr
 
 
 def _mark_block(block: etree._Element, kind: str, changes: _Changes) -> None:
@@ -182,20 +187,35 @@ def _text_rpr(p: etree._Element) -> etree._Element | None:
     return None
 
 
-def _words(old: str, new: str, p: etree._Element, changes: _Changes) -> None:
+def _words(old: str, new: str, p: etree._Element, changes: _Changes, *, before_insertion: bool = False) -> None:
+    """Rewrite ``p`` as the word-level changes from ``old`` to ``new``.
+
+    LibreOffice joins an insertion that ends a paragraph with a whole inserted paragraph
+    right after it, and its Reject All then also removes the paragraph break between them;
+    so ``before_insertion``, the paragraph ends with a deletion instead (a trailing
+    insertion takes the last unchanged word with it: "Partner" -> "Partner Company" is shown
+    as Partner Company inserted, then Partner deleted)."""
     rpr = _text_rpr(p)
     for child in list(p):
         if child.tag != f"{W}pPr":
             p.remove(child)
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    if before_insertion and len(ops) > 1 and ops[-1][0] == "insert" and ops[-2][0] == "equal":
+        (_, i1, i2, j1, j2), (_, _, _, _, k2) = ops[-2], ops[-1]
+        ops[-2:] = [("equal", i1, i2 - 1, j1, j2 - 1), ("replace", i2 - 1, i2, j2 - 1, k2)]
+        ops = [op for op in ops if op[2] > op[1] or op[4] > op[3]]
+    last = len(ops) - 1
+    for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
             p.append(changes.run("".join(b[j1:j2]), rpr, None))
             continue
-        if i2 > i1:
-            p.append(changes.run("".join(a[i1:i2]), rpr, "del"))
-        if j2 > j1:
-            p.append(changes.run("".join(b[j1:j2]), rpr, "ins"))
+        pieces = [("del", "".join(a[i1:i2])), ("ins", "".join(b[j1:j2]))]
+        if before_insertion and n == last:
+            pieces.reverse()
+        for kind, text in pieces:
+            if text:
+                p.append(changes.run(text, rpr, kind))
 
 
 def _properties(p: etree._Element) -> bytes:
@@ -209,10 +229,10 @@ def _properties(p: etree._Element) -> bytes:
     return b"" if len(kept) == 0 else etree.tostring(kept)
 
 
-def _pair_paragraph(old: etree._Element, new: etree._Element, changes: _Changes) -> None:
+def _pair_paragraph(old: etree._Element, new: etree._Element, changes: _Changes, before_insertion: bool) -> None:
     old_text, new_text = paragraph_text(old), paragraph_text(new)
     if old_text != new_text:
-        _words(old_text, new_text, new, changes)
+        _words(old_text, new_text, new, changes, before_insertion=before_insertion)
     if _properties(old) != _properties(new):
         change = changes.element("pPrChange")
         before = old.find(f"{W}pPr")
@@ -288,6 +308,40 @@ def _item(block: etree._Element, segment: str) -> Item:
     return Item(segment, f"tbl:{0 if columns is None else len(columns)}", _table_text(block))
 
 
+def _whole(p: etree._Element) -> etree._Element | None:
+    """The w:ins / w:del that marks paragraph ``p`` inserted or deleted whole."""
+    rpr = p.find(f"{W}pPr/{W}rPr")
+    return None if rpr is None else next((c for c in rpr if c.tag in (f"{W}ins", f"{W}del")), None)
+
+
+def _marks_before_tables(out: list[etree._Element]) -> None:
+    """Paragraphs inserted or deleted whole right before a table: LibreOffice cannot join
+    the last one's mark with the table and leaves it as an empty paragraph (in the style
+    of the stretch's first). When the paragraph before the stretch has the same paragraph
+    properties as its last one, the stretch takes that paragraph's mark instead of its own
+    last mark (as Word itself records a paragraph added before a table): the same text
+    and styles result in Word and LibreOffice, whichever mark survives."""
+    for k in range(len(out) - 1):
+        marker = _whole(out[k]) if out[k].tag == P else None
+        if marker is None or out[k + 1].tag != TBL:
+            continue
+        start = k
+        while start > 0 and out[start - 1].tag == P and _same_mark(_whole(out[start - 1]), marker):
+            start -= 1
+        if start == 0 or out[start - 1].tag != P or _whole(out[start - 1]) is not None:
+            continue
+        before = out[start - 1]
+        ppr = before.find(f"{W}pPr")
+        if (ppr is not None and ppr.find(f"{W}pPrChange") is not None) or _properties(before) != _properties(out[k]):
+            continue
+        marker.getparent().remove(marker)  # type: ignore[union-attr]
+        _mark_rpr(_ppr(before)).insert(0, marker)
+
+
+def _same_mark(a: etree._Element | None, b: etree._Element) -> bool:
+    return a is not None and a.tag == b.tag
+
+
 def _merge(
     old: etree._Element,
     new: etree._Element,
@@ -301,10 +355,13 @@ def _merge(
     old_items = [_item(b, s) for b, s in zip(old_blocks, _segments(old_blocks, old_headings), strict=True)]
     new_items = [_item(b, s) for b, s in zip(new_blocks, _segments(new_blocks, new_headings), strict=True)]
     out: list[etree._Element] = []
-    for i, j in align(old_items, new_items):
+    steps = align(old_items, new_items)
+    for n, (i, j) in enumerate(steps):
         if i is not None and j is not None:
             if new_blocks[j].tag == P:
-                _pair_paragraph(old_blocks[i], new_blocks[j], changes)
+                following = steps[n + 1] if n + 1 < len(steps) else (None, None)
+                inserted = following[0] is None and following[1] is not None and new_blocks[following[1]].tag == P
+                _pair_paragraph(old_blocks[i], new_blocks[j], changes, inserted)
             else:
                 _pair_table(old_blocks[i], new_blocks[j], changes)
             out.append(new_blocks[j])
@@ -315,6 +372,7 @@ def _merge(
         elif j is not None:
             _mark_block(new_blocks[j], "ins", changes)
             out.append(new_blocks[j])
+    _marks_before_tables(out)
     children = list(new)
     first = next((k for k, c in enumerate(children) if c.tag in _BLOCKS), len(children))
     before = [c for c in children[:first] if c.tag not in _BLOCKS]
