@@ -26,15 +26,20 @@ from lxml import etree
 
 from p2pdocs.prepared import write_package
 from p2pdocs.redline_align import Item, align, normalised
+from p2pdocs.redline_marks import (
+    NOT_PROPERTIES,
+    Changes,
+    mark_block,
+    marks_before_tables,
+    ppr_of,
+    properties,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 P, TBL, TR, TC, R = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}r"
 _BLOCKS = (P, TBL)
 _TOKEN = re.compile(r"\t|\s+|[\w.,%€$£-]+|[^\w\s]", re.UNICODE)
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-#: the children of a w:pPr that are not its paragraph properties proper
-_NOT_PROPERTIES = (f"{W}rPr", f"{W}sectPr", f"{W}pPrChange")
 
 Headings = Sequence[tuple[str, str]]  # (clause id, heading text) of each section, in order
 
@@ -92,94 +97,6 @@ def texts(document_xml: bytes, accept: bool | None = None) -> list[str]:
     return [text for _, text in paragraphs(document_xml, accept)]
 
 
-class _Changes:
-    def __init__(self, author: str, day: date) -> None:
-        self.author = author
-        self.date = f"{day.isoformat()}T00:00:00Z"
-        self.next_id = 9000
-
-    def attrs(self) -> dict[str, str]:
-        self.next_id += 1
-        return {f"{W}id": str(self.next_id), f"{W}author": self.author, f"{W}date": self.date}
-
-    def element(self, kind: str) -> etree._Element:
-        return etree.Element(f"{W}{kind}", self.attrs())
-
-    def run(self, text: str, rpr: etree._Element | None, kind: str | None) -> etree._Element:
-        run = etree.Element(R)
-        if rpr is not None:
-            run.append(copy.deepcopy(rpr))
-        for i, piece in enumerate(text.split("\t")):
-            if i:
-                etree.SubElement(run, f"{W}tab")
-            if piece:
-                t = etree.SubElement(run, f"{W}delText" if kind == "del" else f"{W}t")
-                t.text = piece
-                t.set(_XML_SPACE, "preserve")
-        if kind is None:
-            return run
-        wrapper = self.element(kind)
-        wrapper.append(run)
-        return wrapper
-
-
-def _ppr(p: etree._Element) -> etree._Element:
-    ppr = p.find(f"{W}pPr")
-    if ppr is None:
-        ppr = etree.Element(f"{W}pPr")
-        p.insert(0, ppr)
-    return ppr
-
-
-def _mark_paragraph(p: etree._Element, kind: str, changes: _Changes) -> None:
-    """Mark the whole paragraph ``p`` (its runs and its mark) inserted or deleted."""
-    for run in list(p.iter(R)):
-        parent = run.getparent()
-        if parent is None or parent.tag in (f"{W}ins", f"{W}del"):
-            continue
-        if kind == "del":
-            for el in run.iter(f"{W}t", f"{W}instrText"):
-                el.tag = f"{W}delText" if el.tag == f"{W}t" else f"{W}delInstrText"
-        wrapper = changes.element(kind)
-        run.addprevious(wrapper)
-        wrapper.append(run)
-    _mark_rpr(_ppr(p)).insert(0, changes.element(kind))  # w:ins / w:del come first in a mark's rPr
-
-
-def _mark_rpr(ppr: etree._Element) -> etree._Element:
-    """The properties of the paragraph mark, created in their place (before w:sectPr and
-    w:pPrChange) when missing."""
-    rpr = ppr.find(f"{W}rPr")
-    if rpr is None:
-        rpr = etree.Element(f"{W}rPr")
-        after = [c for c in ppr if c.tag in _NOT_PROPERTIES[1:]]
-        if after:
-            after[0].addprevious(rpr)
-        else:
-            ppr.append(rpr)
-    return rpr
-
-
-def _mark_block(block: etree._Element, kind: str, changes: _Changes) -> None:
-    """Mark a paragraph, or every row and paragraph of a table, inserted or deleted."""
-    for tr in block.iter(TR):
-        _mark_row(tr, kind, changes)
-    for p in block.iter(P):
-        _mark_paragraph(p, kind, changes)
-
-
-def _mark_row(tr: etree._Element, kind: str, changes: _Changes) -> None:
-    trpr = tr.find(f"{W}trPr")
-    if trpr is None:
-        trpr = etree.Element(f"{W}trPr")
-        before = tr.find(f"{W}tblPrEx")
-        if before is not None:
-            before.addnext(trpr)
-        else:
-            tr.insert(0, trpr)
-    trpr.append(changes.element(kind))
-
-
 def _text_rpr(p: etree._Element) -> etree._Element | None:
     for run in p.iter(R):
         if run.find(f"{W}t") is not None:
@@ -187,7 +104,7 @@ def _text_rpr(p: etree._Element) -> etree._Element | None:
     return None
 
 
-def _words(old: str, new: str, p: etree._Element, changes: _Changes, *, before_insertion: bool = False) -> None:
+def _words(old: str, new: str, p: etree._Element, changes: Changes, *, before_insertion: bool = False) -> None:
     """Rewrite ``p`` as the word-level changes from ``old`` to ``new``.
 
     LibreOffice joins an insertion that ends a paragraph with a whole inserted paragraph
@@ -218,30 +135,19 @@ def _words(old: str, new: str, p: etree._Element, changes: _Changes, *, before_i
                 p.append(changes.run(text, rpr, kind))
 
 
-def _properties(p: etree._Element) -> bytes:
-    ppr = p.find(f"{W}pPr")
-    if ppr is None:
-        return b""
-    kept = copy.deepcopy(ppr)
-    for child in list(kept):
-        if child.tag in _NOT_PROPERTIES:
-            kept.remove(child)
-    return b"" if len(kept) == 0 else etree.tostring(kept)
-
-
-def _pair_paragraph(old: etree._Element, new: etree._Element, changes: _Changes, before_insertion: bool) -> None:
+def _pair_paragraph(old: etree._Element, new: etree._Element, changes: Changes, before_insertion: bool) -> None:
     old_text, new_text = paragraph_text(old), paragraph_text(new)
     if old_text != new_text:
         _words(old_text, new_text, new, changes, before_insertion=before_insertion)
-    if _properties(old) != _properties(new):
+    if properties(old) != properties(new):
         change = changes.element("pPrChange")
         before = old.find(f"{W}pPr")
         was = etree.Element(f"{W}pPr") if before is None else copy.deepcopy(before)
         for child in list(was):
-            if child.tag in _NOT_PROPERTIES:
+            if child.tag in NOT_PROPERTIES:
                 was.remove(child)
         change.append(was)
-        _ppr(new).append(change)  # w:pPrChange is the last child of w:pPr
+        ppr_of(new).append(change)  # w:pPrChange is the last child of w:pPr
 
 
 def _cells(tr: etree._Element) -> list[etree._Element]:
@@ -256,7 +162,7 @@ def _row_item(tr: etree._Element) -> Item:
     return Item("", f"tr:{len(_cells(tr))}", "\x1f".join(_table_text(tc) for tc in _cells(tr)))
 
 
-def _pair_table(old: etree._Element, new: etree._Element, changes: _Changes) -> None:
+def _pair_table(old: etree._Element, new: etree._Element, changes: Changes) -> None:
     old_rows, new_rows = old.findall(TR), new.findall(TR)
     rows: list[etree._Element] = []
     for i, j in align([_row_item(r) for r in old_rows], [_row_item(r) for r in new_rows]):
@@ -266,10 +172,10 @@ def _pair_table(old: etree._Element, new: etree._Element, changes: _Changes) -> 
             rows.append(new_rows[j])
         elif i is not None:
             gone = copy.deepcopy(old_rows[i])
-            _mark_block(gone, "del", changes)
+            mark_block(gone, "del", changes)
             rows.append(gone)
         elif j is not None:
-            _mark_block(new_rows[j], "ins", changes)
+            mark_block(new_rows[j], "ins", changes)
             rows.append(new_rows[j])
     for tr in new_rows:
         new.remove(tr)
@@ -308,46 +214,12 @@ def _item(block: etree._Element, segment: str) -> Item:
     return Item(segment, f"tbl:{0 if columns is None else len(columns)}", _table_text(block))
 
 
-def _whole(p: etree._Element) -> etree._Element | None:
-    """The w:ins / w:del that marks paragraph ``p`` inserted or deleted whole."""
-    rpr = p.find(f"{W}pPr/{W}rPr")
-    return None if rpr is None else next((c for c in rpr if c.tag in (f"{W}ins", f"{W}del")), None)
-
-
-def _marks_before_tables(out: list[etree._Element]) -> None:
-    """Paragraphs inserted or deleted whole right before a table: LibreOffice cannot join
-    the last one's mark with the table and leaves it as an empty paragraph (in the style
-    of the stretch's first). When the paragraph before the stretch has the same paragraph
-    properties as its last one, the stretch takes that paragraph's mark instead of its own
-    last mark (as Word itself records a paragraph added before a table): the same text
-    and styles result in Word and LibreOffice, whichever mark survives."""
-    for k in range(len(out) - 1):
-        marker = _whole(out[k]) if out[k].tag == P else None
-        if marker is None or out[k + 1].tag != TBL:
-            continue
-        start = k
-        while start > 0 and out[start - 1].tag == P and _same_mark(_whole(out[start - 1]), marker):
-            start -= 1
-        if start == 0 or out[start - 1].tag != P or _whole(out[start - 1]) is not None:
-            continue
-        before = out[start - 1]
-        ppr = before.find(f"{W}pPr")
-        if (ppr is not None and ppr.find(f"{W}pPrChange") is not None) or _properties(before) != _properties(out[k]):
-            continue
-        marker.getparent().remove(marker)  # type: ignore[union-attr]
-        _mark_rpr(_ppr(before)).insert(0, marker)
-
-
-def _same_mark(a: etree._Element | None, b: etree._Element) -> bool:
-    return a is not None and a.tag == b.tag
-
-
 def _merge(
     old: etree._Element,
     new: etree._Element,
     old_headings: Headings | None,
     new_headings: Headings | None,
-    changes: _Changes,
+    changes: Changes,
 ) -> None:
     """Turn container ``new`` (the body or a cell) into the redline against ``old``."""
     old_blocks = [c for c in old if c.tag in _BLOCKS]
@@ -367,12 +239,12 @@ def _merge(
             out.append(new_blocks[j])
         elif i is not None:
             gone = copy.deepcopy(old_blocks[i])
-            _mark_block(gone, "del", changes)
+            mark_block(gone, "del", changes)
             out.append(gone)
         elif j is not None:
-            _mark_block(new_blocks[j], "ins", changes)
+            mark_block(new_blocks[j], "ins", changes)
             out.append(new_blocks[j])
-    _marks_before_tables(out)
+    marks_before_tables(out)
     children = list(new)
     first = next((k for k, c in enumerate(children) if c.tag in _BLOCKS), len(children))
     before = [c for c in children[:first] if c.tag not in _BLOCKS]
@@ -402,7 +274,7 @@ def redline_document(
     new_root = etree.fromstring(parts["word/document.xml"])
     old_body, new_body = old_root.find(f"{W}body"), new_root.find(f"{W}body")
     assert old_body is not None and new_body is not None
-    _merge(old_body, new_body, old_headings, new_headings, _Changes(author, day))
+    _merge(old_body, new_body, old_headings, new_headings, Changes(author, day))
     parts["word/document.xml"] = etree.tostring(new_root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return write_package([(name, parts[name]) for name, _ in entries])
 
