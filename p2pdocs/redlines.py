@@ -17,12 +17,16 @@ from p2pdocs.terms import Deal
 from p2pdocs.validate import load_deal
 
 
-def _document(deal: Deal, path: Path, sow_id: str | None) -> bytes:
+def _document(deal: Deal, path: Path, sow_id: str | None) -> tuple[bytes, list[tuple[str, str]]]:
+    """The rendered document and its sections as (clause id, heading)."""
     wanted = f"sow-{sow_id}.docx" if sow_id else "partnering-agreement.docx"
     found: Document | None = next((d for d in documents(deal, library()) if d.filename == wanted), None)
     if found is None:
-        raise InvalidInput([Problem(str(path), 0, "statements_of_work", f"no statement of work '{sow_id}'")])
-    return render_docx(template_path(found.template), found.context, found.properties)
+        ids = ", ".join(sow.id for sow in deal.statements_of_work) or "none"
+        message = f"no statement of work '{sow_id}' (statements of work: {ids})"
+        raise InvalidInput([Problem(str(path), 0, "statements_of_work", message)])
+    headings = [(s.clause_id, s.heading) for s in found.composition.sections]
+    return render_docx(template_path(found.template), found.context, found.properties), headings
 
 
 def redline_files(
@@ -46,8 +50,8 @@ def redline_files(
     else:
         old, new = load_deal(paths[0]), load_deal(paths[1])
         old_path = paths[0]
-    data = redline_document(
-        _document(old, old_path, sow_id), _document(new, paths[-1], sow_id), author, day or new.agreement.effective_date
-    )
+    old_docx, old_headings = _document(old, old_path, sow_id)
+    new_docx, new_headings = _document(new, paths[-1], sow_id)
+    data = redline_document(old_docx, new_docx, author, day or new.agreement.effective_date, old_headings, new_headings)
     write_atomic(out, data)
     return sum(1 for _ in changes_in(data))

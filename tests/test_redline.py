@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import copy
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, odt_content, run_cli
+from conftest import EXAMPLE, odt_content, run_cli, soffice
+from lxml import etree
 
-from p2pdocs.redline import changes_in, texts
+from p2pdocs.prepared import write_package
+from p2pdocs.redline import changes_in, redline_document, texts
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+UNO_HELPER = Path(__file__).with_name("uno_tracked.py")
 
 
 def margin(d: dict[str, Any]) -> None:
@@ -21,6 +34,12 @@ def margin(d: dict[str, Any]) -> None:
 
 def clause_on(d: dict[str, Any]) -> None:
     d["agreement"]["legal"] = {"non_solicitation_months": 0}  # the old round has no non-solicitation clause
+
+
+def no_referral(d: dict[str, Any]) -> None:
+    """The reference deal with its referral section deleted (and referral no longer a model)."""
+    del d["agreement"]["referral"]
+    d["agreement"]["models"].remove("referral")
 
 
 def renamed(d: dict[str, Any]) -> None:
@@ -74,9 +93,14 @@ def test_sow_and_against_standard(write_deal: Callable[..., Path], tmp_path: Pat
     assert any("EUR 180,000.00" in t for t in texts(document_xml(out), accept=False))
     standard = tmp_path / "standard.docx"
     assert run_cli("redline", str(EXAMPLE), "--against", "standard", "-o", str(standard)).exit_code == 0
-    rejected = " ".join(texts(document_xml(standard), accept=False))
-    assert "Projects and assignments | Contoso" not in rejected
-    assert "20% / 10%" in rejected and "22% / 12%" in " ".join(texts(document_xml(standard), accept=True))
+    for accept, year_1, later in ((False, "20%", "10%"), (True, "22%", "12%")):  # the standard, then the deal
+        seen = texts(document_xml(standard), accept=accept)
+        cover = seen.index("Margin: projects and assignments, sold by Contoso")
+        assert seen[cover + 1] == f"{year_1} / {later} (last figure for later years)"
+        schedule = seen.index("Year 2 and later")
+        rows = [seen[k : k + 4] for k in range(schedule + 1, schedule + 13, 4)]
+        assert ["Projects and assignments", "Contoso", year_1, later] in rows
+        assert ["Projects and assignments", "Fabrikam", "20%", "10%"] in rows
     assert run_cli("redline", str(EXAMPLE), "-o", str(standard)).exit_code == 2, "one deal needs --against"
     assert run_cli("redline", str(EXAMPLE), str(EXAMPLE), "-o", str(standard)).exit_code == 2, "exists: --force"
 
@@ -87,3 +111,249 @@ def test_libreoffice_shows_the_changes(write_deal: Callable[..., Path], tmp_path
     content = odt_content(out, tmp_path)
     assert "<text:tracked-changes" in content
     assert "<text:insertion>" in content and "<text:deletion>" in content
+
+
+def styled(docx: Path | bytes, accept: bool | None = None) -> list[tuple[str, str]]:
+    """(style, text) of every body paragraph, tables included, read straight from the XML:
+    with ``accept`` True/False as Word shows it after Accept All / Reject All."""
+    data = docx.read_bytes() if isinstance(docx, Path) else docx
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    out = []
+    for p in body.iter(f"{W}p"):
+        gone = p.find(f"{W}pPr/{W}rPr/{W}{'del' if accept else 'ins'}") is not None
+        if accept is not None and gone:
+            continue
+        ppr = p.find(f"{W}pPr")
+        if accept is False and ppr is not None and ppr.find(f"{W}pPrChange/{W}pPr") is not None:
+            ppr = ppr.find(f"{W}pPrChange/{W}pPr")
+        style = None if ppr is None else ppr.find(f"{W}pStyle")
+        out.append(("" if style is None else str(style.get(f"{W}val")), texts_of(p, accept)))
+    return out
+
+
+def texts_of(p: Any, accept: bool | None) -> str:
+    pieces = []
+    for el in p.iter(f"{W}t", f"{W}delText", f"{W}tab"):
+        inside = {etree.QName(a).localname for a in el.iterancestors()}
+        if (accept is False and "ins" in inside) or (accept is not False and "del" in inside):
+            continue
+        pieces.append("\t" if el.tag == f"{W}tab" else el.text or "")
+    return "".join(pieces)
+
+
+def redline_without_referral(write_deal: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The redline from the reference deal to the same deal without referral, and both
+    rounds' generated agreements."""
+    new = write_deal(no_referral, name="deal-without-referral.yaml")
+    out = tmp_path / "redline.docx"
+    result = run_cli("redline", str(EXAMPLE), str(new), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    for deal, name in ((EXAMPLE, "old"), (new, "new")):
+        assert run_cli("generate", str(deal), "-o", str(tmp_path / name), "--no-memo").exit_code == 0
+    old_doc, new_doc = (tmp_path / name / FOLDER / "partnering-agreement.docx" for name in ("old", "new"))
+    return out, old_doc, new_doc
+
+
+def test_switched_off_clause_is_deleted_as_whole_paragraphs(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    out, old, new = redline_without_referral(write_deal, tmp_path)
+    assert styled(out, accept=True) == styled(new), "Accept All gives the new document, styles included"
+    assert styled(out, accept=False) == styled(old), "Reject All gives the old document, styles included"
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    whole = [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
+    assert [texts_of(p, False) for p in whole] == [
+        "Referral fee",
+        "10% of the first 12 months' Net Revenue",
+        "8. Referral fees",
+        "8. Referral fees",
+        *[t for _, t in styled(old) if t.startswith("8.") and "\t" in t],
+    ]
+    assert not any(p.find(f"{W}pPr/{W}rPr/{W}ins") is not None for p in body.iter(f"{W}p"))
+    assert sum(1 for tr in body.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}del") is not None) == 1
+    words = []  # changes inside paragraphs that stay: the renumbering, and the word "referral"
+    for change in body.iter(f"{W}ins", f"{W}del"):
+        p = next(change.iterancestors(f"{W}p"), None)
+        if p is not None and p not in whole and change.getparent().tag != f"{W}rPr":
+            words.append("".join(t.text or "" for t in change.iter(f"{W}t", f"{W}delText")))
+    renumbered = [w for w in words if re.fullmatch(r"[\d.]+,?", w)]
+    assert 100 < len(renumbered) < 2 * len(styled(old))
+    for was, now in zip(renumbered[::2], renumbered[1::2], strict=True):  # each: 9.2 -> 8.2, Section 16 -> 15
+        assert int(re.split(r"\D", was)[0]) == int(re.split(r"\D", now)[0]) + 1, (was, now)
+    assert sorted(set(words) - set(renumbered)) == [
+        "Referral, resale",
+        "Resale",
+        "referral fees remain due as Section 8 provides, and ",
+        "referral, ",
+    ]
+
+
+def test_heading_paragraphs_never_get_body_text(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    out, old, new = redline_without_referral(write_deal, tmp_path)
+    old_headings = {t for s, t in styled(old) if s == "Heading1"}
+    new_headings = {t for s, t in styled(new) if s == "Heading1"}
+    with zipfile.ZipFile(out) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    checked = 0
+    for p in body.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or style.get(f"{W}val") != "Heading1":
+            continue
+        checked += 1
+        assert texts_of(p, False) in old_headings, f"heading style on old body text: {texts_of(p, False)!r}"
+        if p.find(f"{W}pPr/{W}rPr/{W}del") is None:
+            assert texts_of(p, True) in new_headings, f"heading style on new body text: {texts_of(p, True)!r}"
+    assert checked == len(old_headings)
+
+
+def _uno_python() -> str:
+    found = "/usr/bin/python3"
+    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
+    if check.returncode:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is required in CI for the redline test")
+        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
+    return found
+
+
+def restyled(docx: bytes, old_style: str, new_style: str, count: int) -> bytes:
+    """``docx`` with its first ``count`` paragraphs in ``old_style`` set in ``new_style``."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
+    root = etree.fromstring(dict(entries)["word/document.xml"])
+    found = [s for s in root.iter(f"{W}pStyle") if s.get(f"{W}val") == old_style][:count]
+    assert len(found) == count
+    for style in found:
+        style.set(f"{W}val", new_style)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_package([(name, xml if name == "word/document.xml" else data) for name, data in entries])
+
+
+def test_paragraph_style_change_is_tracked(tmp_path: Path) -> None:
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path / "old"), "--no-memo").exit_code == 0
+    old = (tmp_path / "old" / FOLDER / "partnering-agreement.docx").read_bytes()
+    new = restyled(old, "Clause", "ClauseItem", 2)
+    redline = redline_document(old, new, "Legal Team", date(2027, 1, 15))
+    assert styled(redline, accept=True) == styled(new)
+    assert styled(redline, accept=False) == styled(old)
+    assert [kind for kind, _ in changes_in(redline)] == ["pPrChange", "pPrChange"], "the words did not change"
+
+
+@pytest.mark.libreoffice
+def no_margins(d: dict[str, Any]) -> None:
+    """No margins: the Margins clause, its paragraph before the schedule and the table go."""
+    d["agreement"]["margins"] = []
+    d["agreement"]["models"] = ["referral", "co_delivery"]
+
+
+def word_and_paragraph_added(docx: bytes) -> bytes:
+    """``docx`` with a word added at the end of a paragraph and a paragraph added after it."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
+    root = etree.fromstring(dict(entries)["word/document.xml"])
+    p = next(p for p in root.iter(f"{W}p") if texts_of(p, None) == "2. Prime Partner")
+    added = copy.deepcopy(p)
+    p.findall(f".//{W}t")[-1].text = "2. Prime Partner and lead"
+    added.findall(f".//{W}t")[-1].text = "A paragraph of its own"
+    p.addnext(added)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_package([(name, xml if name == "word/document.xml" else data) for name, data in entries])
+
+
+def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    """LibreOffice's own Accept All / Reject All give exactly the new / old document, each
+    paragraph's text and style: a clause switched off and on (referral; margins, whose
+    paragraph before the schedule table LibreOffice cannot join with the table), a style
+    change, and a word added at the end of a paragraph right before an added paragraph."""
+    binary, python = soffice(), _uno_python()
+    off, old, new = redline_without_referral(write_deal, tmp_path)
+    cases = [(off, old, new)]
+    on = tmp_path / "referral-on.docx"
+    assert run_cli("redline", str(tmp_path / "deal-without-referral.yaml"), str(EXAMPLE), "-o", str(on)).exit_code == 0
+    cases.append((on, new, old))
+    marginless = write_deal(no_margins, name="no-margins.yaml")
+    assert run_cli("generate", str(marginless), "-o", str(tmp_path / "marginless"), "--no-memo").exit_code == 0
+    marginless_doc = tmp_path / "marginless" / FOLDER / "partnering-agreement.docx"
+    for name, a, b, before, after in (
+        ("margins-off", EXAMPLE, marginless, old, marginless_doc),
+        ("margins-on", marginless, EXAMPLE, marginless_doc, old),
+    ):
+        assert run_cli("redline", str(a), str(b), "-o", str(tmp_path / f"{name}.docx")).exit_code == 0
+        cases.append((tmp_path / f"{name}.docx", before, after))
+    for name, changed in (
+        ("restyled", restyled(old.read_bytes(), "Clause", "ClauseItem", 3)),
+        ("added", word_and_paragraph_added(old.read_bytes())),
+    ):
+        (tmp_path / f"{name}.docx").write_bytes(changed)
+        redline = redline_document(old.read_bytes(), changed, "p2pdocs", date(2027, 1, 15))
+        (tmp_path / f"{name}-redline.docx").write_bytes(redline)
+        cases.append((tmp_path / f"{name}-redline.docx", old, tmp_path / f"{name}.docx"))
+    pipe = f"p2pdocs-redline-{os.getpid()}"
+    office = subprocess.Popen(
+        [
+            binary,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        start_new_session=True,
+    )
+
+    def seen(docx: Path, mode: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [python, str(UNO_HELPER), pipe, str(docx), mode], capture_output=True, text=True, timeout=180, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        return result
+
+    try:
+        for redline, before, after in cases:
+            accepted, rejected = seen(redline, "accept"), seen(redline, "reject")
+            assert accepted["paragraphs"] == seen(after, "none")["paragraphs"], f"{redline.name}: Accept All"
+            assert rejected["paragraphs"] == seen(before, "none")["paragraphs"], f"{redline.name}: Reject All"
+            assert accepted["changes"] > 0
+            if redline == off:  # 563 when paragraphs were paired by position
+                assert accepted["changes"] < 300, "renumbering and whole paragraphs, not every word of every clause"
+            headings = [t for style, t in accepted["paragraphs"] + rejected["paragraphs"] if style == "Heading 1"]
+            assert headings and not any("\t" in h for h in headings), "no clause text in heading style"
+    finally:
+        os.killpg(office.pid, signal.SIGKILL)
+        office.wait(timeout=30)
+        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+
+
+def test_unknown_sow_lists_the_valid_ids(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    def two_sows(d: dict[str, Any]) -> None:
+        second = {**d["statements_of_work"][0], "id": "SOW-002"}
+        d["statements_of_work"].append(second)
+
+    deal = write_deal(two_sows)
+    out = tmp_path / "redline.docx"
+    result = run_cli("redline", str(deal), str(deal), "--sow", "NOPE", "-o", str(out))
+    assert result.exit_code == 2
+    assert f"{deal}: statements_of_work: no statement of work 'NOPE' (statements of work: SOW-001, SOW-002)" in (
+        result.stderr
+    )
+    assert not out.exists()
+
+
+def test_unrelated_documents_still_accept_and_reject_exactly(tmp_path: Path) -> None:
+    """The agreement redlined into the statement of work: nothing lines up, every table
+    differs in shape, and Accept All / Reject All still give each document exactly."""
+    assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path), "--no-memo").exit_code == 0
+    agreement = (tmp_path / FOLDER / "partnering-agreement.docx").read_bytes()
+    sow = (tmp_path / FOLDER / "sow-SOW-001.docx").read_bytes()
+    for old, new in ((agreement, sow), (sow, agreement)):
+        redline = redline_document(old, new, "p2pdocs", date(2027, 1, 15))
+        assert styled(redline, accept=True) == styled(new)
+        assert styled(redline, accept=False) == styled(old)
