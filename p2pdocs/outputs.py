@@ -21,12 +21,27 @@ def discard_partial() -> None:
 
 
 def check_free(paths: Iterable[Path], force: bool) -> None:
-    """Refuse, before anything is written, when a target exists and ``force`` is off."""
+    """Check every target before the first is written: refuse a symbolic link or anything
+    but a file in a target's place (even with ``force``), and a target that exists when
+    ``force`` is off. So a refused write leaves every target as it was."""
+    paths = list(paths)
+    blocked = [_blocked(p) for p in paths]
+    if any(blocked):
+        raise OutputError("\n".join(b for b in blocked if b))
     if force:
         return
-    taken = [str(p) for p in paths if p.exists() or p.is_symlink()]
+    taken = [str(p) for p in paths if p.exists()]
     if taken:
         raise OutputExists(taken)
+
+
+def _blocked(path: Path) -> str:
+    """Why ``path`` cannot be written in place (an empty string when it can)."""
+    if path.is_symlink():
+        return f"{path}: is a symbolic link; refusing to write through it"
+    if path.exists() and not path.is_file():
+        return f"{path}: is not a file; refusing to replace it"
+    return ""
 
 
 _COUNTER = itertools.count()
