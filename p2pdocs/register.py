@@ -68,8 +68,8 @@ def register_xlsx(deal: Deal) -> bytes:
     kpis.freeze_panes = "A2"
     for row, kpi in enumerate(a.plan.kpis if a.plan else [], start=2):
         values = (kpi.name, kpi.target, sentence(cadence(kpi.period)), party_name(a, kpi.owner))
-        for column, value in enumerate(values, start=1):
-            _text(kpis.cell(row, column), value)
+        for number, value in enumerate(values, start=1):
+            _text(kpis.cell(row, number), value)
     for column, width in zip("ABCDEF", (34, 28, 16, 16, 14, 40), strict=True):
         kpis.column_dimensions[column].width = width
     buffer = io.BytesIO()
