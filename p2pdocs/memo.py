@@ -97,21 +97,23 @@ def build(
 def markdown(memo: Memo) -> str:
     a = memo.deal.agreement
     out = [
-        f"# Review memo: {_md(a.title)} {_md(a.id)}",
+        f"# Review memo: {escape_md(a.title)} {escape_md(a.id)}",
         "",
-        f"Parties: {_md(join_and(p.legal_name for p in a.parties.values()))}. Status: {_md(a.status)}.",
+        f"Parties: {escape_md(join_and(p.legal_name for p in a.parties.values()))}. Status: {escape_md(a.status)}.",
         "",
         "## Key terms",
         "",
         "| Term | Value |",
         "|---|---|",
     ]
-    out += [f"| {_md(k)} | {_md(v)} |" for k, v in cover_terms(memo.deal)]
+    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.deal)]
     out += ["", "## Playbook findings", ""]
     if memo.findings:
         out += ["| Rule | Severity | Finding | Source | Field |", "|---|---|---|---|---|"]
         out += [
-            f"| {_md(f.rule)} | {_md(f.severity)} | {_md(f.message)} | article {_md(f.source)} | {_code(f.field)} |"
+            "| "
+            + " | ".join([*map(escape_md, (f.rule, f.severity, f.message)), f"article {escape_md(f.source)}"])
+            + f" | {_code(f.field)} |"
             for f in memo.findings
         ]
     else:
@@ -123,12 +125,12 @@ def markdown(memo: Memo) -> str:
         "| Document | Section | Clause | Version | Variant | Why |",
         "|---|---|---|---|---|---|",
     ]
-    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in memo.used]
+    out += ["| " + " | ".join(escape_md(c) for c in row) + " |" for row in memo.used]
     out += ["", "## Clauses left out", "", "| Document | Clause | Version | Why |", "|---|---|---|---|"]
-    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in memo.left_out]
-    out += ["", "## Open items", ""] + ([f"- {_md(i)}" for i in memo.open_items] or ["None."])
+    out += ["| " + " | ".join(escape_md(c) for c in row) + " |" for row in memo.left_out]
+    out += ["", "## Open items", ""] + ([f"- {escape_md(i)}" for i in memo.open_items] or ["None."])
     out += ["", "## Documents", "", "| File | sha256 |", "|---|---|"]
-    out += [f"| {_md(f)} | {_code(h)} |" for f, h in memo.files]
+    out += [f"| {escape_md(f)} | {_code(h)} |" for f, h in memo.files]
     return "\n".join(out) + "\n"
 
 
@@ -139,7 +141,7 @@ _MARKUP = re.compile(r"[\\`*\[\]<>&#~|]|(?<![^\W_])_|_(?![^\W_])")
 _BLOCK = re.compile(r"^(\d+(?=[.)])|)([-+.)])(?= )")
 
 
-def _md(text: object) -> str:
+def escape_md(text: object) -> str:
     """``text`` as literal Markdown text on one line: every character that would be read as
     markup is escaped, so a value shows as typed and never breaks the memo's tables.
     The one escape for every value the memo shows."""

@@ -33,3 +33,27 @@ def test_a_refused_deal_is_not_partly_overwritten(write_deal: Callable[..., Path
     for name in ("partnering-agreement.docx", "sow-SOW-001.docx", "review-memo.docx"):
         assert (folder / name).read_bytes() == before[name], name
     assert elsewhere.read_text(encoding="utf-8") == "my notes\n"
+
+
+def two_sows(d: dict[str, Any]) -> None:
+    d["statements_of_work"].append({**d["statements_of_work"][0], "id": "SOW-002"})
+
+
+def test_a_deal_folder_holds_only_what_this_run_wrote(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("generate", str(write_deal(two_sows)), "-o", str(out), "--no-progress").exit_code == 0
+    folder = out / FOLDER
+    assert {"review-memo.md", "review-memo.docx", "sow-SOW-002.docx"} <= {p.name for p in folder.iterdir()}
+    mine = {"notes.md": b"my notes\n", "sow-ideas.docx": b"not p2pdocs", "review-memo.pdf": b"%PDF-1.4 mine"}
+    for name, data in mine.items():
+        (folder / name).write_bytes(data)
+    # without --force nothing is removed, and the deal is refused
+    result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--no-progress")
+    assert result.exit_code == 2 and "refusing to overwrite (use --force)" in result.output
+    assert (folder / "review-memo.md").exists()
+    result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--force", "--no-progress")
+    assert result.exit_code == 0, result.output
+    listed = [d["path"] for d in json.loads((out / "manifest.json").read_text())["deals"][0]["documents"]]
+    assert sorted(listed) == [f"{FOLDER}/partnering-agreement.docx", f"{FOLDER}/sow-SOW-001.docx"]
+    assert {p.name for p in folder.iterdir()} == {"partnering-agreement.docx", "sow-SOW-001.docx", *mine}
+    assert all((folder / name).read_bytes() == data for name, data in mine.items())
