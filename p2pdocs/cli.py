@@ -117,6 +117,7 @@ def generate(
     """
     from p2pdocs.batch import default_jobs, run
     from p2pdocs.inputs import Inputs
+    from p2pdocs.outputs import run_lock
     from p2pdocs.progress import Reporter
 
     inputs = Inputs(list(paths))
@@ -132,20 +133,23 @@ def generate(
         entries = iter([only])
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = jobs or default_jobs()
-    with Reporter(inputs.total, bar=show_bar) as reporter:
-        report = run(
-            entries,
-            out,
-            force=force,
-            jobs=workers,
-            on_done=reporter.done,
-            comments=comments,
-            memo=memo,
-            keep=pdf,
-            total=inputs.total,
-        )
-    code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
+    with run_lock(out):  # one run at a time in OUT, its PDFs included
+        with Reporter(inputs.total, bar=show_bar) as reporter:
+            report = run(
+                entries,
+                out,
+                force=force,
+                jobs=workers,
+                on_done=reporter.done,
+                comments=comments,
+                memo=memo,
+                keep=pdf,
+                total=inputs.total,
+            )
+        code = _with_pdfs(report, out, workers, force) if pdf else report.exit_code
     reporter.summary(report)
+    if report.manifest_error:
+        click.echo(f"error: {report.manifest_error}", err=True)
     sys.exit(code)
 
 
