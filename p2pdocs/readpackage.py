@@ -30,9 +30,12 @@ def load(path: Path) -> bytes:
         if size > FILE_LIMIT:
             raise Unreadable(f"the file is {size:,} bytes, more than a document of {FILE_LIMIT:,}")
         with path.open("rb") as handle:
-            return handle.read(FILE_LIMIT + 1)
+            data = handle.read(FILE_LIMIT + 1)
     except OSError as exc:
         raise Unreadable(exc.strerror or str(exc)) from None
+    if len(data) > FILE_LIMIT:  # not a regular file: a pipe, a device
+        raise Unreadable(f"it holds more than a document of {FILE_LIMIT:,} bytes")
+    return data
 
 
 def open_package(data: bytes) -> zipfile.ZipFile:
