@@ -30,7 +30,7 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.errors import TemplateError
-from p2pdocs.provenance import CUSTOM, finish_properties, part_fingerprints, register_custom_part
+from p2pdocs.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.zipwriter import Entry, Prefix, package
 
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -122,6 +122,7 @@ class PreparedTemplate:
         self.parts = [part for part in self.parts if not part.static]
         templated = {part.name for part in self.parts}
         self.fixed_marks = part_fingerprints((n, d) for n, d in entries.items() if n not in templated)
+        self.rels = etree.fromstring(entries[RELS]) if RELS in entries else None
         self.entries = list(entries.items())
         self.templated = {"word/document.xml", CORE, CUSTOM, *(part.name for part in self.parts)}
         self.static = Prefix(Entry(n, d, 9) for n, d in self.entries if n not in self.templated)
@@ -189,7 +190,7 @@ class PreparedTemplate:
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
         marks = {**self.fixed_marks, **part_fingerprints((part.name, out[part.name]) for part in self.parts)}
-        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree, marks)
+        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree, marks, self.rels)
         return out
 
     def render(self, context: Mapping[str, Any], core: bytes, custom: tuple[tuple[str, str], ...] = ()) -> bytes:

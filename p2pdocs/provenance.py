@@ -136,6 +136,28 @@ def part_fingerprints(parts: Iterable[tuple[str, bytes]]) -> dict[str, str]:
 
 
 _GENERATED = etree.XMLParser(resolve_entities=False, huge_tree=True)
+RELS = "word/_rels/document.xml.rels"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_REFERENCES = {f"{W}headerReference": "Header", f"{W}footerReference": "Footer"}
+
+
+def labelled(marks: Mapping[str, str], body: etree._Element, rels: etree._Element | None) -> dict[str, str]:
+    """``marks`` (fingerprints by part name) keyed by where each header or footer is used,
+    "Header (default, section 1)": Word renumbers the parts when it saves a document, so
+    their names say nothing. A part no section uses keeps its name."""
+    targets: dict[str, str] = {}
+    for rel in rels.iter(_PACKAGE_REL) if rels is not None else ():
+        target = str(rel.get("Target", ""))
+        targets[str(rel.get("Id", ""))] = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+    labels: dict[str, str] = {}
+    for number, section in enumerate(body.iter(f"{W}sectPr"), start=1):
+        for ref in section:
+            kind = _REFERENCES.get(str(ref.tag))
+            part = targets.get(str(ref.get(f"{_R}id", "")))
+            if kind and part:
+                labels.setdefault(part, f"{kind} ({ref.get(f'{W}type', 'default')}, section {number})")
+    return {labels.get(name, name): mark for name, mark in sorted(marks.items())}
 
 
 def body_of(document_xml: bytes) -> etree._Element:
@@ -189,10 +211,12 @@ def finish_properties(
     template_sha: str,
     body: etree._Element,
     parts: Mapping[str, str] | None = None,
+    rels: etree._Element | None = None,
 ) -> bytes:
     """docProps/custom.xml: ``base`` (version, deal, document, terms, clauses), the template
     and its hash, and the fingerprints of the text as generated: the body by section and
-    ``parts``, the fingerprints of the headers and footers (:func:`part_fingerprints`)."""
+    ``parts``, the fingerprints of the headers and footers (:func:`part_fingerprints`),
+    keyed by where the document's relationships ``rels`` say they are used."""
     whole, by_section = fingerprints(body)
     properties = {
         **dict(base),
@@ -202,7 +226,7 @@ def finish_properties(
         f"{PREFIX}sections": json.dumps(by_section, ensure_ascii=False, separators=(",", ":")),
     }
     if parts is not None:
-        properties[PARTS] = json.dumps(dict(sorted(parts.items())), separators=(",", ":"))
+        properties[PARTS] = json.dumps(labelled(parts, body, rels), ensure_ascii=False, separators=(",", ":"))
     return custom_xml(properties)
 
 

@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from p2pdocs.errors import P2pdocsError
-from p2pdocs.provenance import HEADER_FOOTER, PARTS, PREFIX, fingerprints, part_fingerprint, read_properties
+from p2pdocs.provenance import (
+    HEADER_FOOTER,
+    PARTS,
+    PREFIX,
+    RELS,
+    fingerprints,
+    labelled,
+    part_fingerprint,
+    read_properties,
+)
 from p2pdocs.readpackage import Unreadable, load, open_package, read_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -66,9 +75,12 @@ def _read(path: Path) -> _Text:
         with open_package(data) as package:
             root = read_xml(package, "word/document.xml")
             body = root.find(f"{W}body")
-            _, sections = fingerprints(body if body is not None else root)
+            body = body if body is not None else root
+            _, sections = fingerprints(body)
             names = sorted(n for n in package.namelist() if HEADER_FOOTER.fullmatch(n))
-            parts = {name: part_fingerprint(read_xml(package, name)) for name in names}
+            marks = {name: part_fingerprint(read_xml(package, name)) for name in names}
+            rels = read_xml(package, RELS) if RELS in package.namelist() else None
+            parts = labelled(marks, body, rels)
     except Unreadable as exc:
         raise CannotRead(path, str(exc)) from None
     return _Text(properties, sections, parts)
@@ -87,15 +99,6 @@ def _fingerprint_property(path: Path, properties: dict[str, str], name: str) -> 
     return value
 
 
-def _label(part: str) -> str:
-    name = part.removeprefix("word/")
-    return f"{'Header' if name.startswith('header') else 'Footer'} ({name})"
-
-
-def _diff_parts(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return _diff({_label(k): v for k, v in before.items()}, {_label(k): v for k, v in after.items()})
-
-
 def verify(path: Path, deal_path: Path | None = None) -> Verdict:
     """Check ``path`` against its own provenance and, given ``deal_path``, its deal."""
     text = _read(path)
@@ -109,11 +112,11 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
     if parts is None:
         verdict.notes.append(OLD_DOCUMENT)
     else:
-        verdict.changed += _diff_parts(parts, text.parts)
+        verdict.changed += _diff(parts, text.parts)
     if deal_path is not None:
         from p2pdocs.documents import documents, terms_sha256
         from p2pdocs.generate import library
-        from p2pdocs.provenance import body_of, part_fingerprints
+        from p2pdocs.provenance import body_of
         from p2pdocs.render import render_docx
         from p2pdocs.resources import template_path
         from p2pdocs.validate import load_deal
@@ -128,8 +131,8 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
             verdict.deal_differs = [f"the deal no longer generates {wanted}"]
         else:
             data = render_docx(template_path(doc.template), doc.context, doc.properties)
+            today_parts = _fingerprint_property(path, read_properties(data), PARTS) or {}
             with zipfile.ZipFile(io.BytesIO(data)) as package:
                 _, today = fingerprints(body_of(package.read("word/document.xml")))
-                today_parts = part_fingerprints((n, package.read(n)) for n in package.namelist())
-            verdict.deal_differs = _diff(today, now) + _diff_parts(today_parts, text.parts)
+            verdict.deal_differs = _diff(today, now) + _diff(today_parts, text.parts)
     return verdict

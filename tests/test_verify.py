@@ -177,8 +177,26 @@ def test_an_edited_header_or_footer_is_a_change(tmp_path: Path) -> None:
     doc.save(str(path))
     result = run_cli("verify", str(path), "--deal", str(EXAMPLE))
     assert result.exit_code == 1
-    assert "the text was changed after generation, in: Header (header1.xml) (changed)" in result.output
-    assert f"differs from what {EXAMPLE} generates today, in: Header (header1.xml) (changed)" in result.output
+    assert "the text was changed after generation, in: Header (default, section 1) (changed)" in result.output
+    assert f"differs from what {EXAMPLE} generates today, in: Header (default, section 1) (changed)" in result.output
+
+
+def test_headers_renumbered_by_a_save_are_no_change(tmp_path: Path) -> None:
+    """Word renumbers header and footer parts when it saves: what counts is where they are used."""
+    import zipfile
+
+    path = generated(tmp_path)
+    renamed = {"word/header1.xml": "word/header7.xml", "word/footer1.xml": "word/header1.xml"}
+    saved = tmp_path / "renumbered.docx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(saved, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+                text = data.decode("utf-8").replace("header1.xml", "header7.xml").replace("footer1.xml", "header1.xml")
+                data = text.encode("utf-8")
+            new.writestr(renamed.get(info.filename, info.filename), data)
+    result = run_cli("verify", str(saved), "--deal", str(EXAMPLE))
+    assert result.exit_code == 0, result.output
 
 
 def test_a_page_count_updated_by_word_is_no_change(tmp_path: Path) -> None:
