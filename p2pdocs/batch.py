@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -23,13 +21,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any, Literal
+from typing import Literal
 
-from p2pdocs import __version__
 from p2pdocs.errors import P2pdocsError
 from p2pdocs.generate import Written, generate, library
 from p2pdocs.inputs import Entry
-from p2pdocs.outputs import discard_partial
+from p2pdocs.manifest import ManifestWriter, mark_stale
+from p2pdocs.manifest import manifest as manifest  # re-exported: the manifest used to live here
+from p2pdocs.manifest import write_manifest as write_manifest
+from p2pdocs.outputs import discard_partial, forget_locks, run_lock
 from p2pdocs.playbook import deal_findings
 from p2pdocs.resources import Sources, configure, current
 from p2pdocs.terms import Deal
@@ -74,6 +74,8 @@ class Report:
     high: list[tuple[str, str, str]] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     keep: bool = False
+    #: why manifest.json could not be written (every deal's outcome still stands)
+    manifest_error: str | None = None
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "generated":
@@ -101,6 +103,8 @@ class Report:
     def exit_code(self) -> int:
         if self.interrupted:
             return 130
+        if self.manifest_error and not self.failed:
+            return 1 if self.generated else 2
         if not self.failed:
             return 0
         return 1 if self.generated else 2
@@ -132,6 +136,7 @@ def _init_worker(sources: Sources) -> None:
     writing and exits at once, so that nothing half-written is left behind."""
     signal.signal(signal.SIGTERM, _worker_exit)
     signal.signal(signal.SIGINT, _worker_exit)
+    forget_locks()
     _die_with_parent()
     configure(sources)
     _warm_up()
@@ -195,11 +200,31 @@ def run(
     Entries are read as the workers need them and let go once their outcome is in the
     manifest, so memory stays flat however many deals there are; ``keep`` holds every
     outcome, with its deal, in the report (for a step that follows, such as PDFs).
+    One run at a time writes into ``out`` (:func:`p2pdocs.outputs.run_lock`); the old
+    manifest is marked stale before the first deal, so a run killed half-way never leaves
+    a manifest describing other files. When the manifest cannot be written, the report
+    says why (``manifest_error``) and every deal's outcome stands.
     """
+    with run_lock(out):
+        return _run(entries, out, force, jobs, on_done, comments, memo, keep, total)
+
+
+def _run(
+    entries: Iterable[Entry],
+    out: Path,
+    force: bool,
+    jobs: int,
+    on_done: Callable[[Outcome], None] | None,
+    comments: bool,
+    memo: bool,
+    keep: bool,
+    total: int,
+) -> Report:
     start = time.perf_counter()
     report = Report(total=total, keep=keep)
     notify = on_done or (lambda outcome: None)
     manifest = ManifestWriter()
+    report.manifest_error = mark_stale(out)
     in_flight: dict[int, Entry] = {}
 
     def finish(i: int, outcome: Outcome) -> None:
@@ -235,7 +260,7 @@ def run(
     if report.generated:
         os.sync()  # the documents reach the disk before the manifest that lists them
     report.seconds = time.perf_counter() - start
-    manifest.close(out)
+    report.manifest_error = manifest.close(out)
     return report
 
 
@@ -311,71 +336,6 @@ def sweep(out: Path, entries: Iterable[Entry]) -> None:
         if folder.is_dir():
             for tmp in folder.glob(".*.part"):
                 tmp.unlink(missing_ok=True)
-
-
-def _manifest_entry(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "id": outcome.entry.id or outcome.entry.label,
-        "source": {"file": outcome.entry.file, "line": outcome.entry.line},
-        "status": outcome.status,
-        "documents": [d.__dict__ for d in outcome.documents],
-        "errors": outcome.errors,
-        "findings": outcome.findings,
-    }
-
-
-def _manifest_head() -> str:
-    return "{\n" + f'  "p2pdocs": {json.dumps(__version__)},\n' + '  "deals": ['
-
-
-class ManifestWriter:
-    """manifest.json written as outcomes come in, in input order: what the run did, deal
-    by deal, reproducible for the same input. It is spooled (to disk when large) and
-    written to ``out`` atomically at the end."""
-
-    def __init__(self) -> None:
-        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 (closed in close())
-        self.spool.write(_manifest_head().encode("utf-8"))
-        self.next = 0
-        self.pending: dict[int, Outcome] = {}
-        self.count = 0
-
-    def add(self, index: int, outcome: Outcome) -> None:
-        self.pending[index] = outcome
-        while self.next in self.pending:
-            self._write(self.pending.pop(self.next))
-            self.next += 1
-
-    def _write(self, outcome: Outcome) -> None:
-        text = json.dumps(_manifest_entry(outcome), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        self.spool.write((("," if self.count else "") + "\n    " + text).encode("utf-8"))
-        self.count += 1
-
-    def close(self, out: Path) -> None:
-        for index in sorted(self.pending):  # after an interruption: what was done
-            self._write(self.pending.pop(index))
-        self.spool.write(("\n  ]\n}\n" if self.count else "]\n}\n").encode("utf-8"))
-        try:
-            if out.is_dir():  # else nothing could be written there; the deals' errors say why
-                from p2pdocs.outputs import write_atomic
-
-                self.spool.seek(0)
-                write_atomic(out / "manifest.json", self.spool.read())
-        finally:
-            self.spool.close()
-
-
-def manifest(report: Report) -> dict[str, Any]:
-    """The manifest of a run that kept its outcomes."""
-    return {"p2pdocs": __version__, "deals": [_manifest_entry(o) for o in report.outcomes]}
-
-
-def write_manifest(out: Path, report: Report) -> None:
-    """Rewrite manifest.json from a run that kept its outcomes (after its PDFs)."""
-    writer = ManifestWriter()
-    for i, outcome in enumerate(report.outcomes):
-        writer.add(i, outcome)
-    writer.close(out)
 
 
 def default_jobs() -> int:

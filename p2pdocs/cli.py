@@ -123,6 +123,7 @@ def generate(
     """
     from p2pdocs.batch import default_jobs, run
     from p2pdocs.inputs import Inputs
+    from p2pdocs.outputs import run_lock
     from p2pdocs.progress import Reporter
     from p2pdocs.signing import pdf_step
 
@@ -140,7 +141,8 @@ def generate(
     show_bar = sys.stderr.isatty() if progress is None else progress
     workers = jobs or default_jobs()
     problem: str | None = None
-    with Reporter(inputs.total, bar=show_bar) as reporter:
+    # one run at a time in OUT, its PDFs included
+    with run_lock(out), Reporter(inputs.total, bar=show_bar) as reporter:
         report = run(
             entries,
             out,
@@ -157,6 +159,8 @@ def generate(
     if problem:
         click.echo(f"error: {problem}", err=True)
     reporter.summary(report)
+    if report.manifest_error:
+        click.echo(f"error: {report.manifest_error}", err=True)
     sys.exit(1 if problem else report.exit_code)
 
 

@@ -4,6 +4,7 @@ with their sha256. Written as review-memo.docx and review-memo.md."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,21 +97,24 @@ def build(
 def markdown(memo: Memo) -> str:
     a = memo.deal.agreement
     out = [
-        f"# Review memo: {a.title} {a.id}",
+        f"# Review memo: {escape_md(a.title)} {escape_md(a.id)}",
         "",
-        f"Parties: {join_and(p.legal_name for p in a.parties.values())}. Status: {a.status}.",
+        f"Parties: {escape_md(join_and(p.legal_name for p in a.parties.values()))}. Status: {escape_md(a.status)}.",
         "",
         "## Key terms",
         "",
         "| Term | Value |",
         "|---|---|",
     ]
-    out += [f"| {_md(k)} | {_md(v)} |" for k, v in cover_terms(memo.deal)]
+    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.deal)]
     out += ["", "## Playbook findings", ""]
     if memo.findings:
         out += ["| Rule | Severity | Finding | Source | Field |", "|---|---|---|---|---|"]
         out += [
-            f"| {f.rule} | {f.severity} | {_md(f.message)} | article {f.source} | `{f.field}` |" for f in memo.findings
+            "| "
+            + " | ".join([*map(escape_md, (f.rule, f.severity, f.message)), f"article {escape_md(f.source)}"])
+            + f" | {_code(f.field)} |"
+            for f in memo.findings
         ]
     else:
         out.append("None: the deal follows the playbook.")
@@ -121,17 +125,35 @@ def markdown(memo: Memo) -> str:
         "| Document | Section | Clause | Version | Variant | Why |",
         "|---|---|---|---|---|---|",
     ]
-    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in memo.used]
+    out += ["| " + " | ".join(escape_md(c) for c in row) + " |" for row in memo.used]
     out += ["", "## Clauses left out", "", "| Document | Clause | Version | Why |", "|---|---|---|---|"]
-    out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in memo.left_out]
-    out += ["", "## Open items", ""] + ([f"- {_md(i)}" for i in memo.open_items] or ["None."])
+    out += ["| " + " | ".join(escape_md(c) for c in row) + " |" for row in memo.left_out]
+    out += ["", "## Open items", ""] + ([f"- {escape_md(i)}" for i in memo.open_items] or ["None."])
     out += ["", "## Documents", "", "| File | sha256 |", "|---|---|"]
-    out += [f"| {f} | `{h}` |" for f, h in memo.files]
+    out += [f"| {escape_md(f)} | {_code(h)} |" for f, h in memo.files]
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+#: what Markdown (CommonMark and GitHub's tables) would read as markup or HTML: backslash,
+#: code, emphasis, links and images, tags and entities, headings, strikethrough, cell breaks
+_MARKUP = re.compile(r"[\\`*\[\]<>&#~|]|(?<![^\W_])_|_(?![^\W_])")
+#: at the start of a line: a list item or a quote
+_BLOCK = re.compile(r"^(\d+(?=[.)])|)([-+.)])(?= )")
+
+
+def escape_md(text: object) -> str:
+    """``text`` as literal Markdown text on one line: every character that would be read as
+    markup is escaped, so a value shows as typed and never breaks the memo's tables.
+    The one escape for every value the memo shows."""
+    line = " ".join(str(text).split())
+    return _BLOCK.sub(r"\1\\\2", _MARKUP.sub(lambda m: "\\" + m.group(), line))
+
+
+def _code(text: str) -> str:
+    """``text`` as a code span in a table cell (a field path, a hash)."""
+    ticks = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    span = f"{ticks} {text} {ticks}" if "`" in text else f"`{text}`"
+    return span.replace("|", "\\|")
 
 
 def memo_document(memo: Memo) -> Document:

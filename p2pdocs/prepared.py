@@ -30,7 +30,7 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.errors import TemplateError
-from p2pdocs.provenance import CUSTOM, finish_properties, register_custom_part
+from p2pdocs.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.zipwriter import Entry, Prefix, package
 
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -120,6 +120,9 @@ class PreparedTemplate:
                 entries[part.name] = self._finish(part.template.render({})).encode(part.encoding)
                 self._check(part.name, entries[part.name])
         self.parts = [part for part in self.parts if not part.static]
+        templated = {part.name for part in self.parts}
+        self.fixed_marks = part_fingerprints((n, d) for n, d in entries.items() if n not in templated)
+        self.rels = etree.fromstring(entries[RELS]) if RELS in entries else None
         self.entries = list(entries.items())
         self.templated = {"word/document.xml", CORE, CUSTOM, *(part.name for part in self.parts)}
         self.static = Prefix(Entry(n, d, 9) for n, d in self.entries if n not in self.templated)
@@ -186,7 +189,8 @@ class PreparedTemplate:
         body_xml = _fixed(tree, body)
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
-        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree)
+        marks = {**self.fixed_marks, **part_fingerprints((part.name, out[part.name]) for part in self.parts)}
+        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree, marks, self.rels)
         return out
 
     def render(self, context: Mapping[str, Any], core: bytes, custom: tuple[tuple[str, str], ...] = ()) -> bytes:

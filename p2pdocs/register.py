@@ -66,8 +66,10 @@ def register_xlsx(deal: Deal) -> bytes:
     for cell in kpis[1]:
         cell.font, cell.fill = bold, fill
     kpis.freeze_panes = "A2"
-    for kpi in a.plan.kpis if a.plan else []:
-        kpis.append([kpi.name, kpi.target, sentence(cadence(kpi.period)), party_name(a, kpi.owner), None, None])
+    for row, kpi in enumerate(a.plan.kpis if a.plan else [], start=2):
+        values = (kpi.name, kpi.target, sentence(cadence(kpi.period)), party_name(a, kpi.owner))
+        for number, value in enumerate(values, start=1):
+            _text(kpis.cell(row, number), value)
     for column, width in zip("ABCDEF", (34, 28, 16, 16, 14, 40), strict=True):
         kpis.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -86,6 +88,15 @@ def register_xlsx(deal: Deal) -> bytes:
             Entry(i.filename, core if i.filename == "docProps/core.xml" else saved.read(i.filename), 6)
             for i in saved.infolist()
         )
+
+
+def _text(cell: Any, value: str) -> None:
+    """Store ``value`` as the text it is: openpyxl would take a value starting with ``=``
+    for a live formula (``=HYPERLINK(...)``); the quote prefix keeps Excel and Calc from
+    reading it as one when the cell is edited."""
+    cell.value = value
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 def _list(values: list[Any]) -> str:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from lxml import etree
 
 from p2pdocs.errors import TemplateError
 from p2pdocs.prepared import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
-from p2pdocs.provenance import CUSTOM, body_of, finish_properties, register_custom_part
+from p2pdocs.provenance import CUSTOM, RELS, body_of, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.textenv import Sandbox
 
 
@@ -96,7 +97,12 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
     entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
     entries[CUSTOM] = finish_properties(
-        properties.custom, template.name, _sha256(template), body_of(entries["word/document.xml"])
+        properties.custom,
+        template.name,
+        _sha256(template),
+        body_of(entries["word/document.xml"]),
+        part_fingerprints(entries.items()),
+        etree.fromstring(entries[RELS]) if RELS in entries else None,
     )
     return write_package(list(entries.items()))
 

@@ -152,7 +152,10 @@ def test_concurrent_runs_do_not_corrupt_each_other(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(3)]
     results = [run.communicate(timeout=300) for run in runs]
-    assert all(run.returncode == 0 for run in runs), [err for _, err in results]
+    busy = b"another p2pdocs run is writing into this folder"  # one run at a time: the others are refused
+    for run, (_, err) in zip(runs, results, strict=True):
+        assert run.returncode == 0 or (run.returncode == 2 and busy in err), err
+    assert any(run.returncode == 0 for run in runs), [err for _, err in results]
     reference = tmp_path / "reference"
     assert run_cli("generate", str(EXAMPLE), str(batch), "-o", str(reference), "--no-progress").exit_code == 0
     for made in reference.rglob("*.docx"):

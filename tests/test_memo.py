@@ -43,3 +43,30 @@ def test_memo_in_markdown_and_word(write_deal: Callable[..., Path], tmp_path: Pa
     assert (
         "| partnering-agreement.docx | 6 | margins.schedule | 1.0.0 | - | The deal gives a margin schedule of 3" in md
     )
+
+
+def markup(d: dict[str, Any]) -> None:
+    d["agreement"]["title"] = "Partnering [Agreement](http://attacker.example)"
+    d["agreement"]["parties"]["fabrikam"]["legal_name"] = "Fabrikam <b>Software</b> | *GmbH* `x` _y_ &amp;"
+    del d["agreement"]["parties"]["contoso"]["sponsor"]
+    d["agreement"]["parties"]["contoso"]["short_name"] = "# Contoso"
+
+
+def test_memo_markdown_shows_user_text_as_typed(write_deal: Callable[..., Path], tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    result = run_cli("generate", str(write_deal(markup)), "-o", str(tmp_path), "--no-progress")
+    assert result.exit_code == 0, result.output
+    md = (tmp_path / FOLDER / "review-memo.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    # no markup of the user's survives: no link, no tag, no emphasis, no code, no heading
+    for made in ("<a ", "<b>", "<em>", "<strong>", "<code>x", "<h1>Contoso", "<h1># Contoso"):
+        assert made not in html
+    assert "Fabrikam &lt;b&gt;Software&lt;/b&gt; | *GmbH* `x` _y_ &amp;amp;" in html
+    assert "Partnering [Agreement](http://attacker.example)" in html
+    assert "<li># Contoso: no executive sponsor is given.</li>" in html
+    # every row of the key terms table still has its two cells
+    terms = html.split("<h2>Key terms</h2>")[1].split("</table>")[0]
+    rows = terms.split("<tr>")[2:]
+    assert rows and all(row.count("<td>") == 2 for row in rows)
+    assert "<td>Fabrikam &lt;b&gt;Software&lt;/b&gt; | *GmbH* `x` _y_ &amp;amp; (independent" in terms
