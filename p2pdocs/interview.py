@@ -190,6 +190,7 @@ class Interview:
             self._mapping(ui, g, parts, existing if isinstance(existing, dict) else {}, again)
             return
         items = existing if isinstance(existing, list) else []
+        given = bool(items)  # from a deal file or a draft: its list is complete as it stands
         put(self.answers, parts, items)
         index = 0
         while index < len(items):
@@ -197,20 +198,23 @@ class Interview:
                 ui.say(f"{g.title.capitalize()} {index + 1}: {_summary(items[index])}")
             self._group_item(ui, g, [*parts, index], again)
             index += 1
-        while self._more(ui, g, parts, len(items), again):
+        while self._more(ui, g, parts, len(items), again, given):
             items.append({})
             ui.say(f"{g.title.capitalize()} {len(items)}")
             self._group_item(ui, g, [*parts, len(items) - 1], True)
         self._close(parts)
 
-    def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool) -> bool:
+    def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool, given: bool) -> bool:
         """Whether to add another item: always below the minimum; else ask, unless the
-        person already said no to this group (a resumed interview does not ask again)."""
+        person already said no to this group (a resumed interview does not ask again).
+        A list the deal already gave is offered as complete (the default is not to add)."""
         if count < g.min:
             return True
         if not again and show_path(parts) in self.answers.get("_wizard", {}).get("closed", []):
             return False
-        default = bool(expr(g.add_default, {**self.scope(None, parts), "count": count})) if g.add_default else False
+        default = False
+        if g.add_default and not given:
+            default = bool(expr(g.add_default, {**self.scope(None, parts), "count": count}))
         return bool(ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", default)))
 
     def _close(self, parts: list[Part]) -> None:
@@ -234,6 +238,7 @@ class Interview:
             again = True
 
     def _mapping(self, ui: Terminal, g: Group, parts: list[Part], existing: dict[str, Any], again: bool) -> None:
+        given = bool(existing)
         put(self.answers, parts, existing)
         key_question = next(q for q in g.items if isinstance(q, Question) and q.id == g.key)
         rest = [q for q in g.items if q is not key_question]
@@ -241,7 +246,7 @@ class Interview:
             if again:
                 ui.say(f"{g.title.capitalize()} {key}: {_summary(existing[key])}")
             self._group_item(ui, Group(group=g.group, kind="list", title=g.title, items=rest), [*parts, key], again)
-        while self._more(ui, g, parts, len(existing), again):
+        while self._more(ui, g, parts, len(existing), again, given):
             ui.say(f"{g.title.capitalize()} {len(existing) + 1}")
             key = self._new_key(ui, key_question, existing)
             existing[key] = {}

@@ -21,6 +21,7 @@ def late(data: dict[str, Any]) -> None:
     data["agreement"]["effective_date"] = "9999-12-01"
     data["agreement"]["term"]["initial_months"] = 1
     data["statements_of_work"] = []
+    del data["agreement"]["plan"]  # the first health check then defaults to six months on
 
 
 def test_dates_after_9999_are_located_problems(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
@@ -118,6 +119,7 @@ def test_the_interview_reports_it_instead_of_crashing() -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Effective date (YYYY-MM-DD)"] = ["9999-12-01"]
     script["Initial term (months)"] = ["1"]
+    script["Write a partnership plan (objectives, pitch, KPIs, investment)?"] = [False]
     interview = Interview()
     interview.run(Scripted(script))
     assert any(p.startswith(HEALTH_CHECK) for p in interview.problems()), interview.problems()

@@ -57,8 +57,9 @@ def test_a_deal_folder_holds_only_what_this_run_wrote(write_deal: Callable[..., 
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--force", "--no-progress")
     assert result.exit_code == 0, result.output
     listed = [d["path"] for d in json.loads((out / "manifest.json").read_text())["deals"][0]["documents"]]
-    assert sorted(listed) == [f"{FOLDER}/partnering-agreement.docx", f"{FOLDER}/sow-SOW-001.docx"]
-    assert {p.name for p in folder.iterdir()} == {"partnering-agreement.docx", "sow-SOW-001.docx", *mine}
+    made = ["deal-register.xlsx", "partnering-agreement.docx", "partnership-plan.docx", "sow-SOW-001.docx"]
+    assert sorted(listed) == [f"{FOLDER}/{name}" for name in made]
+    assert {p.name for p in folder.iterdir()} == {*made, *mine}
     assert all((folder / name).read_bytes() == data for name, data in mine.items())
 
 
@@ -103,8 +104,8 @@ def test_an_unwritable_manifest_still_reports_every_deal(tmp_path: Path, monkeyp
     _full_disk_for(monkeypatch, out, ("manifest.json",))
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "-j", "1", "--no-progress")
     assert result.exit_code == 1
-    assert "[1/1] generated CONTOSO-FABRIKAM-2027: 4 documents" in result.output
-    assert "generated 1 of 1 deals (4 documents)" in result.output
+    assert "[1/1] generated CONTOSO-FABRIKAM-2027: 6 documents" in result.output
+    assert "generated 1 of 1 deals (6 documents)" in result.output
     assert "error: the manifest could not be written: " in result.output and "No space left on device" in result.output
     assert (out / FOLDER / "partnering-agreement.docx").exists() and not (out / "manifest.json").exists()
 

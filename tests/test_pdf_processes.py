@@ -218,13 +218,14 @@ def test_the_pdf_step_shows_progress_and_counts_in_the_summary_time(tmp_path: Pa
     ended = time.monotonic()
     assert run.returncode == 0, stderr
     lines = [line for _, line in seen]
-    assert "converting 2 documents to PDF with LibreOffice" in lines
-    assert f"[1/2] PDF {FOLDER}/partnering-agreement.pdf" in lines
-    assert f"[2/2] PDF {FOLDER}/sow-SOW-001.pdf" in lines
-    first = next(t for t, line in seen if line.startswith("[1/2] PDF"))
+    assert "converting 3 documents to PDF with LibreOffice" in lines
+    assert f"[1/3] PDF {FOLDER}/partnering-agreement.pdf" in lines
+    assert f"[2/3] PDF {FOLDER}/sow-SOW-001.pdf" in lines
+    assert f"[3/3] PDF {FOLDER}/partnership-plan.pdf" in lines
+    first = next(t for t, line in seen if line.startswith("[1/3] PDF"))
     assert ended - first > 1.0  # shown while the next document was converting, not at the end
     summary = re.search(r"generated 1 of 1 deals \((\d+) documents\) in ([\d.]+) s, ([\d.]+) documents/s", stderr)
     assert summary, stderr
     documents, seconds, rate = int(summary[1]), float(summary[2]), float(summary[3])
-    assert documents == 7 and seconds >= 4.0
+    assert documents == 10 and seconds >= 6.0  # 6 written by the run, 3 PDFs and the packet
     assert rate == pytest.approx(documents / seconds, abs=0.1)

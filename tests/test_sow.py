@@ -22,7 +22,7 @@ def generate(deal: Path, out: Path) -> dict[str, str]:
 
 def test_reference_sow_has_every_term(tmp_path: Path) -> None:
     docs = generate(EXAMPLE, tmp_path)
-    assert set(docs) == {"partnering-agreement.docx", "sow-SOW-001.docx", "review-memo.docx"}
+    assert set(docs) == {"partnering-agreement.docx", "sow-SOW-001.docx", "partnership-plan.docx", "review-memo.docx"}
     t = docs["sow-SOW-001.docx"]
     for expected in (
         "Statement of Work SOW-001",
