@@ -225,11 +225,13 @@ def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The agreement template with a 1 GiB member of zeros: about 1 MB on disk."""
     path = tmp_path_factory.mktemp("bomb") / "partnering-agreement.docx"
     shutil.copy(AGREEMENT, path)
-    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        with package.open("word/media/zeros.bin", "w", force_zip64=True) as member:
-            block = bytes(2**20)
-            for _ in range(1024):
-                member.write(block)
+    block = bytes(2**20)
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
+        package.open("word/media/zeros.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range(1024):
+            member.write(block)
     assert path.stat().st_size < 8 * 2**20
     return path
 
