@@ -206,30 +206,44 @@ HELPERS = {"count": count}
 class Text:
     """A compiled text, rendered against a context as given (jinja's ``render`` copies the
     whole context into a new one on every call, the dominant cost of thousands of short
-    texts). A text without ``{`` is a constant and is not rendered at all."""
+    texts). A text without ``{`` is a constant and is not rendered at all.
 
-    __slots__ = ("constant", "template")
+    A text stops at :data:`MAX_TEXT` characters: one with a loop is measured as it is
+    written (a loop could write without bound before the end), one without once written
+    (each of its few values is bounded already)."""
+
+    __slots__ = ("constant", "looped", "template")
 
     def __init__(self, env: Environment, source: str) -> None:
         self.constant: str | None = source if "{" not in source else None
+        self.looped = "{%" in source and "for" in source
         self.template = env.from_string(source)
 
     def render(self, context: dict[str, Any]) -> str:
         if self.constant is not None:
             return self.constant
         template = self.template
-        LOOPS.left = LOOPS.limit
-        size = 0
-        chunks: list[str] = []
         try:
-            for chunk in template.root_render_func(template.new_context(context, shared=True)):
-                size += len(chunk)
-                if size > MAX_TEXT:
-                    raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
-                chunks.append(chunk)
+            if self.looped:
+                return _bounded(template.root_render_func(template.new_context(context, shared=True)))
+            text = "".join(template.root_render_func(template.new_context(context, shared=True)))
         except Exception:
             return template.environment.handle_exception()
-        return "".join(chunks)
+        if len(text) > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        return text
+
+
+def _bounded(chunks: Iterable[str]) -> str:
+    LOOPS.left = LOOPS.limit
+    size = 0
+    written: list[str] = []
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        written.append(chunk)
+    return "".join(written)
 
 
 class Expression:
@@ -250,7 +264,6 @@ class Expression:
 
     def __call__(self, context: dict[str, Any]) -> Any:
         template = self.template
-        LOOPS.left = LOOPS.limit
         run = template.new_context(context, shared=True)
         try:
             for _ in template.root_render_func(run):

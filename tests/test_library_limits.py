@@ -94,6 +94,13 @@ CLAUSES = [
     ),
     pytest.param(
         "confidentiality",
+        "{% for i in 'x' * 2000 %}{{ 'y' * 1000 }}{% endfor %}",
+        "",
+        "the text is longer than 1,000,000 characters",
+        id="long-text",
+    ),
+    pytest.param(
+        "confidentiality",
         "{% set s = 'x' * 900000 %}{% set t = s ~ s %}{{ t ~ t }}",
         "",
         "larger than 1,000,000 characters",
