@@ -170,7 +170,17 @@ def _renders(library: Library) -> Iterator[Problem]:
         chosen.update((s.clause_id, s.variant) for plan in plans for s in plan.composition.sections)
     if seen:
         return
+    included = {clause_id for clause_id, _ in chosen}
     for clause in library.clauses.values():
+        if clause.id not in included:
+            yield Problem(
+                str(clause.path),
+                0,
+                clause.id,
+                "is included in none of the sample deals (or in no document of the outline), "
+                "so its text was not checked",
+            )
+            continue
         for option in clause.spec.variants.options if clause.spec.variants else {}:
             if (clause.id, option) not in chosen:
                 yield Problem(

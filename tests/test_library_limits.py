@@ -41,7 +41,7 @@ def _deals(tmp_path: Path, change: Callable[[int, dict], None] | None = None) ->
 def _clause(lib: Path, clause_id: str, text: str, include_when: str = "") -> None:
     lib.mkdir(exist_ok=True)
     body = "\n".join("    " + line for line in text.splitlines())
-    condition = f"include_when: {include_when}\n" if include_when else ""
+    condition = f"include_when: '{include_when}'\n" if include_when else ""
     (lib / f"{clause_id}.yaml").write_text(
         f"id: {clause_id}\nversion: 9.9.9\ntitle: Ours\nnote: n\n{condition}paragraphs:\n  - |-\n{body}\n",
         encoding="utf-8",
@@ -132,6 +132,14 @@ def test_a_clause_listed_twice_in_the_outline(tmp_path: Path) -> None:
     lint = run_cli("clauses", "lint", str(lib))
     assert lint.exit_code == 2 and reason in lint.output and "outline.yaml" in lint.output, lint.output
     _assert_reported_once(tmp_path, ("--clauses", str(lib)), "outline.yaml", reason)
+
+
+def test_lint_names_a_clause_that_no_sample_deal_includes(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    _clause(lib, "extra.never", "{{ 1/0 }}", "a.parties | length > 5")
+    lint = run_cli("clauses", "lint", str(lib))
+    assert lint.exit_code == 2, lint.output
+    assert "extra.never: is included in none of the sample deals" in lint.output, lint.output
 
 
 def test_a_slow_clause_hits_the_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
