@@ -230,6 +230,8 @@ class SafeOperators:
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
+            if type(left) is int and type(right) is int and left.bit_length() + right.bit_length() > MAX_BITS:
+                raise _too_large("'*'")
             for sequence, times in ((left, right), (right, left)):
                 sized = isinstance(sequence, (str, list, tuple)) and type(times) is int
                 if sized and len(sequence) * times > MAX_VALUE:

@@ -94,6 +94,13 @@ CLAUSES = [
     ),
     pytest.param(
         "confidentiality",
+        "{% set a = 2 ** 99999 %}{% set b = a * a %}{% set c = b * b %}{{ c * c }}",
+        "",
+        "larger than 1,000,000 characters or items",
+        id="huge-number",
+    ),
+    pytest.param(
+        "confidentiality",
         "{% for i in 'x' * 2000 %}{{ 'y' * 1000 }}{% endfor %}",
         "",
         "the text is longer than 1,000,000 characters",
