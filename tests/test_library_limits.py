@@ -92,6 +92,11 @@ CLAUSES = [
     pytest.param(
         "confidentiality", "{{ 'a' | center(10**9) }}", "", "larger than 1,000,000 characters", id="huge-filter"
     ),
+    pytest.param("confidentiality", "{{ '%0999999999d' % 1 }}", "", "formatted string with that width", id="percent"),
+    pytest.param(
+        "confidentiality", "{{ '{:>999999999}'.format(1) }}", "", "formatted string with that width", id="format"
+    ),
+    pytest.param("confidentiality", "{{ a.models.append('x') }}", "", "refused, unsafe", id="mutates-the-terms"),
     pytest.param(
         "confidentiality",
         "{% set a = 2 ** 99999 %}{% set b = a * a %}{% set c = b * b %}{{ c * c }}",
