@@ -15,8 +15,9 @@ from typing import Any, Literal
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from p2pdocs.errors import TemplateError
+from p2pdocs.errors import P2pdocsError, TemplateError
 from p2pdocs.library import Clause, DocumentKind, ItemSpec, Library, Paragraph, ParagraphSpec
+from p2pdocs.limits import MAX_LOOP, LimitExceeded, RenderTimeout
 
 Kind = Literal["clause", "text", "item", "heading", "table"]
 
@@ -109,24 +110,21 @@ class _Composer:
 
     _current = ""
 
-    def evaluate(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> Any:
+    def evaluate(
+        self, clause: Clause, source: str, scope: Mapping[str, Any], convert: Callable[[Any], Any] | None = None
+    ) -> Any:
         try:
-            return clause.expression(source)({**self.context, **scope} if scope else self.context)
-        except SecurityError as exc:
-            raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{clause.path}: clause {clause.id}: condition '{source}': {exc.message}") from None
+            value = clause.expression(source)({**self.context, **scope} if scope else self.context)
+            return convert(value) if convert is not None else value
+        except Exception as exc:
+            raise _failure(clause, exc, f"condition '{source}': ") from None
 
     def render(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> str:
         self._current = f"{clause.path}: clause {clause.id}"
         try:
             return clause.text(source).render({**self.context, **scope} if scope else self.context).strip()
-        except SecurityError as exc:
-            raise TemplateError(f"{clause.path}: clause {clause.id}: refused, unsafe: {exc}") from None
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{clause.path}: clause {clause.id}: {exc.message}") from None
-        except jinja2.TemplateError as exc:
-            raise TemplateError(f"{clause.path}: clause {clause.id}: {exc}") from None
+        except Exception as exc:
+            raise _failure(clause, exc, "") from None
 
     def compose(self) -> Composition:
         clauses = self.library.document(self.kind)
@@ -134,12 +132,12 @@ class _Composer:
         decisions: dict[str, tuple[bool, str]] = {}
         for clause in clauses:
             spec = clause.spec
-            included = spec.include_when is None or bool(self.evaluate(clause, spec.include_when, {}))
+            included = spec.include_when is None or self.evaluate(clause, spec.include_when, {}, bool)
             variant = ""
             if included:
                 self.included.add(clause.id)
                 if spec.variants:
-                    variant = str(self.evaluate(clause, spec.variants.select, {}))
+                    variant = self.evaluate(clause, spec.variants.select, {}, str)
                     if variant not in spec.variants.options:
                         raise TemplateError(f"{clause.path}: clause {clause.id}: no variant '{variant}'")
                 chosen.append((clause, variant))
@@ -190,11 +188,15 @@ class _Composer:
             spec = ParagraphSpec(text=p) if isinstance(p, str) else p
             scopes: list[dict[str, Any]] = [{}]
             if spec.each:
-                values = self.evaluate(clause, spec.each, {})
+                values = self.evaluate(clause, spec.each, {}, list)
+                if len(values) > MAX_LOOP:
+                    raise TemplateError(
+                        f"{clause.path}: clause {clause.id}: each '{spec.each}': more than {MAX_LOOP:,} items"
+                    )
                 name = spec.as_ or "item"
                 scopes = [{name: v, "loop": _Loop(i, len(values))} for i, v in enumerate(values)]
             for scope in scopes:
-                if spec.when and not self.evaluate(clause, spec.when, scope):
+                if spec.when and not self.evaluate(clause, spec.when, scope, bool):
                     continue
                 if spec.heading:
                     out.append(_Planned("heading", "", spec.heading, scope))
@@ -217,7 +219,7 @@ class _Composer:
                     self.numbers[f"{clause.id}#{spec.anchor}"] = para_number
                 for item in spec.items:
                     item_spec = ItemSpec(text=item) if isinstance(item, str) else item
-                    if item_spec.when and not self.evaluate(clause, item_spec.when, scope):
+                    if item_spec.when and not self.evaluate(clause, item_spec.when, scope, bool):
                         continue
                     out.append(_Planned("item", _letters(letter), item_spec.text, scope))
                     letter += 1
@@ -227,6 +229,24 @@ class _Composer:
         if p.kind == "table":
             return Para("table", "", "", p.table)
         return Para(p.kind, p.number, self.render(clause, p.source, p.scope))
+
+
+def _failure(clause: Clause, exc: Exception, what: str) -> P2pdocsError:
+    """What went wrong in a text or condition of ``clause``, as an error naming it."""
+    where = f"{clause.path}: clause {clause.id}"
+    if isinstance(exc, RenderTimeout):
+        return RenderTimeout(f"{where}: {exc}")
+    if isinstance(exc, P2pdocsError):
+        return exc  # ref() names the clause already
+    if isinstance(exc, LimitExceeded):
+        return TemplateError(f"{where}: {what}refused: {exc}")
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"{where}: refused, unsafe: {exc}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(f"{where}: {what}{exc.message}")
+    if isinstance(exc, jinja2.TemplateError):
+        return TemplateError(f"{where}: {what}{exc}")
+    return TemplateError(f"{where}: {what}{type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)

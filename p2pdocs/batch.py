@@ -23,8 +23,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Literal
 
-from p2pdocs.errors import P2pdocsError
-from p2pdocs.generate import Written, generate, library
+from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.generate import Written, generate, library, preflight
 from p2pdocs.inputs import Entry
 from p2pdocs.manifest import ManifestWriter, mark_stale
 from p2pdocs.manifest import manifest as manifest  # re-exported: the manifest used to live here
@@ -56,6 +56,8 @@ class Outcome:
     documents: list[DocumentRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     findings: list[dict[str, str]] = field(default_factory=list)
+    #: failed by a defect of the clause library or a template, not of the deal
+    library: bool = False
 
 
 @dataclass
@@ -76,12 +78,14 @@ class Report:
     keep: bool = False
     #: why manifest.json could not be written (every deal's outcome still stands)
     manifest_error: str | None = None
+    library_failed: bool = False
 
     def add(self, outcome: Outcome) -> None:
         if outcome.status == "generated":
             self.generated += 1
         else:
             self.failed.append(outcome)
+            self.library_failed = self.library_failed or outcome.library
         self.documents += len(outcome.documents)
         for finding in outcome.findings:
             severity = finding["severity"]
@@ -96,6 +100,7 @@ class Report:
         assert self.keep, "only a run that kept its outcomes can be counted again"
         outcomes, self.outcomes = self.outcomes, []
         self.generated, self.documents, self.failed, self.severities, self.high = 0, 0, [], {}, []
+        self.library_failed = False
         for outcome in outcomes:
             self.add(outcome)
 
@@ -107,6 +112,8 @@ class Report:
             return 1 if self.generated else 2
         if not self.failed:
             return 0
+        if self.library_failed:
+            return TemplateError.exit_code
         return 1 if self.generated else 2
 
 
@@ -116,7 +123,8 @@ def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
     ]
 
 
-Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]]]
+#: documents written, errors, findings, and whether the clause library or a template failed
+Work = tuple[list[DocumentRecord], list[str], list[dict[str, str]], bool]
 
 
 def _work(deal: Deal, out: Path, force: bool, comments: bool = False, memo: bool = True) -> Work:
@@ -126,9 +134,9 @@ def _work(deal: Deal, out: Path, force: bool, comments: bool = False, memo: bool
     findings = [f.as_dict() for f in found]
     try:
         written = generate(deal, out, force=force, comments=comments, memo=memo, sync=False, findings=found)
-        return _records(out, written), [], findings
+        return _records(out, written), [], findings, False
     except P2pdocsError as exc:
-        return [], [str(exc)], findings
+        return [], [str(exc)], findings, isinstance(exc, TemplateError)
 
 
 def _init_worker(sources: Sources) -> None:
@@ -223,6 +231,7 @@ def _run(
     start = time.perf_counter()
     report = Report(total=total, keep=keep)
     notify = on_done or (lambda outcome: None)
+    preflight()  # a broken library or template is reported once, before any deal
     manifest = ManifestWriter()
     report.manifest_error = mark_stale(out)
     in_flight: dict[int, Entry] = {}
@@ -238,14 +247,13 @@ def _run(
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         if jobs <= 1:
-            library()
             for i, entry in enumerate(entries):
                 if entry.deal is None:
                     finish(i, _invalid(entry))
                     continue
                 in_flight[i] = entry
-                docs, errors, findings = _work(entry.deal, out, force, comments, memo)
-                finish(i, Outcome(entry, "failed" if errors else "generated", docs, errors, findings))
+                docs, errors, findings, broken = _work(entry.deal, out, force, comments, memo)
+                finish(i, Outcome(entry, "failed" if errors else "generated", docs, errors, findings, broken))
         else:
             _parallel(enumerate(entries), out, force, jobs, in_flight, finish, comments, memo)
     except KeyboardInterrupt:
@@ -311,10 +319,10 @@ def _parallel(
             for future in sorted(done, key=futures.__getitem__):
                 i = futures.pop(future)
                 try:
-                    docs, errors, findings = future.result()
+                    docs, errors, findings, broken = future.result()
                 except BrokenProcessPool:
-                    docs, errors, findings = [], [WORKER_DIED], []
-                finish(i, Outcome(in_flight[i], "failed" if errors else "generated", docs, errors, findings))
+                    docs, errors, findings, broken = [], [WORKER_DIED], [], False
+                finish(i, Outcome(in_flight[i], "failed" if errors else "generated", docs, errors, findings, broken))
         pool.shutdown()
     except BaseException:
         workers = list(getattr(pool, "_processes", {}).values())

@@ -45,11 +45,29 @@ def _paragraphs(paragraphs: list[Paragraph], indent: str) -> list[str]:
     return lines
 
 
+def suggestions(typed: str, ids: list[str], n: int = 3) -> list[str]:
+    """The ids a user who typed ``typed`` probably meant, best first: those that end with it
+    as a part (``referral`` -> ``compensation.referral``), then those that contain it, then
+    those spelled alike, whole or by their last part."""
+    key = typed.strip().lower()
+    ends = [i for i in ids if i.endswith("." + key)]
+    contains = [i for i in ids if key and key in i and i not in ends]
+    last = {i.rsplit(".", 1)[-1]: i for i in reversed(ids)}
+    alike = difflib.get_close_matches(key, ids, n=n) + [
+        last[m] for m in difflib.get_close_matches(key.rsplit(".", 1)[-1], list(last), n=n)
+    ]
+    found: list[str] = []
+    for i in ends + contains + alike:
+        if i not in found:
+            found.append(i)
+    return found[:n]
+
+
 def describe(library: Library, clause_id: str) -> str:
     """The clause ``clause_id`` with its condition, text, variants and reviewer note."""
     clause = library.clauses.get(clause_id)
     if clause is None:
-        close = difflib.get_close_matches(clause_id, list(library.clauses), n=3)
+        close = suggestions(clause_id, list(library.clauses))
         hint = f"; did you mean {', '.join(close)}?" if close else "; 'p2pdocs clauses' lists them"
         raise UnknownClause(f"no clause '{clause_id}'{hint}")
     spec = clause.spec

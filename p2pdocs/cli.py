@@ -119,7 +119,7 @@ def generate(
 
     A path is a deal file, a batch file (defaults: and deals:) or a directory (every
     *.yaml / *.yml below it). Invalid deals are reported; valid ones are still generated.
-    Exit status: 0 all generated, 1 some failed, 2 none generated.
+    Exit status: 0 all generated, 1 some failed, 2 none generated, 3 a clause or template is broken.
     """
     from p2pdocs.batch import default_jobs, run
     from p2pdocs.inputs import Inputs

@@ -9,8 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from p2pdocs.documents import Document, documents
-from p2pdocs.errors import OutputError
+from p2pdocs.errors import OutputError, P2pdocsError, TemplateError
 from p2pdocs.library import Library, load_library
+from p2pdocs.limits import RENDER_SECONDS, time_limit
 from p2pdocs.outputs import check_free, write_atomic
 from p2pdocs.playbook import Finding, deal_findings
 from p2pdocs.render import render_docx
@@ -66,6 +67,65 @@ def render(deal: Deal, lib: Library | None = None, templates: Path | None = None
     ]
 
 
+Files = list[tuple[str, bytes, str, list[str]]]
+
+
+def compose_and_render(
+    deal: Deal,
+    lib: Library,
+    *,
+    comments: bool = False,
+    memo: bool = True,
+    findings: list[Finding] | None = None,
+    register: bool = True,
+) -> Files:
+    """Every file of ``deal`` in memory: (name, bytes, template, clauses with versions);
+    ``register=False`` leaves out the deal register (which no template or clause makes)."""
+    plans = documents(deal, lib)
+    files: Files = [
+        (
+            doc.filename,
+            render_docx(template_path(doc.template), doc.context, doc.properties),
+            doc.template,
+            [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
+        )
+        for doc in plans
+    ]
+    if comments:
+        from p2pdocs.comments import add_comments
+
+        agreement = plans[0]
+        files[0] = (
+            files[0][0],
+            add_comments(files[0][1], findings or [], agreement.composition, deal.agreement.effective_date),
+            *files[0][2:],
+        )
+    if deal.agreement.plan and register:
+        from p2pdocs.register import register_xlsx
+
+        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+    if memo:
+        files += _memo(deal, plans, files, findings or [])
+    return files
+
+
+def preflight() -> Library:
+    """The library in use, loaded, and the sample deal rendered with it and the templates in
+    use: a broken clause or template is reported once, before any deal is generated."""
+    from p2pdocs.samples import sample_deal
+
+    lib = library()
+    try:
+        with time_limit(RENDER_SECONDS, "the sample deal"):
+            compose_and_render(sample_deal(), lib, register=False)
+    except P2pdocsError as exc:
+        raise TemplateError(
+            f"{exc}\n(found rendering p2pdocs' sample deal with your clause library and templates, "
+            "before any deal: nothing was generated; p2pdocs clauses lint lists every problem)"
+        ) from None
+    return lib
+
+
 def generate(
     deal: Deal,
     out: Path,
@@ -87,32 +147,8 @@ def generate(
     if findings is None:
         findings = deal_findings(deal)
     target = deal_dir(out, deal)
-    lib = library()
-    plans = documents(deal, lib)
-    files: list[tuple[str, bytes, str, list[str]]] = [
-        (
-            doc.filename,
-            render_docx(template_path(doc.template), doc.context, doc.properties),
-            doc.template,
-            [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
-        )
-        for doc in plans
-    ]
-    if comments:
-        from p2pdocs.comments import add_comments
-
-        agreement = plans[0]
-        files[0] = (
-            files[0][0],
-            add_comments(files[0][1], findings, agreement.composition, deal.agreement.effective_date),
-            *files[0][2:],
-        )
-    if deal.agreement.plan:
-        from p2pdocs.register import register_xlsx
-
-        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
-    if memo:
-        files += _memo(deal, plans, files, findings)
+    with time_limit(RENDER_SECONDS, f"deal {deal.agreement.id}"):
+        files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
     earlier = earlier_outputs(target, deal.agreement.id, {name for name, _, _, _ in files})

@@ -139,17 +139,30 @@ def _texts_and_expressions(spec: ClauseSpec) -> tuple[list[str], list[str]]:
     return texts, exprs
 
 
-def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment) -> Clause:
+class LibraryError(TemplateError):
+    """The clause library cannot be loaded; ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        n = len(self.problems)
+        listed = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")
+
+
+def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment, line: int, problems: list[Problem]) -> Clause:
     texts, exprs = _texts_and_expressions(spec)
     templates: dict[str, Text] = {}
     expressions: dict[str, Expression] = {}
-    try:
-        for source in texts:
+    for source in texts:
+        try:
             templates.setdefault(source, Text(env, _normalise(source).strip()))
-        for source in exprs:
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(str(path), line, spec.id, f"template syntax error in '{source}': {exc.message}"))
+    for source in exprs:
+        try:
             expressions.setdefault(source, Expression(env, source))
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{path}: clause {spec.id}: template syntax error: {exc.message}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(Problem(str(path), line, spec.id, f"template syntax error in '{source}': {exc.message}"))
     return Clause(spec, path, templates, expressions)
 
 
@@ -170,7 +183,11 @@ def load_library(roots: Path | tuple[Path, ...]) -> Library:
         ((i, p) for i, r in enumerate(roots) for p in r.rglob("*.yaml") if p.name != "outline.yaml"),
         key=lambda item: (item[0], str(item[1])),
     ):
-        source = read(path)
+        try:
+            source = read(path)
+        except InvalidInput as exc:
+            problems += exc.problems
+            continue
         try:
             spec = ClauseSpec.model_validate(source.data)
         except ValidationError as exc:
@@ -197,12 +214,15 @@ def load_library(roots: Path | tuple[Path, ...]) -> Library:
                     f"the file of clause '{spec.id}' must be named {spec.id}.yaml",
                 )
             )
-        clauses[spec.id] = _compile(spec, path, env)
-    outline_source = read(outline_path)
+        clauses[spec.id] = _compile(spec, path, env, source.line_of(()), problems)
+    try:
+        outline_source = read(outline_path)
+    except InvalidInput as exc:
+        raise LibraryError([*problems, *exc.problems]) from None
     try:
         outline = OutlineSpec.model_validate(outline_source.data)
     except ValidationError as exc:
-        raise InvalidInput(
+        raise LibraryError(
             [
                 Problem(str(outline_path), 1, format_loc(tuple(e["loc"])), e["msg"])
                 for e in exc.errors(include_url=False)
@@ -210,7 +230,16 @@ def load_library(roots: Path | tuple[Path, ...]) -> Library:
         ) from None
     for kind, ids in outline.model_dump().items():
         for i, cid in enumerate(ids):
-            if cid not in clauses:
+            if cid in ids[:i]:
+                problems.append(
+                    Problem(
+                        str(outline_path),
+                        outline_source.line_of((kind, i)),
+                        f"{kind}[{i}]",
+                        f"clause '{cid}' is listed twice (first at {kind}[{ids.index(cid)}])",
+                    )
+                )
+            elif cid not in clauses:
                 problems.append(
                     Problem(
                         str(outline_path),
@@ -220,5 +249,5 @@ def load_library(roots: Path | tuple[Path, ...]) -> Library:
                     )
                 )
     if problems:
-        raise InvalidInput(problems)
+        raise LibraryError(problems)
     return Library(roots[-1], clauses, outline.model_dump(), env)

@@ -11,7 +11,8 @@ from jinja2 import nodes
 from pydantic import BaseModel
 
 from p2pdocs.errors import InvalidInput, P2pdocsError, Problem
-from p2pdocs.library import Clause, Library, ParagraphSpec, load_library
+from p2pdocs.library import Clause, Library, LibraryError, ParagraphSpec, load_library
+from p2pdocs.limits import RenderTimeout, time_limit
 from p2pdocs.resources import clause_dirs, clauses_dir, current, template_path, templates_dir
 from p2pdocs.terms import Agreement, Stake, StatementOfWork
 
@@ -54,6 +55,8 @@ NAMES = frozenset(
 )
 MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake}
 REFERENCES = {"ref", "has", "agreement_ref", "has_agreement"}
+#: seconds one sample deal may take to compose and render
+LINT_SECONDS = 20.0
 
 
 def lint(directory: Path | None = None) -> list[Problem]:
@@ -64,12 +67,15 @@ def lint(directory: Path | None = None) -> list[Problem]:
         return [Problem(str(directory), 0, "", "no such directory")]
     try:
         library = load_library(roots)
-    except InvalidInput as exc:
+    except (InvalidInput, LibraryError) as exc:
         return exc.problems
     except P2pdocsError as exc:
         return [Problem(str(roots[-1]), 0, "", str(exc))]
     problems = [p for clause in library.clauses.values() for p in _clause(clause, library)]
-    return problems + list(_templates(library))
+    problems += _templates(library)
+    if not problems:  # rendering a library that does not compile would only repeat its problems
+        problems += _renders(library)
+    return problems
 
 
 def _clause(clause: Clause, library: Library) -> Iterator[Problem]:
@@ -117,8 +123,7 @@ def _names(tree: nodes.Node, local: set[str | None], library: Library) -> Iterat
 
 
 def _templates(library: Library) -> Iterator[Problem]:
-    from p2pdocs.prepared import PreparedTemplate
-    from p2pdocs.render import _environment
+    from p2pdocs.render import prepared
 
     own = current().templates
     names = sorted(
@@ -127,8 +132,60 @@ def _templates(library: Library) -> Iterator[Problem]:
     for name in names:
         path = template_path(name)
         try:
-            PreparedTemplate(path, _environment())
+            prepared(path)
         except P2pdocsError as exc:
-            yield Problem(str(path), 0, "", str(exc))
+            yield _problem(str(exc))
         except Exception as exc:
             yield Problem(str(path), 0, "", f"not a usable Word template: {exc}")
+
+
+def _problem(message: str, sample: str = "") -> Problem:
+    """An error message ``PATH: ...`` as a problem of that file."""
+    where, _, what = message.partition(": ")
+    return Problem(where, 0, "", f"{what} (rendering {sample})" if sample else what)
+
+
+def _renders(library: Library) -> Iterator[Problem]:
+    """Every sample deal composed, and those that leave out a section also rendered with the
+    templates and the review memo; then every variant that none of them chose."""
+    from p2pdocs.documents import documents
+    from p2pdocs.generate import compose_and_render
+    from p2pdocs.samples import sample_deals
+
+    seen: set[str] = set()
+    chosen: set[tuple[str, str]] = set()
+    for label, deal in sample_deals():
+        try:
+            with time_limit(LINT_SECONDS, f"the sample deal {label!r}"):
+                plans = documents(deal, library)
+                if not label.startswith("with "):
+                    compose_and_render(deal, library, register=False)
+        except P2pdocsError as exc:
+            if str(exc) not in seen:
+                seen.add(str(exc))
+                yield _problem(str(exc), label)
+            if isinstance(exc, RenderTimeout):
+                return  # the others would take as long
+            continue
+        chosen.update((s.clause_id, s.variant) for plan in plans for s in plan.composition.sections)
+    if seen:
+        return
+    included = {clause_id for clause_id, _ in chosen}
+    for clause in library.clauses.values():
+        if clause.id not in included:
+            yield Problem(
+                str(clause.path),
+                0,
+                clause.id,
+                "is included in none of the sample deals (or in no document of the outline), "
+                "so its text was not checked",
+            )
+            continue
+        for option in clause.spec.variants.options if clause.spec.variants else {}:
+            if (clause.id, option) not in chosen:
+                yield Problem(
+                    str(clause.path),
+                    0,
+                    clause.id,
+                    f"variant '{option}' is chosen for none of the sample deals, so its text was not checked",
+                )

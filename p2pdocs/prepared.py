@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
@@ -29,7 +28,9 @@ from xml.sax.saxutils import escape
 import jinja2
 from lxml import etree
 
-from p2pdocs.errors import TemplateError
+from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.limits import LOOPS, RenderTimeout
+from p2pdocs.package import MAX_MEMBER, read_package
 from p2pdocs.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.zipwriter import Entry, Prefix, package
 
@@ -92,16 +93,18 @@ class PreparedTemplate:
         from docxtpl import DocxTemplate
 
         self.path = path
-        self.tpl = DocxTemplate(str(path))
-        self.tpl.render_init()
-        with zipfile.ZipFile(path) as package:
-            self.entries = [(info.filename, package.read(info.filename)) for info in package.infolist()]
-        document = dict(self.entries)["word/document.xml"].decode("utf-8")
+        self.entries = read_package(path)  # checked before docxtpl or python-docx read a byte
+        try:
+            document = dict(self.entries)["word/document.xml"].decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(f"{path}: word/document.xml is not UTF-8") from None
         match = re.search(r"<w:body>.*</w:body>", document, flags=re.DOTALL)
         if match is None:
             raise TemplateError(f"{path}: word/document.xml has no body")
         self.before_body, self.after_body = document[: match.start()], document[match.end() :]
         try:
+            self.tpl = DocxTemplate(str(path))
+            self.tpl.render_init()
             self.body = env.from_string(self._source(self.tpl.patch_xml(self.tpl.get_xml())))
             self.parts = [
                 self._prepare(part, env)
@@ -110,6 +113,8 @@ class PreparedTemplate:
             ]
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
+        except Exception as exc:
+            raise TemplateError(f"{path}: not a usable Word template: {type(exc).__name__}: {exc}") from None
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
         entries = dict(self.entries)
         entries["[Content_Types].xml"], entries["_rels/.rels"] = register_custom_part(
@@ -117,7 +122,10 @@ class PreparedTemplate:
         )
         for part in self.parts:  # a header or footer without tags is rendered once, here
             if part.static:
-                entries[part.name] = self._finish(part.template.render({})).encode(part.encoding)
+                try:
+                    entries[part.name] = self._finish(part.template.render({})).encode(part.encoding)
+                except Exception as exc:
+                    raise self._failure(exc) from None
                 self._check(part.name, entries[part.name])
         self.parts = [part for part in self.parts if not part.static]
         templated = {part.name for part in self.parts}
@@ -163,6 +171,18 @@ class PreparedTemplate:
             done = end
         return "".join([*pieces, xml[done:]]) if pieces else xml
 
+    def _failure(self, exc: Exception) -> P2pdocsError:
+        """What went wrong rendering the template, as an error naming it."""
+        if isinstance(exc, RenderTimeout):
+            return RenderTimeout(f"{self.path}: {exc}")
+        if isinstance(exc, P2pdocsError):
+            return exc
+        if isinstance(exc, jinja2.UndefinedError):
+            return TemplateError(f"{self.path}: {exc.message}")
+        if isinstance(exc, jinja2.TemplateError):
+            return TemplateError(f"{self.path}: refused: {exc}")
+        return TemplateError(f"{self.path}: {type(exc).__name__}: {exc}")
+
     def _check(self, name: str, xml: bytes) -> None:
         try:
             etree.fromstring(xml, _STRICT)
@@ -174,14 +194,17 @@ class PreparedTemplate:
     ) -> dict[str, bytes]:
         """The templated parts of one document, rendered and checked."""
         out: dict[str, bytes] = {}
+        LOOPS.left = LOOPS.limit
         try:
             body = self._finish(self.body.render(context))
             for part in self.parts:
                 xml = self._finish(part.template.render(context)).encode(part.encoding)
                 self._check(part.name, xml)
                 out[part.name] = xml
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"{self.path}: {exc.message}") from None
+        except Exception as exc:
+            raise self._failure(exc) from None
+        if len(body) > MAX_MEMBER:
+            raise TemplateError(f"{self.path}: word/document.xml rendered to more than {MAX_MEMBER:,} characters")
         try:
             tree = etree.fromstring(body.encode("utf-8"), _STRICT)
         except etree.XMLSyntaxError as exc:

@@ -21,7 +21,9 @@ from typing import Any
 import jinja2
 from lxml import etree
 
-from p2pdocs.errors import TemplateError
+from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.limits import LOOPS
+from p2pdocs.package import read_package
 from p2pdocs.prepared import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
 from p2pdocs.provenance import CUSTOM, RELS, body_of, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.textenv import Sandbox
@@ -82,13 +84,19 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     from docxtpl import DocxTemplate
 
     _refuse_escapes(context)
+    read_package(template)  # its members checked before docxtpl reads them
+    LOOPS.left = LOOPS.limit
     try:
         doc = DocxTemplate(str(template))
         doc.render(dict(context), _environment(), autoescape=True)
+    except P2pdocsError:
+        raise
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{template}: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{template}: {exc}") from None
+    except Exception as exc:
+        raise TemplateError(f"{template}: {type(exc).__name__}: {exc}") from None
     buffer = io.BytesIO()
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:

@@ -7,16 +7,18 @@ Word happens later, in the render layer, on the finished text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, nodes
 from jinja2.parser import Parser
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
 from p2pdocs.dates import long_date
+from p2pdocs.limits import LOOPS, MAX_TEXT, LimitExceeded, SafeOperators, check_tree, guarded_filters
 
 _CADENCE = {
     "weekly": "every week",
@@ -114,14 +116,24 @@ def ordinal(n: int) -> str:
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class Sandbox(SandboxedEnvironment):
+class Sandbox(SafeOperators, SandboxedEnvironment):
     """jinja's sandbox, with its verdict on each attribute remembered: the verdict depends
     only on the object's type and the attribute's name, and checking it again for every
-    access of every render was a tenth of the cost of composing a document."""
+    access of every render was a tenth of the cost of composing a document.
+
+    The work a text can cause is bounded (:mod:`p2pdocs.limits`): no macros, includes,
+    imports or inheritance; every loop charged to a budget per render; operators, filters
+    and string methods that build large values refused past a size."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        self.filters.update(guarded_filters(self.filters))
+        for name in ("lipsum", "cycler", "joiner"):  # lipsum(n) writes text without bound
+            self.globals.pop(name, None)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return check_tree(super()._parse(source, name, filename))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # ``a.b`` on a dict: jinja tries the attribute, fails, then the item; going to the
@@ -137,8 +149,29 @@ class Sandbox(SandboxedEnvironment):
         key = (type(obj), attr)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+            # and, as jinja's immutable sandbox, no list.extend() or dict.update(): a text
+            # must not grow a value without bound, nor change the terms other clauses read
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value) and not modifies_known_mutable(
+                obj, attr
+            )
         return verdict
+
+
+def _strict(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` as a filter that, given an undefined value, says which (``a.referral.fee_pct
+    | pct`` names ``fee_pct`` rather than failing in Decimal); free when it succeeds."""
+
+    @functools.wraps(f)
+    def strict(*args: Any) -> Any:
+        try:
+            return f(*args)
+        except Exception:
+            for arg in args:
+                if isinstance(arg, Undefined):
+                    arg._fail_with_undefined_error()
+            raise
+
+    return strict
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -150,15 +183,16 @@ def make_environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(
-        pct=percent,
-        number=number,
-        cadence=cadence,
-        words=words,
-        join_and=join_and,
-        date=date_text,
-        ordinal=ordinal,
-    )
+    helpers: dict[str, Callable[..., Any]] = {
+        "pct": percent,
+        "number": number,
+        "cadence": cadence,
+        "words": words,
+        "join_and": join_and,
+        "date": date_text,
+        "ordinal": ordinal,
+    }
+    env.filters.update((name, _strict(f)) for name, f in helpers.items())
     # no globals: jinja merges them into every render's context, which is the dominant
     # cost of rendering thousands of short clause texts; helpers come with the context
     env.globals.clear()
@@ -172,12 +206,17 @@ HELPERS = {"count": count}
 class Text:
     """A compiled text, rendered against a context as given (jinja's ``render`` copies the
     whole context into a new one on every call, the dominant cost of thousands of short
-    texts). A text without ``{`` is a constant and is not rendered at all."""
+    texts). A text without ``{`` is a constant and is not rendered at all.
 
-    __slots__ = ("constant", "template")
+    A text stops at :data:`MAX_TEXT` characters: one with a loop is measured as it is
+    written (a loop could write without bound before the end), one without once written
+    (each of its few values is bounded already)."""
+
+    __slots__ = ("constant", "looped", "template")
 
     def __init__(self, env: Environment, source: str) -> None:
         self.constant: str | None = source if "{" not in source else None
+        self.looped = "{%" in source and "for" in source
         self.template = env.from_string(source)
 
     def render(self, context: dict[str, Any]) -> str:
@@ -185,9 +224,26 @@ class Text:
             return self.constant
         template = self.template
         try:
-            return "".join(template.root_render_func(template.new_context(context, shared=True)))
+            if self.looped:
+                return _bounded(template.root_render_func(template.new_context(context, shared=True)))
+            text = "".join(template.root_render_func(template.new_context(context, shared=True)))
         except Exception:
             return template.environment.handle_exception()
+        if len(text) > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        return text
+
+
+def _bounded(chunks: Iterable[str]) -> str:
+    LOOPS.left = LOOPS.limit
+    size = 0
+    written: list[str] = []
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        written.append(chunk)
+    return "".join(written)
 
 
 class Expression:
@@ -204,7 +260,7 @@ class Expression:
             raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
         expression.set_environment(env)
         body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
-        self.template = env.from_string(nodes.Template(body, lineno=1))
+        self.template = env.from_string(check_tree(nodes.Template(body, lineno=1)))
 
     def __call__(self, context: dict[str, Any]) -> Any:
         template = self.template
