@@ -126,8 +126,9 @@ class Interview:
             put(self.answers, parts, q.value)
             return
         current = self._current(q, parts)
-        if current is not None and not again:
-            return
+        skipped = self.answers.setdefault("_wizard", {}).setdefault("skipped", [])
+        if not again and (current is not None or show_path(parts) in skipped):
+            return  # answered, or left empty on purpose: a resumed interview does not ask again
         default = current if current is not None else self._default(q, scope)
         message = q.prompt.replace("{party}", self.name(party)) if party else q.prompt
         prompt = self._prompt(
@@ -138,10 +139,14 @@ class Interview:
             self._put_tail(parts, value or [])
         elif value is None or value == []:
             delete(self.answers, parts)
+            if show_path(parts) not in skipped:
+                skipped.append(show_path(parts))
             if q.controls is None:
                 return
         else:
             put(self.answers, parts, value)
+            if show_path(parts) in skipped:
+                skipped.remove(show_path(parts))
         if q.controls is not None and value is False:
             delete(self.answers, parse_path(q.controls))
 

@@ -58,7 +58,7 @@ def test_fifty_deals_three_invalid(tmp_path: Path) -> None:
         line = next(n for n, text in enumerate(lines, 1) if fragment in text)
         assert f"{bad_id} ({path}:" in result.output
         assert f"{path}:{line}: {field}: " in result.output, (bad_id, line)
-    assert "generated 47 of 50 deals (188 documents)" in result.output  # 2 documents and the memo, twice
+    assert "generated 47 of 50 deals (282 documents)" in result.output  # 4 documents and the memo, twice
     first = tree(out)
     again = run_cli("generate", str(path), "-o", str(out), "--jobs", "2", "--no-progress", "--force")
     assert again.exit_code == 1

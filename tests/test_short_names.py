@@ -115,11 +115,12 @@ def test_the_interview_names_parties_by_the_same_rule() -> None:
     script["Short key for this party"] = ["north-wind", "fabrikam"]
     script["Short name in the documents (empty for the default)"] = ["", "Fabrikam"]
     script["Legal name"] = ["Northwind Traders Ltd", "Fabrikam Software GmbH"]
-    for prompt in ("Which party usually originates the deals?", "Seller (keeps the margin)", "Held by"):
+    party_answers = ("Which party usually originates the deals?", "Seller (keeps the margin)", "Held by")
+    party_answers += ("Owner", "KPI owner")
+    for prompt in party_answers:
         script[prompt] = ["north-wind" if v == "contoso" else v for v in script[prompt]]
-    script["Responsibilities of Northwind Traders (separated by ;)"] = script.pop(
-        "Responsibilities of Contoso (separated by ;)"
-    )
+    for prompt in [p for p in script if "Contoso" in p]:  # questions about a party name it
+        script[prompt.replace("Contoso", "Northwind Traders")] = script.pop(prompt)
     ui = Scripted(script)
     interview = Interview()
     interview.run(ui)
