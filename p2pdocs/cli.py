@@ -147,7 +147,7 @@ def generate(
             entries,
             out,
             force=force,
-            jobs=workers,
+            jobs=min(workers, inputs.total),  # no worker processes to start for one deal
             on_done=reporter.done,
             comments=comments,
             memo=memo,
