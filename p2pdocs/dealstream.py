@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import yaml
 
 from p2pdocs.errors import InvalidInput, Problem
-from p2pdocs.yamlsource import _BOMS, MAX_BYTES, Loc, _Builder, _Loader, _start, _syntax
+from p2pdocs.yamlsource import Loc, _Builder, _Loader, _start, _syntax
 
 _STEP = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
 _get_event: Any = _Loader.get_event
@@ -82,26 +82,3 @@ def is_stream(path: Path) -> bool:
     except OSError:
         return False
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
-
-
-def read_once(path: Path) -> str:
-    """The text of a file that can be read once only, read whole (at most ``MAX_BYTES``),
-    with the checks every deal file gets (UTF-8, not binary)."""
-    name = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InvalidInput([Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            raise InvalidInput([Problem(name, 1, "", f"encoded as {encoding}; save the file as UTF-8")])
-    if b"\x00" in raw:
-        raise InvalidInput([Problem(name, 0, "", "is a binary file, expected YAML text")])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInput([Problem(name, line, "", "not UTF-8 text; save the file as UTF-8")]) from None

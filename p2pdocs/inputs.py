@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from p2pdocs.dealstream import deals_of, is_stream, read_once
+from p2pdocs.dealstream import deals_of, is_stream
 from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.terms import Deal
 from p2pdocs.validate import Locator, Place, check_version, unknown_keys, validate_deal
@@ -142,7 +142,7 @@ def scan(path: Path) -> FileScan:
     name = str(path)
     try:
         if is_stream(path):  # a pipe or process substitution: read once, kept
-            result.text = read_once(path)
+            result.text = read_text(path)  # a pipe or FIFO: read once, held
             header, deals = scan_batch(result.text, name)
         else:
             result.stamp = check_file(path)

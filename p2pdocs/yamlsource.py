@@ -496,11 +496,12 @@ def check_file(path: Path) -> tuple[int, int]:
 
 
 def read_text(path: Path) -> str:
-    """A YAML file's text, read whole (up to ``MAX_BYTES``); unreadable or non-UTF-8 files
-    are clear errors."""
+    """A YAML file's text, read whole (up to ``MAX_BYTES``) in one pass, so that a pipe or a
+    FIFO is read once too; unreadable or non-UTF-8 files are clear errors."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _open_error(name, exc) from None
     if len(raw) > MAX_BYTES:
