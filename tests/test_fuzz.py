@@ -158,7 +158,7 @@ def wrong_for(kind: str, value: Any) -> bool:
 
 
 @given(index=st.integers(0, len(TYPED) - 1), value=WRONG)
-@settings(deadline=None, max_examples=500 if os.environ.get("CI") else 60)
+@settings(deadline=None, max_examples=300 if os.environ.get("CI") else 60)
 def test_any_invalid_deal_is_refused_with_file_line_and_field(index: int, value: Any, tmp_path_factory: Any) -> None:
     path, kind = TYPED[index]
     assume(wrong_for(kind, value))
