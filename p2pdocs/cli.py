@@ -54,6 +54,16 @@ out_option = click.option(
 )
 
 
+#: How long LibreOffice may take: shared by the commands that write PDFs.
+pdf_timeout_option = click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a LibreOffice process that runs longer [default: 120 s plus 10 s per document it converts].",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="p2pdocs")
 @click.option(
@@ -84,13 +94,7 @@ def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
 )
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
-@click.option(
-    "--pdf-timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    metavar="SECONDS",
-    help="Stop a LibreOffice process that runs longer [default: 120 s plus 10 s per document it converts].",
-)
+@pdf_timeout_option
 @click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
 @click.option(
     "--memo/--no-memo",
@@ -175,6 +179,7 @@ class NoDeals(P2pdocsError):
 @click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
 @click.option("--no-generate", is_flag=True, help="Save the deal file only.")
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
+@pdf_timeout_option
 @click.option("--force", is_flag=True, help="Overwrite the deal file and documents.")
 @handled
 def new(
@@ -184,6 +189,7 @@ def new(
     resume: Path | None,
     no_generate: bool,
     pdf: bool,
+    pdf_timeout: float | None,
     force: bool,
 ) -> None:
     """Interview: answer questions and get a deal file and its documents."""
@@ -203,6 +209,7 @@ def new(
             generate=not no_generate,
             force=force,
             pdf=pdf,
+            pdf_timeout=pdf_timeout,
         )
     )
 

@@ -21,6 +21,7 @@ def run_wizard(
     generate: bool,
     force: bool,
     pdf: bool = False,
+    pdf_timeout: float | None = None,
 ) -> int:
     """Run the interview in this terminal; returns the exit status."""
     from p2pdocs.terminal import QuestionaryTerminal
@@ -39,7 +40,7 @@ def run_wizard(
                 path = _save(ui, interview, deal_file, force)
                 if path is None:
                     continue
-                return _generate(path, out, force, pdf) if generate else 0
+                return _generate(path, out, force, pdf, pdf_timeout) if generate else 0
             elif action == "save":
                 if interview.problems():
                     return 0 if _save_draft(ui, interview) else 1
@@ -84,20 +85,24 @@ def _save_draft(ui: object, interview: Interview) -> bool:
     return True
 
 
-def _generate(path: Path, out: Path, force: bool, pdf: bool) -> int:
+def _generate(path: Path, out: Path, force: bool, pdf: bool, pdf_timeout: float | None) -> int:
     """Generate from the saved deal file, exactly as `p2pdocs generate` would."""
     from p2pdocs.batch import run
     from p2pdocs.inputs import read_all
+    from p2pdocs.outputs import run_lock
+    from p2pdocs.signing import pdf_step
 
     entries, _ = read_all([path])
-    report = run(entries, out, force=force, jobs=1, keep=True, total=len(entries))
-    if pdf:
-        from p2pdocs.signing import pdf_step
-
-        problem = pdf_step(report, out, force=force)
-        if problem:
-            click.echo(f"error: {problem}", err=True)
-            return 1
+    problem = None
+    with run_lock(out):  # one run at a time in OUT, its PDFs included
+        report = run(entries, out, force=force, jobs=1, keep=True, total=len(entries))
+        if pdf:
+            problem = pdf_step(report, out, force=force, timeout=pdf_timeout)
+    if report.manifest_error:
+        click.echo(f"error: {report.manifest_error}", err=True)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        return 1
     for outcome in report.outcomes:
         for document in outcome.documents:
             click.echo(f"wrote {out / document.path}")

@@ -229,3 +229,22 @@ def test_the_pdf_step_shows_progress_and_counts_in_the_summary_time(tmp_path: Pa
     documents, seconds, rate = int(summary[1]), float(summary[2]), float(summary[3])
     assert documents == 10 and seconds >= 6.0  # 6 written by the run, 3 PDFs and the packet
     assert rate == pytest.approx(documents / seconds, abs=0.1)
+
+
+def test_the_interview_s_pdf_step_takes_the_same_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`p2pdocs new --pdf --pdf-timeout 3`: the documents the interview generates are converted
+    under the same limit, and the hanging converter is stopped."""
+    from p2pdocs.wizard import _generate
+
+    for key, value in fake_env(tmp_path, "hang").items():
+        monkeypatch.setenv(key, value)
+    deal = tmp_path / "deal.yaml"
+    deal.write_bytes(EXAMPLE.read_bytes())
+    started = time.monotonic()
+    code = _generate(deal, tmp_path / "out", force=False, pdf=True, pdf_timeout=3)
+    assert time.monotonic() - started < 60
+    assert code == 2  # its only deal failed, as with `p2pdocs generate`
+    assert "LibreOffice timed out after 3 s and was stopped (see --pdf-timeout)" in capsys.readouterr().err
+    assert not [pid for pid in fake_pids(tmp_path) if alive(pid)]
