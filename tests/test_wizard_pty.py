@@ -217,7 +217,10 @@ def test_full_interview_gives_the_reference_deal_and_documents(tmp_path: Path) -
     (tmp_path / "session.txt").write_text("\n".join(wizard.transcript), encoding="utf-8")
 
 
-def test_bad_margin_is_asked_again_and_a_flag_is_shown(tmp_path: Path) -> None:
+def test_bad_margin_flag_and_jump_back_from_review(tmp_path: Path) -> None:
+    """One session of a partner manager who mistypes: a margin over 100 is asked again with
+    the reason under the question, a margin below the playbook is flagged and kept, and the
+    review screen jumps back to change the prime partner; --no-generate saves the deal only."""
     answers = script()
     wizard = Wizard(tmp_path, "--no-generate")
     while (message := wizard.next_prompt()) != "Margin in year one (%)":
@@ -234,16 +237,6 @@ def test_bad_margin_is_asked_again_and_a_flag_is_shown(tmp_path: Path) -> None:
     assert "P01 (high) Contoso keeps 15% on projects in year 1; the playbook expects at least 20%" in wizard.text
     wizard.answer("Keep this answer?", True)
     wizard.run(answers)
-    wizard.answer("What next?", "save")
-    assert wizard.finish() == 0
-    saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
-    assert saved["agreement"]["margins"][1]["by_year"] == [15, 12]
-    assert not (tmp_path / "out").exists(), "--no-generate writes no documents"
-
-
-def test_jump_back_from_review_to_change_the_prime_partner(tmp_path: Path) -> None:
-    wizard = Wizard(tmp_path)
-    wizard.run(script())
     wizard.answer("What next?", "change")
     assert wizard.next_prompt() == "Which section?"
     wizard.answer("Which section?", "engagement")
@@ -251,8 +244,11 @@ def test_jump_back_from_review_to_change_the_prime_partner(tmp_path: Path) -> No
     wizard.answer("What next?", "generate")
     assert wizard.finish() == 0, wizard.text[-2000:]
     saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
+    assert saved["agreement"]["margins"][1]["by_year"] == [15, 12]
     assert saved["agreement"]["prime_partner"] == "fabrikam"
     assert saved["agreement"]["parties"]["contoso"]["legal_name"] == "Contoso Consulting Ltd"
+    assert not (tmp_path / "out").exists(), "--no-generate writes no documents"
+    assert run_cli("generate", str(tmp_path / "CONTOSO-FABRIKAM-2027.yaml"), "-o", str(tmp_path / "out")).exit_code == 0
     assert "the Prime Partner is Fabrikam" in agreement_text(tmp_path / "out")
 
 
