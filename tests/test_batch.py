@@ -215,9 +215,10 @@ def test_interrupted_run_leaves_only_complete_documents(tmp_path: Path, sig: int
         for entry in done:
             for doc in entry["documents"]:
                 assert (out / doc["path"]).exists()
-    rerun = run_cli("generate", str(tmp_path / "batch.yaml"), "-o", str(out), "--force", "--no-progress")
-    assert rerun.exit_code == 0
-    assert len(list(out.glob("*/partnering-agreement.docx"))) == 120
+    if sig == signal.SIGKILL:  # what a killed process leaves (stale manifest, lock, orphans) does not block a re-run
+        rerun = run_cli("generate", str(tmp_path / "batch.yaml"), "-o", str(out), "--force", "--no-progress")
+        assert rerun.exit_code == 0
+        assert len(list(out.glob("*/partnering-agreement.docx"))) == 120
 
 
 def test_a_yaml_error_late_in_a_batch_stops_it_before_anything_is_written(tmp_path: Path) -> None:

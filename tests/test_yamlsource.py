@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from p2pdocs.errors import InvalidInput
@@ -44,6 +44,7 @@ values = st.recursive(
 
 
 @given(values, st.sampled_from([False, True]))
+@settings(max_examples=400)  # the same with the larger CI profile that test_fuzz loads
 def test_reads_back_what_was_written(value: Any, flow: bool) -> None:
     # the oracle is the value itself, not whichever PyYAML is installed
     text = yaml.safe_dump({"root": value}, default_flow_style=flow, allow_unicode=True)
