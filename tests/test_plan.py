@@ -165,8 +165,6 @@ def test_playbook_rules_on_the_plan() -> None:
     assert {"P41", "P42", "P43"} <= rules and "P40" not in rules
 
 
-
-
 def plan_script() -> dict[str, list[Any]]:
     """The reference deal's answers, its partnership plan included."""
     return copy.deepcopy(EXAMPLE_ANSWERS)
