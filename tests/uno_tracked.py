@@ -3,10 +3,10 @@
 Run with Debian's /usr/bin/python3 (python3-uno), not the venv, against a soffice already
 listening on a pipe:
 
-    /usr/bin/python3 tests/uno_tracked.py PIPE FILE.docx accept|reject|none
+    /usr/bin/python3 tests/uno_tracked.py PIPE FILE.docx accept|reject|none [FILE MODE ...]
 
-Prints JSON: {"changes": N, "paragraphs": [[style, text], ...]} with every paragraph of
-the body in order, table cells row by row, after the command.
+Prints JSON, one object per FILE MODE pair: {"changes": N, "paragraphs": [[style, text],
+...]} with every paragraph of the body in order, table cells row by row, after the command.
 """
 
 from __future__ import annotations
@@ -50,9 +50,19 @@ def _paragraphs(text: Any, out: list[list[str]]) -> None:
 
 
 def main() -> None:
-    pipe, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    pipe, pairs = sys.argv[1], sys.argv[2:]
     ctx = _connect(pipe)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    results = []
+    for path, mode in zip(pairs[::2], pairs[1::2], strict=True):
+        if (path, mode) not in seen:
+            seen[path, mode] = _read(ctx, desktop, path, mode)
+        results.append(seen[path, mode])
+    print(json.dumps(results, ensure_ascii=False))
+
+
+def _read(ctx: Any, desktop: Any, path: str, mode: str) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(Path(path).resolve().as_uri(), "_blank", 0, (_prop("Hidden", True),))
     try:
         changes = doc.getRedlines().createEnumeration()
@@ -66,7 +76,7 @@ def main() -> None:
             dispatcher.executeDispatch(doc.getCurrentController().getFrame(), f".uno:{command}", "", 0, ())
         out: list[list[str]] = []
         _paragraphs(doc.getText(), out)
-        print(json.dumps({"changes": count, "paragraphs": out}, ensure_ascii=False))
+        return {"changes": count, "paragraphs": out}
     finally:
         doc.close(True)
 
