@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -416,34 +415,6 @@ def scan_batch(text: str | BinaryIO, file: str) -> tuple[Source | None, list[Out
         raise InvalidInput(builder.problems)
     builder.lines.pop(("\0key",), None)
     return Source(file, header, builder.lines), deals if batch else None
-
-
-def stream_deals(text: str | BinaryIO, file: str) -> Iterator[tuple[Any, dict[Loc, int], list[Problem]]]:
-    """The second pass over a batch file that :func:`scan_batch` accepted: each deal, built
-    one at a time, with the lines of its values and the problems of its YAML (duplicate
-    keys). Other top-level values are built again only for the anchors they define."""
-    loader: Any = _Loader(text)
-    builder = _Builder(file, loader)
-    try:
-        _start(loader)
-        loader.get_event()
-        while not loader.check_event(yaml.MappingEndEvent):
-            key = builder.value(("\0key",))
-            if key != "deals":
-                builder.value(("\0header",))
-                continue
-            loader.get_event()
-            index = 0
-            while not loader.check_event(yaml.SequenceEndEvent):
-                builder.lines, builder.problems = {}, []
-                raw = builder.value(("deals", index))
-                yield raw, builder.lines, builder.problems
-                index += 1
-            loader.get_event()
-    except yaml.YAMLError as exc:
-        raise _syntax(file, exc) from None
-    finally:
-        loader.dispose()
 
 
 def _open_error(name: str, exc: OSError) -> InvalidInput:
