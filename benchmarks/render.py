@@ -4,7 +4,7 @@
 
 Each figure runs in its own process on the same synthetic deals (agreement + SoWs):
   naive    DocxTemplate(path), render, save, for every document (docxtpl's advice);
-  p2pdocs  p2pdocs.render.render_docx (template prepared once per process);
+  p2pdocs  p2pdocs.word.render.render_docx (template prepared once per process);
   floor    writing the already-rendered documents' zips: the rendered parts appended to the
            cached zip of the static parts (nothing rendered).
 Each figure is the best of three passes. It also times composing the documents (clause
@@ -36,10 +36,10 @@ def build(deals: int, path: Path) -> None:
     """Compose every document of N synthetic deals and pickle (template, context, properties)."""
     from synthetic import batch
 
-    from p2pdocs.documents import documents
-    from p2pdocs.generate import library
-    from p2pdocs.inputs import deep_merge  # noqa: F401  (imported for parity with a run)
-    from p2pdocs.validate import validate_deal
+    from p2pdocs.deal.inputs import deep_merge  # noqa: F401  (imported for parity with a run)
+    from p2pdocs.deal.validate import validate_deal
+    from p2pdocs.documents.builders import documents
+    from p2pdocs.run.generate import library
 
     data = batch(deals)
     lib = library()
@@ -55,14 +55,14 @@ def build(deals: int, path: Path) -> None:
 
 
 def run(mode: str, path: Path, out: Path) -> None:
-    from p2pdocs.render import render_docx, render_full
     from p2pdocs.resources import templates_dir
+    from p2pdocs.word.render import render_docx, render_full
 
     jobs: list[tuple[str, dict[str, Any], Any]] = pickle.loads(path.read_bytes())
     root = templates_dir()
     results: list[bytes] = []
     if mode == "floor":
-        from p2pdocs.render import prepared
+        from p2pdocs.word.render import prepared
 
         rendered = pickle.loads((out / "p2pdocs.pickle").read_bytes())
         packages = []
@@ -77,7 +77,7 @@ def run(mode: str, path: Path, out: Path) -> None:
             best = min(best, time.perf_counter() - start)
     else:
         if mode == "p2pdocs":  # preparing each template once per process is timed apart
-            from p2pdocs.render import prepared
+            from p2pdocs.word.render import prepared
 
             begin = time.perf_counter()
             for name in sorted({template for template, _, _ in jobs}):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from p2pdocs.cli import main
-from p2pdocs.render import docx_text
+from p2pdocs.cli.main import main
+from p2pdocs.word.render import docx_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "contoso-fabrikam.yaml"

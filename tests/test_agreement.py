@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, ROOT, run_cli
 
-from p2pdocs.render import docx_text
+from p2pdocs.word.render import docx_text
 
 GOLDEN = ROOT / "tests" / "golden" / "contoso-fabrikam.agreement.txt"
 

@@ -87,7 +87,7 @@ def test_defaults_merge_and_errors_point_into_the_defaults(tmp_path: Path) -> No
     )
     # deal 1 replaced tier1_days (mapping merge: its own value wins) and kept the defaults' other terms
     assert (out / "DEAL-001" / "partnering-agreement.docx").exists()
-    from p2pdocs.render import docx_text
+    from p2pdocs.word.render import docx_text
 
     text = " ".join(docx_text((out / "DEAL-001" / "partnering-agreement.docx").read_bytes()).split())
     assert "within 20 days of the notice" in text and "initial term of 24 months" in text
@@ -101,7 +101,7 @@ def test_lists_in_a_deal_replace_the_defaults(tmp_path: Path) -> None:
     path.write_text(batch_text([d], defaults), encoding="utf-8")
     out = tmp_path / "out"
     assert run_cli("generate", str(path), "-o", str(out), "-j", "1", "--no-progress").exit_code == 0
-    from p2pdocs.render import docx_text
+    from p2pdocs.word.render import docx_text
 
     text = docx_text((out / "DEAL-000" / "partnering-agreement.docx").read_bytes())
     assert "in the following ways: co-selling." in text
@@ -250,7 +250,7 @@ def test_defaults_and_format_may_follow_the_deals(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("generate", str(path), "-o", str(out), "-j", "1", "--no-progress")
     assert result.exit_code == 0, result.output
-    from p2pdocs.render import docx_text
+    from p2pdocs.word.render import docx_text
 
     assert "USD" in docx_text((out / "DEAL-002" / "partnering-agreement.docx").read_bytes())
 

@@ -68,7 +68,7 @@ def test_module_entry_point_and_version() -> None:
 
 
 def test_readme_documents_every_command() -> None:
-    from p2pdocs.cli import clauses, main
+    from p2pdocs.cli.main import clauses, main
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = [[name] for name in main.commands] + [["clauses", name] for name in clauses.commands]
@@ -90,7 +90,7 @@ def test_readme_main_command_generates_the_examples(tmp_path: Path) -> None:
 def test_help_and_version_do_not_import_heavy_modules() -> None:
     code = (
         "import sys\n"
-        "from p2pdocs.cli import main\n"
+        "from p2pdocs.cli.main import main\n"
         "for args in (['--help'], ['--version'], ['generate', '--help']):\n"
         "    try:\n"
         "        main(args)\n"

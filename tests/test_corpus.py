@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import EXAMPLE, ROOT, run_cli
 
-from p2pdocs.render import docx_text
+from p2pdocs.word.render import docx_text
 
 CORPUS = ROOT / "tests" / "corpus"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

@@ -114,7 +114,7 @@ def test_redline_refuses_the_deal_instead_of_crashing(tmp_path: Path, write_deal
 def test_the_interview_reports_it_instead_of_crashing() -> None:
     from test_interview import Scripted
 
-    from p2pdocs.interview import Interview
+    from p2pdocs.interview.interview import Interview
 
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Effective date (YYYY-MM-DD)"] = ["9999-12-01"]

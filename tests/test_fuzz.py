@@ -18,11 +18,11 @@ from docx import Document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from p2pdocs.documents import documents
-from p2pdocs.generate import library
-from p2pdocs.render import render_docx
+from p2pdocs.deal.validate import validate_deal
+from p2pdocs.documents.builders import documents
 from p2pdocs.resources import template_path
-from p2pdocs.validate import validate_deal
+from p2pdocs.run.generate import library
+from p2pdocs.word.render import render_docx
 
 settings.register_profile(
     "ci",

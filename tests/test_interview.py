@@ -12,8 +12,8 @@ import yaml
 from conftest import EXAMPLE
 from wizard_script import EXAMPLE_ANSWERS
 
-from p2pdocs.interview import Interview, Prompt
-from p2pdocs.playbook import Finding, evaluate
+from p2pdocs.interview.interview import Interview, Prompt
+from p2pdocs.playbook.findings import Finding, evaluate
 
 
 class Scripted:

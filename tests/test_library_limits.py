@@ -155,8 +155,8 @@ def test_lint_names_a_clause_that_no_sample_deal_includes(tmp_path: Path) -> Non
 
 
 def test_a_slow_clause_hits_the_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("p2pdocs.generate.RENDER_SECONDS", 0.5)
-    monkeypatch.setattr("p2pdocs.lint.LINT_SECONDS", 0.5)
+    monkeypatch.setattr("p2pdocs.run.generate.RENDER_SECONDS", 0.5)
+    monkeypatch.setattr("p2pdocs.run.lint.LINT_SECONDS", 0.5)
     lib = tmp_path / "lib"
     _clause(lib, "confidentiality", "{% for i in 'x' * 90000 %}{% set y = 'y' * 900000 %}{% endfor %}x")
     lint = run_cli("clauses", "lint", str(lib))

@@ -10,7 +10,7 @@ from typing import Any
 
 from conftest import run_cli
 
-from p2pdocs.render import docx_text
+from p2pdocs.word.render import docx_text
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 

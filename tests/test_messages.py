@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, run_cli
 
-from p2pdocs.render import docx_text
+from p2pdocs.word.render import docx_text
 
 
 def test_minus_zero_prints_as_zero(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
@@ -66,7 +66,7 @@ def test_the_interview_explains_a_statement_of_work_field_by_field() -> None:
     messages, one per field, never pydantic's summary."""
     import yaml
 
-    from p2pdocs.interview import Interview
+    from p2pdocs.interview.interview import Interview
 
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     sow = data["statements_of_work"][0]

@@ -66,19 +66,19 @@ def test_a_deal_folder_holds_only_what_this_run_wrote(write_deal: Callable[..., 
 def test_a_run_marks_the_old_manifest_stale_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Were the run killed while it writes the deal's files, the manifest would not list the
     files of the run before."""
-    import p2pdocs.batch
+    import p2pdocs.run.batch
 
     out = tmp_path / "out"
     assert run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-progress").exit_code == 0
     assert "review-memo.md" in (out / "manifest.json").read_text(encoding="utf-8")
     seen: list[dict[str, Any]] = []
-    real = p2pdocs.batch.generate
+    real = p2pdocs.run.batch.generate
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         seen.append(json.loads((out / "manifest.json").read_text(encoding="utf-8")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(p2pdocs.batch, "generate", watched)
+    monkeypatch.setattr(p2pdocs.run.batch, "generate", watched)
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--force", "-j", "1", "--no-progress")
     assert result.exit_code == 0, result.output
     assert seen and seen[0]["deals"] == [] and "has not finished" in seen[0]["stale"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, ROOT, run_cli
 
-from p2pdocs.render import docx_text
 from p2pdocs.resources import Sources, configure
+from p2pdocs.word.render import docx_text
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 CLAUSE = """id: confidentiality
@@ -61,7 +61,7 @@ def test_p2pdocs_toml_and_own_templates(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = docx_text((tmp_path / "out" / FOLDER / "partnering-agreement.docx").read_bytes())
     assert "Confidentiality (our wording)" in text
-    from p2pdocs.provenance import read_properties
+    from p2pdocs.word.provenance import read_properties
 
     sow = read_properties((tmp_path / "out" / FOLDER / "sow-SOW-001.docx").read_bytes())
     assert sow["p2pdocs.template"] == "statement-of-work.docx"

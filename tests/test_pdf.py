@@ -15,7 +15,7 @@ import pytest
 from conftest import EXAMPLE, ROOT, run_cli, soffice
 from pypdf import PdfReader
 
-from p2pdocs.pdf import convert
+from p2pdocs.pdf.packets import convert
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 
@@ -180,8 +180,8 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
     and the manifest (no LibreOffice needed: the converter is replaced)."""
     import json
 
-    import p2pdocs.signing
-    from p2pdocs.pdf import Converted
+    import p2pdocs.run.signing
+    from p2pdocs.pdf.packets import Converted
 
     def convert_all_but_sows(documents: list[Path], **options: Any) -> list[Converted]:
         return [
@@ -191,7 +191,7 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
             for d in documents
         ]
 
-    monkeypatch.setattr(p2pdocs.signing, "convert", convert_all_but_sows)
+    monkeypatch.setattr(p2pdocs.run.signing, "convert", convert_all_but_sows)
     out = tmp_path / "out"
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--pdf", "--no-progress")
     assert result.exit_code == 2, result.output

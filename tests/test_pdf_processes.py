@@ -236,7 +236,7 @@ def test_the_interview_s_pdf_step_takes_the_same_timeout(
 ) -> None:
     """`p2pdocs new --pdf --pdf-timeout 3`: the documents the interview generates are converted
     under the same limit, and the hanging converter is stopped."""
-    from p2pdocs.wizard import _generate
+    from p2pdocs.cli.wizard import _generate
 
     for key, value in fake_env(tmp_path, "hang").items():
         monkeypatch.setenv(key, value)

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from test_interview import Scripted
 from wizard_script import EXAMPLE_ANSWERS
 
-from p2pdocs.interview import Interview
-from p2pdocs.playbook import evaluate
-from p2pdocs.render import docx_text
+from p2pdocs.interview.interview import Interview
+from p2pdocs.playbook.findings import evaluate
+from p2pdocs.word.render import docx_text
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 PLAN: dict[str, Any] = {

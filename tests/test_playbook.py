@@ -10,8 +10,8 @@ import pytest
 import yaml
 from conftest import EXAMPLE
 
-from p2pdocs.playbook import evaluate, load_rules
-from p2pdocs.validate import validate_deal
+from p2pdocs.deal.validate import validate_deal
+from p2pdocs.playbook.findings import evaluate, load_rules
 
 
 def example() -> dict[str, Any]:

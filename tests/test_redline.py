@@ -20,8 +20,8 @@ import pytest
 from conftest import EXAMPLE, odt_content, run_cli, soffice
 from lxml import etree
 
-from p2pdocs.prepared import write_package
-from p2pdocs.redline import changes_in, redline_document, texts
+from p2pdocs.word.fast_render import write_package
+from p2pdocs.word.redline import changes_in, redline_document, texts
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

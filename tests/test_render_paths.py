@@ -13,12 +13,12 @@ import pytest
 from conftest import EXAMPLE
 from lxml import etree
 
-from p2pdocs.documents import documents
-from p2pdocs.generate import library
-from p2pdocs.prepared import is_plain
-from p2pdocs.render import render_docx, render_full
+from p2pdocs.deal.validate import load_deal
+from p2pdocs.documents.builders import documents
 from p2pdocs.resources import templates_dir
-from p2pdocs.validate import load_deal
+from p2pdocs.run.generate import library
+from p2pdocs.word.fast_render import is_plain
+from p2pdocs.word.render import render_docx, render_full
 
 
 def canonical_parts(data: bytes) -> dict[str, bytes]:

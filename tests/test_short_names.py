@@ -16,9 +16,9 @@ from docx import Document
 from test_interview import Scripted
 from wizard_script import EXAMPLE_ANSWERS
 
-from p2pdocs.interview import Interview
-from p2pdocs.render import docx_text
-from p2pdocs.shortnames import short_name, without_company_form
+from p2pdocs.deal.shortnames import short_name, without_company_form
+from p2pdocs.interview.interview import Interview
+from p2pdocs.word.render import docx_text
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, run_cli
 
-from p2pdocs.documents import milestone_amounts
-from p2pdocs.render import docx_text
+from p2pdocs.documents.builders import milestone_amounts
+from p2pdocs.word.render import docx_text
 
 
 def generate(deal: Path, out: Path) -> dict[str, str]:

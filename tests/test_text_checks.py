@@ -12,7 +12,7 @@ from typing import Any
 from conftest import EXAMPLE, run_cli
 from pydantic import BaseModel
 
-from p2pdocs import terms
+from p2pdocs.deal import terms
 
 
 def _unchecked(annotation: Any, metadata: list[Any], where: str) -> Iterator[str]:

@@ -9,7 +9,7 @@ from typing import Any
 from conftest import EXAMPLE, run_cli
 from docx import Document
 
-from p2pdocs.provenance import read_properties
+from p2pdocs.word.provenance import read_properties
 
 FOLDER = "CONTOSO-FABRIKAM-2027"
 

@@ -18,8 +18,8 @@ from conftest import EXAMPLE, ROOT, run_cli
 from test_interview import normalise
 from wizard_script import EXAMPLE_ANSWERS
 
-from p2pdocs.questions import Group, Question, load_questions
-from p2pdocs.render import docx_text
+from p2pdocs.interview.questions import Group, Question, load_questions
+from p2pdocs.word.render import docx_text
 
 pytestmark = pytest.mark.slow
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")

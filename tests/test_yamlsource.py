@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from p2pdocs.deal.yamlsource import parse
 from p2pdocs.errors import InvalidInput
-from p2pdocs.yamlsource import parse
 
 
 def _floats_to_decimals(value: Any) -> Any:

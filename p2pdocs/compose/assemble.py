@@ -1,0 +1,275 @@
+"""Decide which clauses a document contains, number them, and write their text.
+
+Two passes: the first evaluates every condition and numbers what is in (sections 1..N
+without gaps, paragraphs N.1, N.2, items (a), (b)); the second renders the text, with
+``ref('clause.id')`` resolved to the number the clause got. A reference to a clause that
+is not in the document is a defect of the library and fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import jinja2
+from jinja2.exceptions import SecurityError
+
+from p2pdocs.compose.library import Clause, DocumentKind, ItemSpec, Library, Paragraph, ParagraphSpec
+from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded, RenderTimeout
+from p2pdocs.errors import P2pdocsError, TemplateError
+
+Kind = Literal["clause", "text", "item", "heading", "table"]
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a section, ready for the template."""
+
+    kind: Kind
+    number: str
+    text: str
+    table: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    clause_id: str
+    version: str
+    variant: str
+    paragraphs: list[Para]
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a clause is in the document, in which variant, and why."""
+
+    clause_id: str
+    version: str
+    title: str
+    included: bool
+    variant: str
+    reason: str
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The clauses of one document, numbered and written, with the reason for each."""
+
+    kind: DocumentKind
+    sections: list[Section]
+    decisions: list[Decision]
+
+    def text(self) -> str:
+        """The sections as plain text, one paragraph a line (tables by name)."""
+        lines: list[str] = []
+        for s in self.sections:
+            lines.append(s.heading)
+            for p in s.paragraphs:
+                lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {p.text}".strip())
+        return "\n".join(lines)
+
+
+@dataclass
+class _Planned:
+    kind: Kind
+    number: str
+    source: str
+    scope: dict[str, Any] = field(default_factory=dict)
+    anchor: str | None = None
+    table: str = ""
+
+
+def _letters(i: int) -> str:
+    return "(" + "abcdefghijklmnopqrstuvwxyz"[i % 26] * (i // 26 + 1) + ")"
+
+
+class _Composer:
+    def __init__(self, library: Library, kind: DocumentKind, context: Mapping[str, Any]) -> None:
+        self.library = library
+        self.kind = kind
+        self.context = dict(context)
+        self.numbers: dict[str, str] = {}
+        self.included: set[str] = set()
+        self.context.update(has=self.included.__contains__, ref=self.ref)
+
+    def ref(self, target: str) -> str:
+        number = self.numbers.get(target)
+        if number is None:
+            raise TemplateError(
+                f"{self._current}: refers to '{target}', which is not in this document; guard the reference with has()"
+            )
+        return f"Section {number}"
+
+    _current = ""
+
+    def evaluate(
+        self, clause: Clause, source: str, scope: Mapping[str, Any], convert: Callable[[Any], Any] | None = None
+    ) -> Any:
+        try:
+            value = clause.expression(source)({**self.context, **scope} if scope else self.context)
+            return convert(value) if convert is not None else value
+        except Exception as exc:
+            raise _failure(clause, exc, f"condition '{source}': ") from None
+
+    def render(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> str:
+        self._current = f"{clause.path}: clause {clause.id}"
+        try:
+            return clause.text(source).render({**self.context, **scope} if scope else self.context).strip()
+        except Exception as exc:
+            raise _failure(clause, exc, "") from None
+
+    def compose(self) -> Composition:
+        clauses = self.library.document(self.kind)
+        chosen: list[tuple[Clause, str]] = []
+        decisions: dict[str, tuple[bool, str]] = {}
+        for clause in clauses:
+            spec = clause.spec
+            included = spec.include_when is None or self.evaluate(clause, spec.include_when, {}, bool)
+            variant = ""
+            if included:
+                self.included.add(clause.id)
+                if spec.variants:
+                    variant = self.evaluate(clause, spec.variants.select, {}, str)
+                    if variant not in spec.variants.options:
+                        raise TemplateError(f"{clause.path}: clause {clause.id}: no variant '{variant}'")
+                chosen.append((clause, variant))
+            decisions[clause.id] = (included, variant)
+        planned: dict[str, list[_Planned]] = {}
+        number = 0
+        for clause, variant in chosen:
+            section = ""
+            if clause.spec.numbered:
+                number += 1
+                section = str(number)
+                self.numbers[clause.id] = section
+            planned[clause.id] = self._plan(clause, variant, section)
+        sections = [
+            Section(
+                self.numbers.get(c.id, ""),
+                c.spec.title,
+                c.id,
+                c.spec.version,
+                v,
+                [self._write(c, p) for p in planned[c.id]],
+            )
+            for c, v in chosen
+        ]
+        reasons = [
+            Decision(
+                c.id,
+                c.spec.version,
+                c.spec.title,
+                inc,
+                var,
+                self.render(c, c.spec.why if inc else c.spec.why_not, {}),
+                self.numbers.get(c.id, ""),
+            )
+            for c in clauses
+            for inc, var in [decisions[c.id]]
+        ]
+        return Composition(self.kind, sections, reasons)
+
+    def _plan(self, clause: Clause, variant: str, section: str) -> list[_Planned]:
+        paragraphs: list[Paragraph] = list(clause.spec.paragraphs)
+        if clause.spec.variants:
+            paragraphs += clause.spec.variants.options[variant].paragraphs + clause.spec.variants.shared
+        out: list[_Planned] = []
+        counter = 0
+        letter = 0
+        for p in paragraphs:
+            spec = ParagraphSpec(text=p) if isinstance(p, str) else p
+            scopes: list[dict[str, Any]] = [{}]
+            if spec.each:
+                values = self.evaluate(clause, spec.each, {}, list)
+                if len(values) > MAX_LOOP:
+                    raise TemplateError(
+                        f"{clause.path}: clause {clause.id}: each '{spec.each}': more than {MAX_LOOP:,} items"
+                    )
+                name = spec.as_ or "item"
+                scopes = [{name: v, "loop": _Loop(i, len(values))} for i, v in enumerate(values)]
+            for scope in scopes:
+                if spec.when and not self.evaluate(clause, spec.when, scope, bool):
+                    continue
+                if spec.heading:
+                    out.append(_Planned("heading", "", spec.heading, scope))
+                    continue
+                if spec.table:
+                    out.append(_Planned("table", "", "", scope, table=spec.table))
+                    continue
+                assert spec.text is not None
+                if spec.kind == "item":
+                    out.append(_Planned("item", _letters(letter), spec.text, scope))
+                    letter += 1
+                    continue
+                numbered = bool(section) and spec.kind != "text"
+                if numbered:
+                    counter += 1
+                    letter = 0
+                para_number = f"{section}.{counter}" if numbered else ""
+                out.append(_Planned("clause" if numbered else "text", para_number, spec.text, scope))
+                if spec.anchor:
+                    self.numbers[f"{clause.id}#{spec.anchor}"] = para_number
+                for item in spec.items:
+                    item_spec = ItemSpec(text=item) if isinstance(item, str) else item
+                    if item_spec.when and not self.evaluate(clause, item_spec.when, scope, bool):
+                        continue
+                    out.append(_Planned("item", _letters(letter), item_spec.text, scope))
+                    letter += 1
+        return out
+
+    def _write(self, clause: Clause, p: _Planned) -> Para:
+        if p.kind == "table":
+            return Para("table", "", "", p.table)
+        return Para(p.kind, p.number, self.render(clause, p.source, p.scope))
+
+
+def _failure(clause: Clause, exc: Exception, what: str) -> P2pdocsError:
+    """What went wrong in a text or condition of ``clause``, as an error naming it."""
+    where = f"{clause.path}: clause {clause.id}"
+    if isinstance(exc, RenderTimeout):
+        return RenderTimeout(f"{where}: {exc}")
+    if isinstance(exc, P2pdocsError):
+        return exc  # ref() names the clause already
+    if isinstance(exc, LimitExceeded):
+        return TemplateError(f"{where}: {what}refused: {exc}")
+    if isinstance(exc, SecurityError):
+        return TemplateError(f"{where}: refused, unsafe: {exc}")
+    if isinstance(exc, jinja2.UndefinedError):
+        return TemplateError(f"{where}: {what}{exc.message}")
+    if isinstance(exc, jinja2.TemplateError):
+        return TemplateError(f"{where}: {what}{exc}")
+    return TemplateError(f"{where}: {what}{type(exc).__name__}: {exc}")
+
+
+@dataclass(frozen=True)
+class _Loop:
+    index0: int
+    length: int
+
+    @property
+    def index(self) -> int:
+        return self.index0 + 1
+
+    @property
+    def first(self) -> bool:
+        return self.index0 == 0
+
+    @property
+    def last(self) -> bool:
+        return self.index0 == self.length - 1
+
+
+def compose(library: Library, kind: DocumentKind, context: Mapping[str, Any]) -> Composition:
+    """Select, number and write the clauses of one document."""
+    return _Composer(library, kind, context).compose()
+
+
+Composer = Callable[[Library, DocumentKind, Mapping[str, Any]], Composition]

@@ -1,0 +1,274 @@
+"""The jinja environment clause text is rendered in: sandboxed, strict, plain text.
+
+Clause text comes from the clause library; values from the deal are inserted as data and
+never evaluated as templates. A missing value is an error, never a blank. Escaping for
+Word happens later, in the render layer, on the finished text.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, nodes
+from jinja2.parser import Parser
+from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
+
+from p2pdocs.compose.limits import LOOPS, MAX_TEXT, LimitExceeded, SafeOperators, check_tree, guarded_filters
+from p2pdocs.deal.dates import long_date
+
+_CADENCE = {
+    "weekly": "every week",
+    "fortnightly": "every two weeks",
+    "monthly": "every month",
+    "quarterly": "every quarter",
+    "semi_annual": "every six months",
+    "annual": "every year",
+}
+_WORDS = {
+    "isv": "independent software vendor",
+    "msp": "managed service provider",
+    "csp": "cloud solution provider",
+    "saas": "SaaS subscriptions",
+    "licences": "software licences",
+    "projects": "projects and assignments",
+    "support": "support services",
+    "managed": "managed services",
+    "other": "other revenue",
+    "co_sell": "co-selling",
+    "co_delivery": "co-delivery",
+    "named_accounts": "named accounts",
+    "add_on": "add-on solutions",
+    "consulting_ip": "intellectual property created in consulting work",
+    "non_exclusive": "non-exclusive",
+    "thought_leadership": "thought leadership",
+    "semi_annual": "semi-annual",
+    "territory": "a territory",
+    "region": "a region",
+    "industry": "an industry",
+    "training": "training",
+    "events": "events",
+    "escalation": "escalation, then the courts",
+    "escalation_mediation": "escalation, then mediation, then the courts",
+    "escalation_arbitration": "escalation, then mediation, then arbitration",
+    "escalation_courts": "escalation, then the courts with exclusive jurisdiction",
+    "white_label": "white label",
+    "on_request": "named on request",
+}
+
+
+def percent(value: Decimal | int) -> str:
+    """``Decimal('12.50')`` -> ``12.5%``; exact, never a float."""
+    text = f"{Decimal(value).normalize():f}"
+    return f"{text}%"
+
+
+def number(value: Decimal | int) -> str:
+    """``Decimal('12.50')`` -> ``12.5``; ``Decimal('1200')`` -> ``1,200``."""
+    text = f"{Decimal(value).normalize():,f}"
+    return text
+
+
+def money(value: Decimal | int, currency: str) -> str:
+    """``180000`` -> ``EUR 180,000.00``."""
+    return f"{currency} {Decimal(value).quantize(Decimal('0.01')):,.2f}"
+
+
+def sentence(text: str) -> str:
+    """First letter in capitals, the rest untouched (``SaaS`` stays ``SaaS``)."""
+    return text[:1].upper() + text[1:]
+
+
+def cadence(value: str) -> str:
+    return _CADENCE[value]
+
+
+def words(value: str) -> str:
+    """An enumeration value as words: ``systems_integrator`` -> ``systems integrator``."""
+    return _WORDS.get(value, value.replace("_", " "))
+
+
+def join_and(items: Iterable[Any], last: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``."""
+    parts = [str(i) for i in items]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
+
+
+def count(n: int, unit: str) -> str:
+    """``count(1, "month")`` -> ``1 month``; ``count(12, "month")`` -> ``12 months``."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def date_text(value: date) -> str:
+    return long_date(value)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Sandbox(SafeOperators, SandboxedEnvironment):
+    """jinja's sandbox, with its verdict on each attribute remembered: the verdict depends
+    only on the object's type and the attribute's name, and checking it again for every
+    access of every render was a tenth of the cost of composing a document.
+
+    The work a text can cause is bounded (:mod:`p2pdocs.compose.limits`): no macros, includes,
+    imports or inheritance; every loop charged to a budget per render; operators, filters
+    and string methods that build large values refused past a size."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+        self.filters.update(guarded_filters(self.filters))
+        for name in ("lipsum", "cycler", "joiner"):  # lipsum(n) writes text without bound
+            self.globals.pop(name, None)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return check_tree(super()._parse(source, name, filename))
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``a.b`` on a dict: jinja tries the attribute, fails, then the item; going to the
+        # item at once (when no dict attribute has the name) gives the same value, faster
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            # and, as jinja's immutable sandbox, no list.extend() or dict.update(): a text
+            # must not grow a value without bound, nor change the terms other clauses read
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value) and not modifies_known_mutable(
+                obj, attr
+            )
+        return verdict
+
+
+def _strict(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``f`` as a filter that, given an undefined value, says which (``a.referral.fee_pct
+    | pct`` names ``fee_pct`` rather than failing in Decimal); free when it succeeds."""
+
+    @functools.wraps(f)
+    def strict(*args: Any) -> Any:
+        try:
+            return f(*args)
+        except Exception:
+            for arg in args:
+                if isinstance(arg, Undefined):
+                    arg._fail_with_undefined_error()
+            raise
+
+    return strict
+
+
+def make_environment() -> SandboxedEnvironment:
+    """A fresh sandboxed environment with the filters clause text may use."""
+    env = Sandbox(
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    helpers: dict[str, Callable[..., Any]] = {
+        "pct": percent,
+        "number": number,
+        "cadence": cadence,
+        "words": words,
+        "join_and": join_and,
+        "date": date_text,
+        "ordinal": ordinal,
+    }
+    env.filters.update((name, _strict(f)) for name, f in helpers.items())
+    # no globals: jinja merges them into every render's context, which is the dominant
+    # cost of rendering thousands of short clause texts; helpers come with the context
+    env.globals.clear()
+    return env
+
+
+#: Helpers every clause text may call, given with its context.
+HELPERS = {"count": count}
+
+
+class Text:
+    """A compiled text, rendered against a context as given (jinja's ``render`` copies the
+    whole context into a new one on every call, the dominant cost of thousands of short
+    texts). A text without ``{`` is a constant and is not rendered at all.
+
+    A text stops at :data:`MAX_TEXT` characters: one with a loop is measured as it is
+    written (a loop could write without bound before the end), one without once written
+    (each of its few values is bounded already)."""
+
+    __slots__ = ("constant", "looped", "template")
+
+    def __init__(self, env: Environment, source: str) -> None:
+        self.constant: str | None = source if "{" not in source else None
+        self.looped = "{%" in source and "for" in source
+        self.template = env.from_string(source)
+
+    def render(self, context: dict[str, Any]) -> str:
+        if self.constant is not None:
+            return self.constant
+        template = self.template
+        try:
+            if self.looped:
+                return _bounded(template.root_render_func(template.new_context(context, shared=True)))
+            text = "".join(template.root_render_func(template.new_context(context, shared=True)))
+        except Exception:
+            return template.environment.handle_exception()
+        if len(text) > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        return text
+
+
+def _bounded(chunks: Iterable[str]) -> str:
+    LOOPS.left = LOOPS.limit
+    size = 0
+    written: list[str] = []
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_TEXT:
+            raise LimitExceeded(f"the text is longer than {MAX_TEXT:,} characters")
+        written.append(chunk)
+    return "".join(written)
+
+
+class Expression:
+    """A compiled expression (as jinja's ``compile_expression``), evaluated against a
+    context as given. With ``undefined_to_none``, an undefined result is None."""
+
+    __slots__ = ("template", "undefined_to_none")
+
+    def __init__(self, env: Environment, source: str, *, undefined_to_none: bool = False) -> None:
+        self.undefined_to_none = undefined_to_none
+        parser = Parser(env, source, state="variable")
+        expression = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+        expression.set_environment(env)
+        body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
+        self.template = env.from_string(check_tree(nodes.Template(body, lineno=1)))
+
+    def __call__(self, context: dict[str, Any]) -> Any:
+        template = self.template
+        run = template.new_context(context, shared=True)
+        try:
+            for _ in template.root_render_func(run):
+                pass
+        except Exception:
+            template.environment.handle_exception()
+        result = run.vars["result"]
+        return None if self.undefined_to_none and isinstance(result, Undefined) else result

@@ -1,0 +1,211 @@
+"""Rules across fields: what makes a well-formed deal wrong.
+
+Each check yields ``(location, message)``; :mod:`p2pdocs.deal.validate` turns them into
+located problems. These are errors (nothing is generated); departures from the
+partnering playbook that a user may keep are findings, not errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from p2pdocs.deal import shortnames
+from p2pdocs.deal.dates import OutOfRange, add_days, add_months, long_date, period_end
+from p2pdocs.deal.terms import Agreement, StatementOfWork
+from p2pdocs.deal.yamlsource import Loc
+
+Found = Iterator[tuple[Loc, str]]
+
+_ZERO = Decimal(0)
+
+
+def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], raw_sows: Sequence[Any]) -> Found:
+    """Every cross-field problem of the parts of a deal that validated on their own.
+
+    ``sows`` holds None for a statement of work that did not validate; checks that need
+    the agreement run only when it validated.
+    """
+    in_calendar = True
+    if agreement is not None:
+        yield from _agreement(agreement)
+        dates = list(_implied_dates(agreement))
+        in_calendar = not dates
+        yield from dates
+    seen: dict[str, tuple[int, str]] = {}
+    for i, raw in enumerate(raw_sows):
+        sid = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(sid, str):
+            first = seen.get(sid.casefold())  # sow-<id>.docx: one file on macOS and Windows
+            if first is None:
+                seen[sid.casefold()] = (i, sid)
+            elif first[1] == sid:
+                yield ("statements_of_work", i, "id"), f"duplicate SoW id '{sid}' (also statements_of_work[{first[0]}])"
+            else:
+                yield (
+                    ("statements_of_work", i, "id"),
+                    f"SoW id '{sid}' differs only in case from '{first[1]}' (statements_of_work[{first[0]}]); "
+                    "their files would be one on macOS and Windows",
+                )
+    for i, sow in enumerate(sows):
+        if sow is not None:
+            yield from _sow(sow, ("statements_of_work", i))
+            if agreement is not None and in_calendar:
+                yield from _sow_in_term(agreement, sow, ("statements_of_work", i))
+
+
+def term_end(agreement: Agreement) -> date:
+    """The last day of the initial term."""
+    return period_end(agreement.effective_date, agreement.term.initial_months)
+
+
+def health_check(a: Agreement) -> date:
+    """The first health check: the plan's date, else six months after the effective date."""
+    if a.plan and a.plan.first_health_check:
+        return a.plan.first_health_check
+    return add_months(a.effective_date, 6)
+
+
+def _implied_dates(a: Agreement) -> Found:
+    """Every date the documents compute from the deal must be in the calendar: a deal
+    that is valid here never fails later, when a document is written."""
+    term = a.term
+    checks: list[tuple[Loc, str, Any]] = [
+        (("agreement", "effective_date"), "the first health check", lambda: health_check(a)),
+        (("agreement", "term", "initial_months"), "the end of the initial term", lambda: term_end(a)),
+        (
+            ("agreement", "term", "nonrenewal_notice_days"),
+            "the last day to give notice of non-renewal",
+            lambda: add_days(term_end(a), -term.nonrenewal_notice_days),
+        ),
+    ]
+    if term.auto_renew:
+        checks.append(
+            (
+                ("agreement", "term", "renewal_months"),
+                "the end of the first renewal term",
+                lambda: period_end(a.effective_date, term.initial_months + term.renewal_months),
+            )
+        )
+    if term.convenience_notice_days is not None:
+        days = term.convenience_notice_days
+        checks.append(
+            (
+                ("agreement", "term", "convenience_notice_days"),
+                "the end of a notice of termination given on the effective date",
+                lambda: add_days(a.effective_date, days),
+            )
+        )
+    for loc, what, compute in checks:
+        try:
+            compute()
+        except OutOfRange as exc:
+            yield loc, f"{what} {exc}; check the effective date ({a.effective_date.isoformat()}) and the term"
+            if loc[-1] == "initial_months":
+                return  # the later dates follow from the term's end: one problem says it
+
+
+def _agreement(a: Agreement) -> Found:
+    for party, name, earlier in shortnames.clashes(a.parties):
+        field = "short_name" if a.parties[party].short_name else "legal_name"
+        yield (
+            ("agreement", "parties", party, field),
+            f"'{name}' is already the short name of agreement.parties.{earlier}; the documents could not tell "
+            "the two parties apart: give one of them a distinct short_name",
+        )
+    seen: dict[tuple[str, str], int] = {}
+    for i, margin in enumerate(a.margins):
+        key = (margin.revenue_type, margin.seller)
+        if key in seen:
+            yield (
+                ("agreement", "margins", i, "revenue_type"),
+                f"{margin.seller} already has a {margin.revenue_type} margin (agreement.margins[{seen[key]}]); "
+                "give one row per revenue type and seller",
+            )
+        else:
+            seen[key] = i
+    disputes = a.disputes
+    if disputes and disputes.process == "escalation_arbitration":
+        if disputes.arbitration_seat is None:
+            yield ("agreement", "disputes", "arbitration_seat"), "missing: arbitration needs a seat (a city)"
+        if disputes.arbitration_rules is None:
+            yield (
+                ("agreement", "disputes", "arbitration_rules"),
+                "missing: arbitration needs rules (e.g. 'the LCIA Rules')",
+            )
+    support = a.support_services
+    if support and support.in_scope and support.first_line is None:
+        yield ("agreement", "support_services", "first_line"), "missing: say which party gives first-line support"
+    if a.plan and a.plan.first_health_check and a.plan.first_health_check <= a.effective_date:
+        yield (
+            ("agreement", "plan", "first_health_check"),
+            (
+                f"the first health check ({long_date(a.plan.first_health_check)}) must come after the effective date "
+                f"({long_date(a.effective_date)})"
+            ),
+        )
+    if len(set(a.models)) != len(a.models):
+        yield ("agreement", "models"), "lists a relationship model twice"
+
+
+def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:
+    end_of_term = term_end(a)
+    if sow.start < a.effective_date:
+        yield (*base, "start"), f"starts before the agreement's effective date ({long_date(a.effective_date)})"
+    elif sow.start > end_of_term:
+        yield (*base, "start"), f"starts after the agreement's initial term ends ({long_date(end_of_term)})"
+    elif sow.end > end_of_term and not a.term.auto_renew:
+        yield (
+            (*base, "end"),
+            (
+                f"ends after the agreement's term ({long_date(end_of_term)}), "
+                "which does not renew; end the SoW earlier or extend the term"
+            ),
+        )
+
+
+def _sow(sow: StatementOfWork, base: Loc) -> Found:
+    try:
+        add_days(sow.end, sow.acceptance_days)
+    except OutOfRange as exc:
+        yield (*base, "end"), f"the acceptance period after the SoW's end {exc}"
+    if sow.end < sow.start:
+        yield (*base, "end"), f"ends ({long_date(sow.end)}) before it starts ({long_date(sow.start)})"
+    for i, deliverable in enumerate(sow.deliverables):
+        if not sow.start <= deliverable.due <= sow.end:
+            yield (
+                (*base, "deliverables", i, "due"),
+                (f"due {long_date(deliverable.due)}, outside the SoW ({long_date(sow.start)} to {long_date(sow.end)})"),
+            )
+    for i, milestone in enumerate(sow.milestones):
+        if milestone.due is not None and not sow.start <= milestone.due <= sow.end:
+            yield (*base, "milestones", i, "due"), f"due {long_date(milestone.due)}, outside the SoW"
+    if sow.milestones:
+        total = sum((m.percent for m in sow.milestones), start=_ZERO)
+        if total != 100:
+            yield (
+                (*base, "milestones", len(sow.milestones) - 1, "percent"),
+                (f"milestone percentages add up to {total.normalize():f}%, not 100%"),
+            )
+    fees = sow.fees
+    if fees.model == "fixed" and fees.amount is None:
+        yield (*base, "fees", "amount"), "missing: a fixed fee needs an amount"
+    if fees.model == "time_and_materials":
+        if not fees.rate_card:
+            yield (*base, "fees", "rate_card"), "missing: time and materials needs a rate card (role, rate per day)"
+        if fees.estimate_days is None:
+            yield (*base, "fees", "estimate_days"), "missing: time and materials needs an estimate in days"
+    roles = [r.role for r in fees.rate_card]
+    for i, staff in enumerate(sow.staffing):
+        if fees.model == "time_and_materials" and roles and staff.role not in roles:
+            yield (*base, "staffing", i, "role"), f"'{staff.role}' is not on the rate card ({', '.join(roles)})"
+    ids: dict[str, int] = {}
+    for i, deliverable in enumerate(sow.deliverables):
+        if deliverable.name in ids:
+            yield (
+                (*base, "deliverables", i, "name"),
+                f"deliverable named twice (also deliverables[{ids[deliverable.name]}])",
+            )
+        ids.setdefault(deliverable.name, i)

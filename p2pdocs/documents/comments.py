@@ -1,0 +1,68 @@
+"""Playbook findings as Word comments in the agreement, on the section each concerns."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, date, datetime, time
+
+from p2pdocs.compose.assemble import Composition
+from p2pdocs.playbook.findings import Finding
+from p2pdocs.word.fast_render import write_package
+
+AUTHOR, INITIALS = "p2pdocs playbook", "P2P"
+#: Where a finding's field is discussed in the agreement: field prefix -> clause id.
+CLAUSE_OF_FIELD = [
+    ("agreement.margins", "margins.schedule"),
+    ("agreement.support_services", "compensation.services"),
+    ("agreement.referral", "compensation.referral"),
+    ("agreement.visibility", "engagement.visibility"),
+    ("agreement.engagement.bidirectional", "engagement.bidirectional"),
+    ("agreement.engagement", "engagement.rules"),
+    ("agreement.enablement", "enablement.readiness"),
+    ("agreement.ownership", "ownership.stakes"),
+    ("agreement.governance.satisfaction_reviews", "governance.metrics"),
+    ("agreement.governance", "governance.cadence"),
+    ("agreement.parties", "governance.cadence"),
+    ("agreement.plan", "plan.review"),
+    ("agreement.disputes", "disputes.resolution"),
+    ("agreement.term", "term.termination"),
+    ("agreement.models", "roles.prime"),
+    ("statements_of_work", "sow.framework"),
+]
+
+
+def clause_for(field: str, composition: Composition) -> str | None:
+    """The heading of the section a finding about ``field`` belongs on, if that section is in."""
+    present = {s.clause_id: s.heading for s in composition.sections}
+    for prefix, clause in CLAUSE_OF_FIELD:
+        if (field == prefix or field.startswith((prefix + ".", prefix + "["))) and clause in present:
+            return present[clause]
+    return None
+
+
+def add_comments(docx: bytes, findings: list[Finding], composition: Composition, day: date) -> bytes:
+    """``docx`` with one comment per finding, on the heading of the section it concerns (on
+    the key terms heading when that section is not in the agreement)."""
+    from docx import Document
+
+    if not findings:
+        return docx
+    doc = Document(io.BytesIO(docx))
+    headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"}
+    stamp = datetime.combine(day, time(), tzinfo=UTC)
+    for finding in findings:
+        heading = clause_for(finding.field, composition)
+        paragraph = headings.get(heading or "") or headings.get("Key terms")
+        if paragraph is None or not paragraph.runs:
+            continue
+        text = (
+            f"{finding.rule} ({finding.severity}): {finding.message} "
+            f"[source: article {finding.source}; {finding.field}]"
+        )
+        comment = doc.add_comment(paragraph.runs, text=text, author=AUTHOR, initials=INITIALS)
+        comment._comment_elm.date = stamp  # python-docx stamps the clock; documents take dates from the deal
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        return write_package([(i.filename, package.read(i.filename)) for i in package.infolist()])

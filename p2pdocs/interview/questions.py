@@ -1,0 +1,280 @@
+"""The questions of the interview, loaded from ``questions.yaml``, and the rules to read,
+convert and check an answer with the same types and ranges as the deal file."""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from p2pdocs.deal.shortnames import without_company_form
+from p2pdocs.deal.terms import Deal
+from p2pdocs.deal.yamlsource import read
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+Kind = Literal[
+    "text",
+    "key",
+    "date",
+    "int",
+    "percent",
+    "money",
+    "decimal",
+    "confirm",
+    "select",
+    "checkbox",
+    "party",
+    "list",
+    "percent_list",
+    "fixed",
+]
+Part = str | int
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Question(_Spec):
+    id: str
+    type: Kind
+    prompt: str = ""
+    help: str = ""
+    choices: list[str] = Field(default_factory=list)
+    default: Any = None
+    default_from: str | None = None
+    when: str | None = None
+    optional: bool = False
+    omit_default: bool = False
+    controls: str | None = None
+    transient: bool = False
+    for_each_party: bool = False
+    value: Any = None
+
+
+class Group(_Spec):
+    group: str
+    kind: Literal["list", "mapping"]
+    title: str
+    items: list[Question | Group]
+    min: int = 0
+    key: str | None = None
+    when: str | None = None
+    add_prompt: str = "Add another?"
+    add_default: str | None = Field(None, description="Expression: the default answer to add_prompt (count = items).")
+
+
+class Section(_Spec):
+    id: str
+    title: str
+    help: str = ""
+    items: list[Question | Group]
+
+
+class Questionnaire(_Spec):
+    sections: list[Section]
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+
+@lru_cache(maxsize=2)
+def load_questions(path: Path = QUESTIONS) -> Questionnaire:
+    return Questionnaire.model_validate(read(path).data)
+
+
+# -- paths into the answers ---------------------------------------------------------------
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+):?\]")
+
+
+def parse_path(path: str) -> list[Part]:
+    """``"agreement.margins[0].by_year"`` -> ``["agreement", "margins", 0, "by_year"]``."""
+    return [int(index) if index else name for name, index in _PART.findall(path)]
+
+
+def show_path(parts: list[Part]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def get(data: Any, parts: list[Part]) -> Any:
+    for part in parts:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return None
+        elif not isinstance(data, Mapping) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def put(data: dict[str, Any], parts: list[Part], value: Any) -> None:
+    current: Any = data
+    for part, following in zip(parts, [*parts[1:], None], strict=True):
+        if following is None:
+            if isinstance(part, int):
+                while len(current) <= part:
+                    current.append(None)
+            current[part] = value
+            return
+        empty: Any = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            while len(current) <= part:
+                current.append(None)
+            if not isinstance(current[part], (dict, list)):
+                current[part] = empty
+        elif not isinstance(current.get(part), (dict, list)):
+            current[part] = empty
+        current = current[part]
+
+
+def delete(data: Any, parts: list[Part]) -> None:
+    """Remove the value at ``parts``, and the mappings it leaves empty above it."""
+    parent = get(data, parts[:-1]) if len(parts) > 1 else data
+    last = parts[-1]
+    if isinstance(parent, dict) and last in parent:
+        del parent[last]
+    elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+        del parent[last:]
+    if len(parts) > 1 and parent == {} and not isinstance(parts[-2], int):
+        delete(data, parts[:-1])
+
+
+# -- expressions over the answers ---------------------------------------------------------
+
+_ENV = SandboxedEnvironment(undefined=jinja2.Undefined)
+_ENV.globals.clear()
+_ENV.filters["without_company_form"] = without_company_form
+
+
+def evaluate(expression: str, scope: Mapping[str, Any]) -> Any:
+    """An expression of the questionnaire; undecidable on partial answers -> None."""
+    try:
+        return _expression(expression)(**scope)
+    except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, IndexError, KeyError):
+        return None
+
+
+@lru_cache(maxsize=512)
+def _expression(expression: str) -> Callable[..., Any]:
+    return _ENV.compile_expression(expression)
+
+
+def render_text(text: str, scope: Mapping[str, Any]) -> str:
+    try:
+        return _ENV.from_string(text).render(scope)
+    except jinja2.TemplateError:
+        return text
+
+
+# -- answers: read, convert, check --------------------------------------------------------
+
+
+class BadAnswer(ValueError):
+    """An answer that cannot be accepted; the message says why."""
+
+
+def convert(question: Question, raw: Any) -> Any:
+    """A typed answer from what the prompt returned (text for the typed kinds)."""
+    kind = question.type
+    if kind in ("confirm", "select", "checkbox", "party", "fixed"):
+        return raw
+    text = str(raw).strip()
+    if not text:
+        if question.optional:
+            return None
+        raise BadAnswer("an answer is required")
+    try:
+        if kind == "date":
+            return date.fromisoformat(text)
+        if kind == "int":
+            return int(text.replace(",", "").replace("_", ""))
+        if kind in ("percent", "money", "decimal"):
+            return Decimal(text.rstrip("%").replace(",", "").strip())
+        if kind == "list":
+            items = [item.strip() for item in text.split(";") if item.strip()]
+            if not items and not question.optional:
+                raise BadAnswer("give at least one item, separated by ;")
+            return items or None
+        if kind == "percent_list":
+            return [Decimal(item.strip().rstrip("%")) for item in text.split(";") if item.strip()]
+    except (ValueError, InvalidOperation):
+        raise BadAnswer(_EXPECTED.get(kind, "not a valid answer")) from None
+    return text
+
+
+_EXPECTED = {
+    "date": "expected a date as YYYY-MM-DD, e.g. 2027-01-15",
+    "int": "expected a whole number",
+    "percent": "expected a percentage, e.g. 12.5",
+    "money": "expected an amount, e.g. 180000",
+    "decimal": "expected a number, e.g. 120.5",
+    "percent_list": "expected percentages separated by ;, e.g. 10; 8",
+}
+
+
+def field_type(parts: list[Part]) -> Any:
+    """The deal file's type (with its constraints) for the value at ``parts``, or None for
+    the interview's own answers."""
+    current: Any = Deal
+    for i, part in enumerate(parts):
+        if isinstance(part, int):
+            current = _unwrap(current, list)
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            if i == len(parts) - 1:
+                return annotation
+            current = field.annotation
+            current = _model_or(current)
+        else:
+            current = _unwrap(current, dict)
+    return current
+
+
+def _model_or(annotation: Any) -> Any:
+    """The annotation without an Optional around it."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _unwrap(annotation: Any, container: type) -> Any:
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is container:
+            args = typing.get_args(candidate)
+            return _model_or(args[-1])
+    return None
+
+
+def check(parts: list[Part], value: Any, parties: list[str]) -> str | None:
+    """Why ``value`` is not acceptable at ``parts`` (the deal file's rules), or None."""
+    if value is None or parts[0] == "_wizard" or str(parts[-1]).startswith("_"):
+        return None
+    annotation = field_type(parts)
+    if annotation is None:
+        return None
+    try:
+        TypeAdapter(annotation).validate_python(value, context={"parties": set(parties)})
+    except ValidationError as exc:
+        from p2pdocs.deal.validate import describe
+
+        return describe(exc.errors(include_url=False)[0])
+    return None

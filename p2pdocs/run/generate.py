@@ -1,0 +1,215 @@
+"""Generate a deal's documents into an output directory: the library's main job."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from p2pdocs.compose.library import Library, load_library
+from p2pdocs.compose.limits import RENDER_SECONDS, time_limit
+from p2pdocs.deal.terms import Deal
+from p2pdocs.documents.builders import Document, documents
+from p2pdocs.errors import OutputError, P2pdocsError, TemplateError
+from p2pdocs.playbook.findings import Finding, deal_findings
+from p2pdocs.resources import clause_dirs, template_path
+from p2pdocs.run.outputs import check_free, write_atomic
+from p2pdocs.word.render import render_docx
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file written to disk: a document (with the clauses it holds) or the register."""
+
+    path: Path
+    sha256: str
+    size: int
+    template: str
+    clauses: list[str]
+
+
+REGISTER = "deal-register.xlsx"
+
+
+def library() -> Library:
+    """The clause library in use (bundled, with the user's on top), loaded once per process."""
+    return _library(clause_dirs())
+
+
+@lru_cache(maxsize=4)
+def _library(roots: tuple[Path, ...]) -> Library:
+    return load_library(roots)
+
+
+def _memo(
+    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
+) -> list[tuple[str, bytes, str, list[str]]]:
+    """The review memo (Word and Markdown) of the documents about to be written."""
+    from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
+
+    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
+    doc = memo_document(memo)
+    word = render_docx(template_path(doc.template), doc.context, doc.properties)
+    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
+
+
+def deal_dir(out: Path, deal: Deal) -> Path:
+    return out / deal.agreement.id
+
+
+def render(deal: Deal, lib: Library | None = None, templates: Path | None = None) -> list[tuple[Document, bytes]]:
+    """Every document of ``deal``, rendered in memory."""
+    lib = lib or library()
+    return [
+        (doc, render_docx(template_path(doc.template), doc.context, doc.properties)) for doc in documents(deal, lib)
+    ]
+
+
+Files = list[tuple[str, bytes, str, list[str]]]
+
+
+def compose_and_render(
+    deal: Deal,
+    lib: Library,
+    *,
+    comments: bool = False,
+    memo: bool = True,
+    findings: list[Finding] | None = None,
+    register: bool = True,
+) -> Files:
+    """Every file of ``deal`` in memory: (name, bytes, template, clauses with versions);
+    ``register=False`` leaves out the deal register (which no template or clause makes)."""
+    plans = documents(deal, lib)
+    files: Files = [
+        (
+            doc.filename,
+            render_docx(template_path(doc.template), doc.context, doc.properties),
+            doc.template,
+            [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
+        )
+        for doc in plans
+    ]
+    if comments:
+        from p2pdocs.documents.comments import add_comments
+
+        agreement = plans[0]
+        files[0] = (
+            files[0][0],
+            add_comments(files[0][1], findings or [], agreement.composition, deal.agreement.effective_date),
+            *files[0][2:],
+        )
+    if deal.agreement.plan and register:
+        from p2pdocs.documents.register import register_xlsx
+
+        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+    if memo:
+        files += _memo(deal, plans, files, findings or [])
+    return files
+
+
+def preflight() -> Library:
+    """The library in use, loaded, and the sample deal rendered with it and the templates in
+    use: a broken clause or template is reported once, before any deal is generated."""
+    from p2pdocs.compose.samples import sample_deal
+
+    lib = library()
+    try:
+        with time_limit(RENDER_SECONDS, "the sample deal"):
+            compose_and_render(sample_deal(), lib, register=False)
+    except P2pdocsError as exc:
+        raise TemplateError(
+            f"{exc}\n(found rendering p2pdocs' sample deal with your clause library and templates, "
+            "before any deal: nothing was generated; p2pdocs clauses lint lists every problem)"
+        ) from None
+    return lib
+
+
+def generate(
+    deal: Deal,
+    out: Path,
+    *,
+    force: bool = False,
+    comments: bool = False,
+    memo: bool = True,
+    sync: bool = True,
+    findings: list[Finding] | None = None,
+) -> list[Written]:
+    """Render every document of ``deal`` and write them under ``out/<agreement id>/``.
+
+    All documents are rendered before the first is written, so a failure leaves nothing
+    new behind; existing files are kept unless ``force`` is given; ``memo`` adds the review
+    memo beside the documents. ``sync=False`` leaves
+    flushing to disk to the caller (a batch syncs once, at its end); ``findings`` are the
+    deal's playbook findings when the caller has them already.
+    """
+    if findings is None:
+        findings = deal_findings(deal)
+    target = deal_dir(out, deal)
+    with time_limit(RENDER_SECONDS, f"deal {deal.agreement.id}"):
+        files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
+    if target.is_symlink():
+        raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
+    earlier = earlier_outputs(target, deal.agreement.id, {name for name, _, _, _ in files})
+    check_free([*(target / name for name, _, _, _ in files), *earlier], force)
+    for path in earlier:  # the folder holds only what this run makes of the deal
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot remove this earlier output: {exc.strerror or exc}") from None
+    written: list[Written] = []
+    for name, data, template, clauses in files:
+        path = target / name
+        write_atomic(path, data, sync=sync)
+        written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), template, clauses))
+    return written
+
+
+#: the names of the files p2pdocs writes in a deal's folder (documents, memo, register, PDFs)
+OWN_NAMES = re.compile(
+    r"(partnering-agreement|partnership-plan|sow-.+|review-memo|signing-packet)\.(docx|pdf|md)|deal-register\.xlsx"
+)
+
+
+def earlier_outputs(folder: Path, deal_id: str, keep: set[str]) -> list[Path]:
+    """The files in ``folder`` that an earlier run of p2pdocs wrote for deal ``deal_id`` and
+    that are not in ``keep``: named as p2pdocs names its outputs *and* marked inside as made
+    by p2pdocs for this deal, so that a file of the user's is never taken for one."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.name not in keep
+        and OWN_NAMES.fullmatch(path.name)
+        and path.is_file()
+        and not path.is_symlink()
+        and _made_for(path, deal_id)
+    )
+
+
+def _made_for(path: Path, deal_id: str) -> bool:
+    """Whether ``path`` says it was generated by p2pdocs for ``deal_id``."""
+    from p2pdocs.documents.memo import escape_md
+    from p2pdocs.word.readpackage import load, open_package, read_xml
+
+    try:
+        if path.suffix == ".md":
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                first = handle.readline(4096).rstrip("\n")
+            return first.startswith("# Review memo: ") and first.endswith(f" {escape_md(deal_id)}")
+        if path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            meta = PdfReader(path).metadata
+            subject = str(meta.get("/Subject", "")) if meta else ""
+            named = re.search(rf"\b[Aa]greement {re.escape(deal_id)}(?![\w.-])", subject)
+            return meta is not None and meta.get("/Creator") == "p2pdocs" and named is not None
+        with open_package(load(path)) as package:
+            core = [el.text or "" for el in read_xml(package, "docProps/core.xml")]
+        return f"Generated by p2pdocs from deal {deal_id}" in core or (
+            "Generated by p2pdocs" in core and f"Deal register {deal_id}" in core
+        )
+    except Exception:  # the zip, XML and PDF readers raise many kinds: a file that cannot be read is not ours
+        return False

@@ -1,0 +1,146 @@
+"""Signing packets for the deals of a run: every generated DOCX to PDF, and per deal
+``signing-packet.pdf`` with the agreement then each SoW."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Protocol
+
+from p2pdocs.deal.terms import Deal
+from p2pdocs.pdf.packets import Metadata, convert, finish
+from p2pdocs.run.batch import DocumentRecord, Outcome, Report
+from p2pdocs.run.outputs import write_atomic
+
+PACKET = "signing-packet.pdf"
+SIGNED = ("partnering-agreement.docx", "statement-of-work.docx")  # in the packet, in this order
+ANNEXES = ("partnership-plan.docx",)  # a PDF of its own; the review memo and register get none
+
+
+def _title(deal: Deal, docx: str) -> str:
+    a = deal.agreement
+    if docx == "partnering-agreement.docx":
+        return f"{a.title} {a.id}"
+    if docx == "partnership-plan.docx":
+        return f"Partnership Plan {a.id}"
+    sow_id = docx.removeprefix("sow-").removesuffix(".docx")
+    sow = next((s for s in deal.statements_of_work if s.id == sow_id), None)
+    return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
+
+
+class PdfProgress(Protocol):
+    """What a caller is told while the PDF step runs."""
+
+    def converting(self, total: int) -> None:
+        """``total`` documents are about to be converted."""
+
+    def converted(self, document: Path) -> None:
+        """The PDF of ``document`` (a .docx) was made (called from a converting thread)."""
+
+
+def add_pdfs(
+    report: Report,
+    out: Path,
+    *,
+    workers: int = 1,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: PdfProgress | None = None,
+) -> None:
+    """Convert the documents of every generated deal of ``report`` and assemble each deal's
+    signing packet; a deal whose documents cannot be converted is marked failed."""
+    done = [o for o in report.outcomes if o.status == "generated" and o.entry.deal is not None]
+    if any(o.entry.deal is not None and o.entry.deal.agreement.status == "draft" for o in done):
+        from p2pdocs.pdf.watermark import draft_font
+
+        draft_font()  # the watermark's font is missing: say so before converting anything
+    docx = [(o, d) for o in done for d in o.documents if d.template in SIGNED + ANNEXES]
+    if progress is not None:
+        progress.converting(len(docx))
+    converted = convert(
+        [out / d.path for _, d in docx],
+        workers=workers,
+        timeout=timeout,
+        on_converted=progress.converted if progress is not None else None,
+    )
+    by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
+    for (outcome, record), result in zip(docx, converted, strict=True):
+        by_deal.setdefault(id(outcome), []).append((record, result.pdf, result.error))
+    for outcome in done:
+        _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
+
+
+def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path, force: bool) -> None:
+    deal = outcome.entry.deal
+    assert deal is not None
+    a = deal.agreement
+    failed = [f"PDF: {Path(r.path).name}: {error}" for r, pdf, error in parts if pdf is None]
+    if failed:
+        outcome.status = "failed"
+        outcome.errors += failed
+        return
+    names = "; ".join(p.legal_name for p in a.parties.values())
+    draft = a.status == "draft"
+    outputs: list[tuple[str, bytes]] = []
+    finished: list[tuple[str, bytes]] = []
+    for record, pdf, _ in parts:
+        assert pdf is not None
+        title = _title(deal, Path(record.path).name)
+        meta = Metadata(title, f"{title} under agreement {a.id}", names, a.effective_date)
+        single = finish([(title, pdf)], meta, draft)
+        outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
+        if record.template in SIGNED:
+            finished.append((title, pdf))
+    packet_meta = Metadata(
+        f"Signing packet: {a.title} {a.id}",
+        f"Agreement {a.id}: the agreement and its statements of work",
+        names,
+        a.effective_date,
+    )
+    outputs.append((f"{a.id}/{PACKET}", finish(finished, packet_meta, draft)))
+    taken = [rel for rel, _ in outputs if (out / rel).exists()]
+    if taken and not force:
+        outcome.status = "failed"
+        outcome.errors.append("refusing to overwrite (use --force): " + ", ".join(str(out / t) for t in taken))
+        return
+    records = []
+    for rel, data in outputs:
+        write_atomic(out / rel, data)
+        records.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))
+    outcome.documents += records  # all of them or none: a deal without them was interrupted
+
+
+def pdf_step(
+    report: Report,
+    out: Path,
+    *,
+    workers: int = 1,
+    force: bool = False,
+    timeout: float | None = None,
+    progress: PdfProgress | None = None,
+) -> str | None:
+    """Add PDFs to a finished run, count its time in the run's, and rewrite the manifest;
+    the message to show when LibreOffice is missing (the DOCX files are written already),
+    else None. Ctrl-C or SIGTERM stops LibreOffice and marks the deals without their PDFs
+    interrupted."""
+    from p2pdocs.pdf.libreoffice import ConverterMissing, sigterm_interrupts
+    from p2pdocs.run.batch import write_manifest
+
+    start = time.perf_counter()
+    try:
+        with sigterm_interrupts():
+            add_pdfs(report, out, workers=workers, force=force, timeout=timeout, progress=progress)
+    except ConverterMissing as exc:
+        return f"{exc}; the DOCX documents were written"
+    except KeyboardInterrupt:
+        report.interrupted = True
+        for outcome in report.outcomes:
+            if outcome.status == "generated" and not any(d.template == "pdf" for d in outcome.documents):
+                outcome.status = "interrupted"
+                outcome.errors.append("PDFs not written: the run was interrupted")
+    finally:
+        report.seconds += time.perf_counter() - start
+    report.recount()
+    write_manifest(out, report)
+    return None
