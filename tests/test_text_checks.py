@@ -12,7 +12,7 @@ from typing import Any
 from conftest import EXAMPLE, run_cli
 from pydantic import BaseModel
 
-from p2pdocs.deal import terms
+from p2pdocs.deal import terms, values
 
 
 def _unchecked(annotation: Any, metadata: list[Any], where: str) -> Iterator[str]:
@@ -22,7 +22,7 @@ def _unchecked(annotation: Any, metadata: list[Any], where: str) -> Iterator[str
         yield from _unchecked(inner, [*metadata, *extra], where)
         return
     if annotation is str:
-        if not any(getattr(m, "func", None) in (terms._text, terms._line) for m in metadata):
+        if not any(getattr(m, "func", None) in (values._text, values._line) for m in metadata):
             yield where
         return
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

@@ -14,7 +14,7 @@ class DocumentLine(click.ParamType[str]):
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from p2pdocs.deal.terms import check_line
+        from p2pdocs.deal.values import check_line
 
         try:
             return check_line(str(value))

@@ -14,7 +14,8 @@ from typing import Any
 from p2pdocs.compose.textenv import HELPERS, join_and, money
 from p2pdocs.deal.dates import long_date
 from p2pdocs.deal.rules import health_check, term_end
-from p2pdocs.deal.terms import Agreement, Deal, RelationshipModel, Stake, StatementOfWork, party_name
+from p2pdocs.deal.terms import Agreement, Deal, Stake, StatementOfWork, party_name
+from p2pdocs.deal.values import RelationshipModel
 from p2pdocs.errors import TemplateError
 
 _ARTICLE = {

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from p2pdocs.deal import rules
-from p2pdocs.deal.terms import FORMAT_VERSION, ID_PATTERN, Agreement, Deal, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
+from p2pdocs.deal.values import FORMAT_VERSION, ID_PATTERN
 from p2pdocs.deal.yamlsource import Loc, Source, format_loc, read
 from p2pdocs.errors import InvalidInput, Problem
 
