@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from p2pdocs.errors import P2pdocsError
+from p2pdocs.word.package import Unreadable, load, open_package, read_xml
 from p2pdocs.word.provenance import (
     HEADER_FOOTER,
     PARTS,
@@ -21,7 +22,6 @@ from p2pdocs.word.provenance import (
     part_fingerprint,
     read_properties,
 )
-from p2pdocs.word.readpackage import Unreadable, load, open_package, read_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD_DOCUMENT = "made before p2pdocs fingerprinted headers and footers: their text was not checked"

@@ -1,10 +1,18 @@
-"""Reading a Word template safely: a .docx is a zip a legal team hands p2pdocs, and its
-members are checked before docxtpl or python-docx read any of them, so that a hostile or
-broken file fails with an error naming it rather than a traceback, a zip bomb inflating
-in every worker, an entity expansion, or a member copied into every output."""
+"""Reading Office packages (.docx, .xlsx) safely, whoever made or edited them: one reader
+for the templates a legal team hands p2pdocs, the documents ``verify`` and ``review`` read
+back, and the workbooks programme operations fill.
+
+Every part's size is capped before it is inflated (read no further than the cap, whatever
+the zip claims), only stored and deflated parts are read (no encryption, no deflate64),
+and XML is parsed without a DOCTYPE and without resolving entities. Whatever is wrong comes
+back as :class:`Unreadable` with the reason; :func:`read_package` turns it into a
+:class:`~p2pdocs.errors.TemplateError` naming the template, before docxtpl or python-docx
+read any of it (no zip bomb inflating in every worker, no member copied into every output).
+"""
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from pathlib import Path
@@ -13,7 +21,89 @@ from lxml import etree
 
 from p2pdocs.errors import TemplateError
 
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, no_network=True, huge_tree=True, collect_ids=False)
+#: the largest package read, and the largest part inflated from it (a generated agreement
+#: is well under a megabyte; its document.xml a few hundred kilobytes)
+FILE_LIMIT = 128 * 2**20
+PART_LIMIT = 32 * 2**20
+
+
+class Unreadable(ValueError):
+    """A package or one of its parts cannot be read safely; the message says why."""
+
+
+def load(path: Path) -> bytes:
+    """The bytes of the package at ``path``, refusing a file too large to be a document."""
+    try:
+        size = path.stat().st_size
+        if size > FILE_LIMIT:
+            raise Unreadable(f"the file is {size:,} bytes, more than a document of {FILE_LIMIT:,}")
+        with path.open("rb") as handle:
+            data = handle.read(FILE_LIMIT + 1)
+    except OSError as exc:
+        raise Unreadable(exc.strerror or str(exc)) from None
+    if len(data) > FILE_LIMIT:  # not a regular file: a pipe, a device
+        raise Unreadable(f"it holds more than a document of {FILE_LIMIT:,} bytes")
+    return data
+
+
+def open_package(data: bytes) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise Unreadable(f"not a readable .docx (zip) file: {exc}") from None
+
+
+def read_part(package: zipfile.ZipFile, name: str, limit: int = PART_LIMIT) -> bytes:
+    """Part ``name`` inflated, at most ``limit`` bytes whatever its header claims."""
+    try:
+        info = package.getinfo(name)
+    except KeyError:
+        raise Unreadable(f"it has no {name}") from None
+    if info.flag_bits & 0x1:
+        raise Unreadable(f"{name} is encrypted")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        method = "deflate64" if info.compress_type == 9 else f"method {info.compress_type}"
+        raise Unreadable(f"{name} is compressed with {method}, which Office documents do not use")
+    if info.file_size > limit:
+        raise Unreadable(f"{name} would inflate to {info.file_size:,} bytes, more than {limit:,}")
+    try:
+        with package.open(info) as part:
+            data = part.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError) as exc:
+        raise Unreadable(f"{name} is damaged: {exc}") from None
+    if len(data) > limit:
+        raise Unreadable(f"{name} inflates to more than {limit:,} bytes")
+    return data
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, huge_tree=False, no_network=True, load_dtd=False, dtd_validation=False
+)
+#: templates may hold large parts (styles, embedded fonts): no libxml2 tree limits there
+_TEMPLATE_PARSER = etree.XMLParser(
+    recover=False, resolve_entities=False, no_network=True, huge_tree=True, collect_ids=False
+)
+
+
+def parse_xml(data: bytes, name: str, parser: etree.XMLParser = _PARSER) -> etree._Element:
+    """``data`` parsed as XML; a DOCTYPE (where entity bombs live) is refused unread."""
+    head = data[:4096].replace(b"\x00", b"")  # UTF-16 too
+    if b"<!DOCTYPE" in head or b"<!DOCTYPE" in data:
+        raise Unreadable(f"{name} declares a DOCTYPE, which Office documents never do")
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise Unreadable(f"{name} is not well-formed XML: {exc}") from None
+    if getattr(root.getroottree().docinfo, "doctype", ""):
+        raise Unreadable(f"{name} declares a DOCTYPE, which Office documents never do")
+    return root
+
+
+def read_xml(package: zipfile.ZipFile, name: str) -> etree._Element:
+    return parse_xml(read_part(package, name), name)
+
+
+# Word templates ------------------------------------------------------------------------
 
 #: bytes of a template file, of one member once inflated, of all members, and members
 MAX_TEMPLATE = 64 * 2**20
@@ -25,9 +115,8 @@ _XML_MEMBER = (".xml", ".rels")
 
 def read_package(path: Path) -> list[tuple[str, bytes]]:
     """The members of the Word template ``path``, in order, each checked: a safe name (no
-    ``..``, no absolute or Windows path), at most :data:`MAX_MEMBER` bytes when inflated
-    (read no further than that, whatever the zip claims), well-formed XML without a
-    DOCTYPE (no entity expansion), and a ``word/document.xml``."""
+    ``..``, no absolute or Windows path), at most :data:`MAX_MEMBER` bytes when inflated,
+    well-formed XML without a DOCTYPE, and a ``word/document.xml``."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -51,10 +140,12 @@ def read_package(path: Path) -> list[tuple[str, bytes]]:
                         f"{path}: member {info.filename} inflates to more than {MAX_MEMBER // 2**20} MiB; refused"
                     )
                 if info.filename.endswith(_XML_MEMBER):
-                    _check_xml(path, info.filename, data)
+                    parse_xml(data, info.filename, _TEMPLATE_PARSER)
                 entries.append((info.filename, data))
     except TemplateError:
         raise
+    except Unreadable as exc:
+        raise TemplateError(f"{path}: {exc}; refused") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         raise TemplateError(f"{path}: not a Word template (not a readable zip file: {exc})") from None
     except OSError as exc:
@@ -78,14 +169,3 @@ def _check_name(path: Path, name: str) -> None:
         or any(ord(c) < 32 for c in name)
     ):
         raise TemplateError(f"{path}: member name {name!r} points outside the package; refused")
-
-
-def _check_xml(path: Path, name: str, data: bytes) -> None:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise TemplateError(f"{path}: {name} declares a DOCTYPE, which Word documents never hold; refused")
-    try:
-        tree = etree.fromstring(data, _STRICT)
-    except etree.XMLSyntaxError as exc:
-        raise TemplateError(f"{path}: {name} is not well-formed XML: {exc}") from None
-    if getattr(tree.getroottree().docinfo, "doctype", ""):
-        raise TemplateError(f"{path}: {name} declares a DOCTYPE, which Word documents never hold; refused")

@@ -194,8 +194,8 @@ def register_custom_part(content_types: bytes, package_rels: bytes) -> tuple[byt
 
 def read_properties(docx: bytes) -> dict[str, str]:
     """The custom properties of a .docx (empty when it has none), read safely: a damaged or
-    hostile package raises :class:`p2pdocs.word.readpackage.Unreadable`."""
-    from p2pdocs.word.readpackage import open_package, read_xml
+    hostile package raises :class:`p2pdocs.word.package.Unreadable`."""
+    from p2pdocs.word.package import open_package, read_xml
 
     with open_package(docx) as package:
         if CUSTOM not in package.namelist():
