@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from p2pdocs.deal.batchfile import deals_of, is_stream
+from p2pdocs.deal.batchfile import Outline, deals_of, is_stream, scan_batch
+from p2pdocs.deal.fieldpath import Loc
 from p2pdocs.deal.terms import Deal
+from p2pdocs.deal.textfile import MAX_BYTES, Stamp, cannot_read, check_file, read_text, too_large
 from p2pdocs.deal.validate import Locator, Place, check_version, unknown_keys, validate_deal
-from p2pdocs.deal.yamlsource import MAX_BYTES, Loc, Source, check_file, parse, read_text, scan_batch
+from p2pdocs.deal.yamlsource import Source, parse
 from p2pdocs.errors import InvalidInput, Problem
 
 BATCH_KEYS = ("p2pdocs", "defaults", "deals")
@@ -121,12 +123,12 @@ class FileScan:
 
     path: Path
     #: size and modification time when first read
-    stamp: tuple[int, int] = (0, 0)
+    stamp: Stamp = field(default_factory=lambda: Stamp(0, 0))
     problems: list[Problem] = field(default_factory=list)
     batch: bool = False
     header: Source | None = None
     #: line, label and directly given agreement id of each deal
-    deals: list[tuple[int, str, str | None]] = field(default_factory=list)
+    deals: list[Outline] = field(default_factory=list)
     #: the text of a file that can be read once only (a pipe), held for the second pass
     text: str | None = None
 
@@ -148,17 +150,17 @@ def scan(path: Path) -> FileScan:
             result.stamp = check_file(path)
             with path.open("rb") as handle:
                 header, deals = scan_batch(handle, name)
-        if deals is None and result.stamp[0] > MAX_BYTES:
-            raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
+        if deals is None and result.stamp.size > MAX_BYTES:
+            raise too_large(name)
     except OSError as exc:
-        result.problems = [Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]
+        result.problems = cannot_read(name, exc).problems
         return result
     except InvalidInput as exc:
         result.problems = exc.problems
         return result
     if deals is None:  # a single deal, read whole again in the second pass
         data = header.data if header is not None else None
-        result.deals = [(1, _label(data, path.name), _given_id(data))]
+        result.deals = [Outline(1, _label(data, path.name), _given_id(data))]
         return result
     assert header is not None
     result.batch = True
@@ -268,19 +270,19 @@ def _entries(f: FileScan) -> Iterator[Entry]:
     try:
         if f.text is None:
             stat = f.path.stat()
-            if (stat.st_size, stat.st_mtime_ns) != f.stamp:
+            if Stamp(stat.st_size, stat.st_mtime_ns) != f.stamp:
                 raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
         if not f.batch:
             yield _single(parse(read_text(f.path) if f.text is None else f.text, name))
             return
         handle = _open(f)
     except OSError as exc:
-        problem = Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")
+        problems = cannot_read(name, exc).problems
         for line, label, _ in f.deals:
-            yield Entry(label, name, line, problems=[problem])
+            yield Entry(label, name, line, problems=problems)
         return
     except InvalidInput as exc:
-        for line, label, _ in f.deals or [(1, f.path.name, None)]:
+        for line, label, _ in f.deals or [Outline(1, f.path.name, None)]:
             yield Entry(label, name, line, problems=exc.problems)
         return
     assert f.header is not None
