@@ -16,7 +16,7 @@ refused on its own (:mod:`p2pdocs.deal.batchfile`). A pipe is read once and held
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -25,7 +25,7 @@ from p2pdocs.deal.batchfile import Outline, deals_of, is_stream, scan_batch
 from p2pdocs.deal.fieldpath import Loc
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.textfile import MAX_BYTES, Stamp, cannot_read, check_file, read_text, too_large
-from p2pdocs.deal.validate import Locator, Place, check_version, unknown_keys, validate_deal
+from p2pdocs.deal.validate import Locator, Place, check_version, unknown_keys, validate_deal, validate_source
 from p2pdocs.deal.yamlsource import Source, parse
 from p2pdocs.errors import InvalidInput, Problem
 
@@ -107,10 +107,11 @@ def _label(raw: Any, fallback: str) -> str:
     return _given_id(raw) or fallback
 
 
-def _entry(label: str, file: str, line: int, body: Any, locate: Locator) -> Entry:
+def _entry(label: str, file: str, line: int, validated: Callable[[], Deal]) -> Entry:
+    """The entry of a deal: the deal ``validated`` gives, or its problems."""
     entry = Entry(label, file, line)
     try:
-        entry.deal = validate_deal(body, locate)
+        entry.deal = validated()
         entry.id = entry.deal.agreement.id
     except InvalidInput as exc:
         entry.problems = exc.problems
@@ -316,21 +317,12 @@ def _batch_entries(f: FileScan, handle: BinaryIO, defaults: Any, header_lines: d
 
 
 def _single(source: Source) -> Entry:
-    data = source.data
+    """The entry of a file that holds one deal (validated as :func:`~p2pdocs.deal.validate.validate_source` does)."""
     file = source.file
-    if not isinstance(data, Mapping):
+    if not isinstance(source.data, Mapping):
         problem = Problem(file, 1, "", "expected a deal or a batch: a mapping with 'p2pdocs: 1'")
         return Entry(Path(file).name, file, 1, problems=[problem])
-
-    def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
-
-    label = _label(data, Path(file).name)
-    version = check_version(data, locate)
-    if version:
-        return Entry(label, file, 1, problems=version)
-    body = {k: v for k, v in data.items() if k != "p2pdocs"}
-    return _entry(label, file, 1, body, locate)
+    return _entry(_label(source.data, Path(file).name), file, 1, lambda: validate_source(source))
 
 
 def _batch_entry(f: FileScan, i: int, raw: Any, source: Source, defaults: Any) -> Entry:
@@ -349,7 +341,7 @@ def _batch_entry(f: FileScan, i: int, raw: Any, source: Source, defaults: Any) -
         )
         return Entry(label, name, line, problems=[problem])
     merged = deep_merge(defaults, raw)
-    return _entry(label, name, line, merged, merged_locator(source, base, raw, defaults))
+    return _entry(label, name, line, lambda: validate_deal(merged, merged_locator(source, base, raw, defaults)))
 
 
 def read_all(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:
