@@ -21,12 +21,12 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
+from p2pdocs.deal.fieldpath import Loc, format_loc
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
 from p2pdocs.deal.validate import validate_deal
 from p2pdocs.errors import InvalidInput
 
 SAMPLE = Path(__file__).resolve().parent / "sample-deal.yaml"
-Loc = tuple[str | int, ...]
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +59,11 @@ def sample_deals() -> Iterator[tuple[str, Deal]]:
     yield from _variant(base, "without statements_of_work", ("statements_of_work",), None)
     for loc, choices in _choices(Agreement, base["agreement"], ("agreement",)):
         for value in choices:
-            yield from _variant(base, f"with {_dotted(loc)}: {value}", loc, value)
+            yield from _variant(base, f"with {format_loc(loc)}: {value}", loc, value)
     for i, sow in enumerate(base.get("statements_of_work", [])):
         for loc, choices in _choices(StatementOfWork, sow, ("statements_of_work", i)):
             for value in choices:
-                yield from _variant(base, f"with {_dotted(loc)}: {value}", loc, value)
-
-
-def _dotted(loc: Loc) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+                yield from _variant(base, f"with {format_loc(loc)}: {value}", loc, value)
 
 
 def _variant(base: dict[str, Any], label: str, loc: Loc, value: Any) -> Iterator[tuple[str, Deal]]:

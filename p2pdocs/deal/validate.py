@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from p2pdocs.deal import rules
+from p2pdocs.deal.fieldpath import Loc, format_loc
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
 from p2pdocs.deal.values import FORMAT_VERSION, ID_PATTERN
-from p2pdocs.deal.yamlsource import Loc, Source, format_loc, read
+from p2pdocs.deal.yamlsource import Source, read
 from p2pdocs.errors import InvalidInput, Problem
 
 #: Where a value came from: (file, line, the location its field path is shown under).

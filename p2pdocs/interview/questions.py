@@ -17,6 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from p2pdocs.deal.fieldpath import format_loc
 from p2pdocs.deal.shortnames import without_company_form
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.yamlsource import read
@@ -103,11 +104,8 @@ def parse_path(path: str) -> list[Part]:
     return [int(index) if index else name for name, index in _PART.findall(path)]
 
 
-def show_path(parts: list[Part]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+#: ``["agreement", "margins", 0]`` -> ``agreement.margins[0]``: the deal file's field paths.
+show_path = format_loc
 
 
 def get(data: Any, parts: list[Part]) -> Any:
