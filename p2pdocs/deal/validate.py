@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from p2pdocs.deal import rules
 from p2pdocs.deal.fieldpath import Loc, format_loc
+from p2pdocs.deal.fieldtypes import model_at
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
 from p2pdocs.deal.values import FORMAT_VERSION, ID_PATTERN
 from p2pdocs.deal.yamlsource import Source, read
@@ -231,24 +232,5 @@ def _unknown(key: str, allowed: tuple[str, ...] | list[str]) -> str:
 
 def _siblings(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names allowed beside the unknown key at ``loc``."""
-    current: Any = model
-    # walk the model tree along the string parts of the location, skipping the base
-    parts = [p for p in loc[:-1] if isinstance(p, str) and p not in ("agreement", "statements_of_work")]
-    for part in parts:
-        fields = getattr(current, "model_fields", {})
-        if part not in fields:
-            continue
-        current = _inner_model(fields[part].annotation)
-    return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    parent = model_at(model, loc[:-1])
+    return list(parent.model_fields) if parent is not None else []
