@@ -82,6 +82,18 @@ def short_name(key: str, party: Any) -> str:
     return " ".join(w.capitalize() for w in _KEY_WORDS.split(str(key)) if w) or str(key)
 
 
+def party_name(agreement: Any, key: Any) -> str:
+    """The short name of the party ``key`` of ``agreement``, by the rule of :func:`short_name`:
+    what every document, finding, comment and question calls the party.
+
+    ``agreement`` is an :class:`~p2pdocs.deal.terms.Agreement` or an agreement as plain data,
+    complete or partial (the playbook, the interview); None when nothing is known of it.
+    """
+    parties = _field(agreement, "parties")
+    party = parties.get(key) if isinstance(parties, Mapping) else None
+    return short_name(str(key), party)
+
+
 def clashes(parties: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """Parties whose short name another party already has, as (key, short name, the
     earlier party's key); names compare without regard to case."""
@@ -97,6 +109,11 @@ def clashes(parties: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     return found
 
 
+def _field(data: Any, name: str) -> Any:
+    """The field ``name`` of ``data``: a model, plain data, or None."""
+    return data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+
+
 def _value(party: Any, field: str) -> str | None:
-    value = party.get(field) if isinstance(party, Mapping) else getattr(party, field, None)
+    value = _field(party, field)
     return value.strip() or None if isinstance(value, str) else None
