@@ -18,7 +18,7 @@ from p2pdocs.deal import rules
 from p2pdocs.deal.fieldpath import Loc, format_loc
 from p2pdocs.deal.fieldtypes import model_at
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
-from p2pdocs.deal.values import FORMAT_VERSION, ID_PATTERN
+from p2pdocs.deal.values import ERROR_TYPES, FORMAT_VERSION, shown
 from p2pdocs.deal.yamlsource import Source, read
 from p2pdocs.errors import InvalidInput, Problem
 
@@ -27,12 +27,6 @@ Place = tuple[str, int, Loc]
 #: A value's location in the deal -> its place.
 Locator = Callable[[Loc], Place]
 
-_PATTERNS = {
-    ID_PATTERN: "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
-    "(it is used in file names)",
-    r"^[A-Z]{3}$": "must be a three-letter ISO 4217 currency code in capitals, such as EUR",
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an email address",
-}
 _M = TypeVar("_M", bound=BaseModel)
 TOP_KEYS = ("p2pdocs", "agreement", "statements_of_work")
 
@@ -175,20 +169,20 @@ def _part(part: Any) -> str | int:
 def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
     kind = error["type"]
     given = error.get("input")
+    if kind in ERROR_TYPES:  # p2pdocs' own checks (deal/values): the message is final
+        return str(error["msg"])
     if kind == "missing":
         return "missing: this field is required"
     if kind == "extra_forbidden":
         return _unknown(str(loc[-1]), _siblings(model, loc))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping of fields (got {_show(given)})"
+        return f"must be a mapping of fields (got {shown(given)})"
     if kind == "list_type":
-        return f"must be a list (got {_show(given)})"
+        return f"must be a list (got {shown(given)})"
     if kind == "string_pattern_mismatch":
-        hint = _PATTERNS.get(str(error.get("ctx", {}).get("pattern")), "has the wrong form")
-        return f"{hint} (got {_show(given)})"
+        return f"has the wrong form (got {shown(given)})"
+    # pydantic's built-in checks (types, ranges, choices): its message in the deal file's words
     text = str(error["msg"])
-    if text.startswith("Value error, "):
-        text = text[len("Value error, ") :]
     text = text[0].lower() + text[1:]
     text = text.replace("input should be", "must be")
     if (
@@ -207,7 +201,7 @@ def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
         or kind.endswith("_type")
         or kind.endswith("_parsing")
     ):
-        text += f" (got {_show(given)})"
+        text += f" (got {shown(given)})"
     return text
 
 
@@ -215,13 +209,6 @@ def describe(error: Any) -> str:
     """A pydantic error as a message in the words of the deal file's errors."""
     loc = tuple(error.get("loc", ()))
     return _message(error, BaseModel, loc or ("value",))
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, (Mapping, list)):
-        return "a mapping" if isinstance(value, Mapping) else "a list"
-    shown = repr(value) if isinstance(value, str) else str(value)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _unknown(key: str, allowed: tuple[str, ...] | list[str]) -> str:
