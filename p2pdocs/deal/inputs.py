@@ -87,10 +87,10 @@ def merged_locator(source: Source, deal_base: Loc, deal: Any, defaults: Any) -> 
         for end in range(len(loc), -1, -1):
             prefix = loc[:end]
             if _has(deal, prefix):
-                return source.file, source.line_of((*deal_base, *prefix)), deal_base
+                return Place(source.file, source.line_of((*deal_base, *prefix)), deal_base)
             if end and _has(defaults, prefix):
-                return source.file, source.line_of(("defaults", *prefix)), ("defaults",)
-        return source.file, source.line_of(deal_base), deal_base
+                return Place(source.file, source.line_of(("defaults", *prefix)), ("defaults",))
+        return Place(source.file, source.line_of(deal_base), deal_base)
 
     return locate
 
@@ -174,7 +174,7 @@ def _header_problems(source: Source) -> list[Problem]:
     data = source.data
 
     def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
+        return Place(source.file, source.line_of(loc), ())
 
     problems = check_version(data, locate) + unknown_keys(data, BATCH_KEYS, (), locate)
     if not isinstance(data.get("defaults") or {}, Mapping):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,10 +22,26 @@ from p2pdocs.deal.values import ERROR_TYPES, FORMAT_VERSION, shown
 from p2pdocs.deal.yamlsource import Source, read
 from p2pdocs.errors import InvalidInput, Problem
 
-#: Where a value came from: (file, line, the location its field path is shown under).
-Place = tuple[str, int, Loc]
-#: A value's location in the deal -> its place.
-Locator = Callable[[Loc], Place]
+
+class Place(NamedTuple):
+    """Where a value came from."""
+
+    file: str
+    line: int
+    #: the location its field path is shown under (a deal of a batch file: ``deals[i]``)
+    shown: Loc
+
+
+#: A value's location in the deal -> its place (a :class:`Place`, or the same as a plain tuple).
+Locator = Callable[[Loc], tuple[str, int, Loc]]
+
+
+class FieldProblem(NamedTuple):
+    """A problem of a value, at its location in the data validated."""
+
+    loc: Loc
+    message: str
+
 
 _M = TypeVar("_M", bound=BaseModel)
 TOP_KEYS = ("p2pdocs", "agreement", "statements_of_work")
@@ -41,7 +57,7 @@ def validate_source(source: Source) -> Deal:
     """Validate the data of a deal file read into ``source``."""
 
     def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
+        return Place(source.file, source.line_of(loc), ())
 
     if not isinstance(source.data, Mapping):
         raise InvalidInput(
@@ -125,13 +141,13 @@ def _party_keys(raw_agreement: Any) -> set[str] | None:
     return None
 
 
-def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[tuple[Loc, str]]]:
-    """``raw`` validated as ``model``, or each problem as (location in ``raw``, message):
+def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[FieldProblem]]:
+    """``raw`` validated as ``model``, or each problem (location in ``raw``, message):
     the deal file's own messages, for every caller (the deal file, the interview)."""
     try:
         return model.model_validate(raw, context=context), []
     except ValidationError as exc:
-        found: list[tuple[Loc, str]] = []
+        found: list[FieldProblem] = []
         for error in exc.errors(include_url=False):
             loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
             message = _message(error, model, loc)
@@ -144,7 +160,7 @@ def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[
                     f"{what} was read as the yes/no value {_part(error['input'])}, not as text; "
                     'put it in quotes ("yes", "no", "on", "off")'
                 )
-            found.append((loc, message))
+            found.append(FieldProblem(loc, message))
         return None, found
 
 
