@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from p2pdocs.deal.batchfile import Outline, deals_of, is_stream, scan_batch
 from p2pdocs.deal.fieldpath import Loc
@@ -118,6 +118,14 @@ def _entry(label: str, file: str, line: int, validated: Callable[[], Deal]) -> E
     return entry
 
 
+class IdPlace(NamedTuple):
+    """A deal that gives an agreement id: its file and line, and the id as given."""
+
+    file: str
+    line: int
+    id: str
+
+
 @dataclass
 class FileScan:
     """What the first pass learnt of one file: enough to stream its deals later."""
@@ -197,15 +205,16 @@ class Inputs:
         files, self.problems = discover(paths)
         self.files = [scan(path) for path in files]
         self.total = sum(f.count for f in self.files)
-        #: folder name (case-folded) -> the places that give it: file, line, the id as given
-        self._places: dict[str, list[tuple[str, int, str]]] = {}
+        #: folder name (case-folded) -> the places that give it
+        self._places: dict[str, list[IdPlace]] = {}
         for f in self.files:
             if not f.problems:
                 ids = _hidden_ids(f) if any(given is None for _, _, given in f.deals) else {}
                 for i, (line, _, given) in enumerate(f.deals):
                     agreement_id = given if given is not None else ids.get(i)
                     if agreement_id is not None:
-                        self._places.setdefault(agreement_id.casefold(), []).append((str(f.path), line, agreement_id))
+                        place = IdPlace(str(f.path), line, agreement_id)
+                        self._places.setdefault(agreement_id.casefold(), []).append(place)
 
     def __iter__(self) -> Iterator[Entry]:
         for f in self.files:
@@ -219,9 +228,9 @@ class Inputs:
         the same id, or one that differs only in case (one folder on macOS and Windows)."""
         key = entry.id or ""
         places = self._places.setdefault(key.casefold(), [])
-        own = next((p for p in places if p[:2] == (entry.file, entry.line)), None)
+        own = next((p for p in places if (p.file, p.line) == (entry.file, entry.line)), None)
         if own is None:  # an id the first pass could not see
-            own = (entry.file, entry.line, key)
+            own = IdPlace(entry.file, entry.line, key)
             places.append(own)
         others = list(places)
         others.remove(own)  # the same file given twice still counts twice

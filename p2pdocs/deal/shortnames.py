@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Company forms removed from the end of a legal name, with the comma or space before them.
 #: Matched without regard to case, except the short forms in ``_EXACT_CASE`` (see there).
@@ -94,16 +94,24 @@ def party_name(agreement: Any, key: Any) -> str:
     return short_name(str(key), party)
 
 
-def clashes(parties: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Parties whose short name another party already has, as (key, short name, the
-    earlier party's key); names compare without regard to case."""
+class Clash(NamedTuple):
+    """A party whose short name an earlier party of the agreement already has."""
+
+    key: str
+    name: str
+    earlier: str
+
+
+def clashes(parties: Mapping[str, Any]) -> list[Clash]:
+    """Parties whose short name another party already has; names compare without regard
+    to case."""
     seen: dict[str, str] = {}
     found = []
     for key, party in parties.items():
         name = short_name(key, party)
         folded = name.casefold()
         if folded in seen:
-            found.append((key, name, seen[folded]))
+            found.append(Clash(key, name, seen[folded]))
         else:
             seen[folded] = key
     return found
