@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, example_data, run_cli
+from pydantic import ValidationError
 
+from p2pdocs.deal.terms import Agreement
+from p2pdocs.deal.validate import validate_deal
+from p2pdocs.deal.values import ERROR_TYPES
+from p2pdocs.errors import InvalidInput, Problem
 from p2pdocs.word.render import docx_text
 
 
@@ -79,3 +84,72 @@ def test_the_interview_explains_a_statement_of_work_field_by_field() -> None:
     assert "title: missing: this field is required" in said
     assert "fees: missing: this field is required" in said
     assert any(s.startswith("start: must be a valid date") for s in said), said
+
+
+# Each of p2pdocs' own checks of a value (deal/values) is refused with a custom error of its
+# own type whose message is what the user reads, word for word.
+OWN_CHECKS = [
+    ("control_character", ("title",), "A\x01B", "contains the control character U+0001; remove it"),
+    ("blank", ("title",), "   ", "must not be empty"),
+    ("line_break", ("title",), "A\nB", "must be a single line (no line breaks or tabs)"),
+    ("reserved_name", ("id",), "con", "'con' is a reserved file name on Windows; choose another id"),
+    ("trailing_dot", ("id",), "abc.", "must not end with '.'"),
+    (
+        "date_as_number",
+        ("effective_date",),
+        1800057600,
+        "must be a date written YYYY-MM-DD, not the number 1800057600",
+    ),
+    (
+        "output_name",
+        ("id",),
+        "manifest.x",
+        "'manifest.x' is a name p2pdocs uses in the output folder (manifest.json); choose another id",
+    ),
+    (
+        "unknown_party",
+        ("prime_partner",),
+        "nobody",
+        "'nobody' is not a party of this agreement (parties: contoso, fabrikam)",
+    ),
+    (
+        "id_form",
+        ("id",),
+        "-x",
+        "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
+        "(it is used in file names) (got '-x')",
+    ),
+    ("email_form", ("parties", "contoso", "partner_manager", "email"), "cara", "must be an email address (got 'cara')"),
+    (
+        "currency_form",
+        ("currency",),
+        "eur",
+        "must be a three-letter ISO 4217 currency code in capitals, such as EUR (got 'eur')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "loc", "value", "message"), OWN_CHECKS, ids=[c[0] for c in OWN_CHECKS])
+def test_each_own_check_gives_its_message_as_written(kind: str, loc: tuple[str, ...], value: Any, message: str) -> None:
+    data = example_data()
+    target = data["agreement"]
+    for part in loc[:-1]:
+        target = target[part]
+    target[loc[-1]] = value
+    problems = [(p.path, p.message) for p in _problems(data)]
+    assert problems == [(".".join(("agreement", *loc)), message)]
+    with pytest.raises(ValidationError) as caught:
+        Agreement.model_validate(data["agreement"], context={"parties": {"contoso", "fabrikam"}})
+    assert [(e["type"], e["msg"]) for e in caught.value.errors()] == [(kind, message)]
+
+
+def test_every_own_check_is_tested() -> None:
+    assert {c[0] for c in OWN_CHECKS} == ERROR_TYPES
+
+
+def _problems(data: dict[str, Any]) -> list[Problem]:
+    try:
+        validate_deal({k: v for k, v in data.items() if k != "p2pdocs"}, lambda loc: ("deal.yaml", 1, ()))
+    except InvalidInput as exc:
+        return exc.problems
+    return []

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import EXAMPLE, example_data, run_cli
 from docx import Document
 from test_interview import Scripted
 from wizard_script import EXAMPLE_ANSWERS
 
-from p2pdocs.deal.shortnames import short_name, without_company_form
+from p2pdocs.deal.shortnames import party_name, short_name, without_company_form
+from p2pdocs.deal.validate import load_deal
 from p2pdocs.interview.interview import Interview
 from p2pdocs.word.render import docx_text
 
@@ -83,6 +84,18 @@ def north_wind(d: dict[str, Any]) -> None:
     party["legal_name"] = "Northwind Traders Ltd"
     del party["short_name"], party["sponsor"]
     d["agreement"]["margins"][1]["by_year"] = [15, 12]  # P01, a finding that names the seller
+
+
+def test_a_party_is_named_alike_in_the_model_and_in_plain_data() -> None:
+    # the documents read the validated model; the playbook and the interview read plain,
+    # possibly partial, data: one function names the party in both
+    agreement = load_deal(EXAMPLE).agreement
+    raw = example_data()["agreement"]
+    for key in agreement.parties:
+        assert party_name(agreement, key) == party_name(raw, key) == short_name(key, agreement.parties[key])
+    partial = {"parties": {"north-wind": {"legal_name": "Northwind Traders Ltd"}}}
+    assert party_name(partial, "north-wind") == "Northwind Traders"
+    assert party_name({"parties": {}}, "north-wind") == party_name(None, "north-wind") == "North Wind"
 
 
 def test_every_output_uses_the_same_short_name(write_deal: Callable[..., Path], tmp_path: Path) -> None:

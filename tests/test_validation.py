@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, run_cli
 
+from p2pdocs.deal.validate import load_deal
+from p2pdocs.errors import InvalidInput
+
 
 def lines_of(tmp_path: Path, text: str) -> tuple[int, list[str]]:
     path = tmp_path / "deal.yaml"
@@ -233,3 +236,29 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     result = run_cli("generate", str(path), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "refused" in result.output
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        (b"\xff\xfe" + "p2pdocs: 1\n".encode("utf-16-le"), 1, "encoded as UTF-16; save the file as UTF-8"),
+        (b"p2pdocs: 1\n\x00", 0, "is a binary file, expected YAML text"),
+        (b"p2pdocs: 1\nagreement:\n  id: \xc5\n", 3, "not UTF-8 text; save the file as UTF-8"),
+        (b"\xef\xbb\xbfp2pdocs: 1\nagreement:\n  id: \xc5\n", 3, "not UTF-8 text; save the file as UTF-8"),
+        (b"p2pdocs: 1\nagreement: \xe2\x82", 2, "not UTF-8 text; save the file as UTF-8"),
+    ],
+)
+def test_a_files_bytes_are_checked_alike_read_whole_or_streamed(
+    tmp_path: Path, content: bytes, line: int, message: str
+) -> None:
+    # `generate` reads a deal file through in chunks before it parses it; `load_deal` (and a
+    # pipe) reads it whole: the same bytes are refused with the same problem, on the same line
+    path = tmp_path / "deal.yaml"
+    path.write_bytes(content)
+    expected = f"{path}:{line}: {message}" if line else f"{path}: {message}"
+    result = run_cli("generate", str(path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert expected in result.output
+    with pytest.raises(InvalidInput) as caught:
+        load_deal(path)
+    assert [str(p) for p in caught.value.problems] == [expected]

@@ -11,7 +11,6 @@ variant of a clause selected by a field is chosen by one of them).
 from __future__ import annotations
 
 import copy
-import types
 import typing
 from collections.abc import Iterator
 from functools import lru_cache
@@ -21,12 +20,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
+from p2pdocs.deal.fieldpath import Loc, format_loc
+from p2pdocs.deal.fieldtypes import model_class, unwrap
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
 from p2pdocs.deal.validate import validate_deal
 from p2pdocs.errors import InvalidInput
 
 SAMPLE = Path(__file__).resolve().parent / "sample-deal.yaml"
-Loc = tuple[str | int, ...]
 
 
 @lru_cache(maxsize=1)
@@ -59,15 +59,11 @@ def sample_deals() -> Iterator[tuple[str, Deal]]:
     yield from _variant(base, "without statements_of_work", ("statements_of_work",), None)
     for loc, choices in _choices(Agreement, base["agreement"], ("agreement",)):
         for value in choices:
-            yield from _variant(base, f"with {_dotted(loc)}: {value}", loc, value)
+            yield from _variant(base, f"with {format_loc(loc)}: {value}", loc, value)
     for i, sow in enumerate(base.get("statements_of_work", [])):
         for loc, choices in _choices(StatementOfWork, sow, ("statements_of_work", i)):
             for value in choices:
-                yield from _variant(base, f"with {_dotted(loc)}: {value}", loc, value)
-
-
-def _dotted(loc: Loc) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+                yield from _variant(base, f"with {format_loc(loc)}: {value}", loc, value)
 
 
 def _variant(base: dict[str, Any], label: str, loc: Loc, value: Any) -> Iterator[tuple[str, Deal]]:
@@ -84,21 +80,6 @@ def _variant(base: dict[str, Any], label: str, loc: Loc, value: Any) -> Iterator
         yield label, deal
 
 
-def _unwrap(annotation: Any) -> Any:
-    """``X | None`` and ``Annotated[X, ...]`` as ``X``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(options) != 1:
-                return annotation
-            annotation = options[0]
-        else:
-            return annotation
-
-
 def _choices(model: type[BaseModel], data: Any, loc: Loc) -> Iterator[tuple[Loc, list[Any]]]:
     """Each field of ``data`` with a closed set of values, and the values it does not have."""
     if not isinstance(data, dict):
@@ -107,22 +88,21 @@ def _choices(model: type[BaseModel], data: Any, loc: Loc) -> Iterator[tuple[Loc,
         field = model.model_fields.get(name)
         if field is None:
             continue
-        kind = _unwrap(field.annotation)
+        kind = unwrap(field.annotation)
         origin, args = typing.get_origin(kind), typing.get_args(kind)
+        item = unwrap(args[-1]) if origin in (list, dict) and args else None
         here = (*loc, name)
         if origin is Literal:
             yield here, [v for v in args if v != value]
         elif kind is bool:
             yield here, [not value]
-        elif origin is list and args and typing.get_origin(_unwrap(args[0])) is Literal:
-            yield here, [[v] for v in typing.get_args(_unwrap(args[0]))]
-        elif isinstance(kind, type) and issubclass(kind, BaseModel):
-            yield from _choices(kind, value, here)
-        elif origin is list and args and isinstance(_unwrap(args[0]), type) and issubclass(_unwrap(args[0]), BaseModel):
+        elif origin is list and typing.get_origin(item) is Literal:
+            yield here, [[v] for v in typing.get_args(item)]
+        elif (inner := model_class(kind)) is not None:
+            yield from _choices(inner, value, here)
+        elif origin is list and (inner := model_class(item)) is not None:
             if isinstance(value, list) and value:
-                yield from _choices(_unwrap(args[0]), value[0], (*here, 0))
-        elif origin is dict and len(args) == 2 and isinstance(_unwrap(args[1]), type):
-            inner = _unwrap(args[1])
-            if issubclass(inner, BaseModel) and isinstance(value, dict) and value:
-                key = next(iter(value))
-                yield from _choices(inner, value[key], (*here, key))
+                yield from _choices(inner, value[0], (*here, 0))
+        elif origin is dict and (inner := model_class(item)) is not None and isinstance(value, dict) and value:
+            key = next(iter(value))
+            yield from _choices(inner, value[key], (*here, key))

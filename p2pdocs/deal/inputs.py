@@ -16,15 +16,17 @@ refused on its own (:mod:`p2pdocs.deal.batchfile`). A pipe is read once and held
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
-from p2pdocs.deal.batchfile import deals_of, is_stream
+from p2pdocs.deal.batchfile import Outline, deals_of, is_stream, scan_batch
+from p2pdocs.deal.fieldpath import Loc
 from p2pdocs.deal.terms import Deal
-from p2pdocs.deal.validate import Locator, Place, check_version, unknown_keys, validate_deal
-from p2pdocs.deal.yamlsource import MAX_BYTES, Loc, Source, check_file, parse, read_text, scan_batch
+from p2pdocs.deal.textfile import MAX_BYTES, Stamp, cannot_read, check_file, read_text, too_large
+from p2pdocs.deal.validate import Locator, Place, check_version, unknown_keys, validate_deal, validate_source
+from p2pdocs.deal.yamlsource import Source, parse
 from p2pdocs.errors import InvalidInput, Problem
 
 BATCH_KEYS = ("p2pdocs", "defaults", "deals")
@@ -85,10 +87,10 @@ def merged_locator(source: Source, deal_base: Loc, deal: Any, defaults: Any) -> 
         for end in range(len(loc), -1, -1):
             prefix = loc[:end]
             if _has(deal, prefix):
-                return source.file, source.line_of((*deal_base, *prefix)), deal_base
+                return Place(source.file, source.line_of((*deal_base, *prefix)), deal_base)
             if end and _has(defaults, prefix):
-                return source.file, source.line_of(("defaults", *prefix)), ("defaults",)
-        return source.file, source.line_of(deal_base), deal_base
+                return Place(source.file, source.line_of(("defaults", *prefix)), ("defaults",))
+        return Place(source.file, source.line_of(deal_base), deal_base)
 
     return locate
 
@@ -105,14 +107,23 @@ def _label(raw: Any, fallback: str) -> str:
     return _given_id(raw) or fallback
 
 
-def _entry(label: str, file: str, line: int, body: Any, locate: Locator) -> Entry:
+def _entry(label: str, file: str, line: int, validated: Callable[[], Deal]) -> Entry:
+    """The entry of a deal: the deal ``validated`` gives, or its problems."""
     entry = Entry(label, file, line)
     try:
-        entry.deal = validate_deal(body, locate)
+        entry.deal = validated()
         entry.id = entry.deal.agreement.id
     except InvalidInput as exc:
         entry.problems = exc.problems
     return entry
+
+
+class IdPlace(NamedTuple):
+    """A deal that gives an agreement id: its file and line, and the id as given."""
+
+    file: str
+    line: int
+    id: str
 
 
 @dataclass
@@ -121,12 +132,12 @@ class FileScan:
 
     path: Path
     #: size and modification time when first read
-    stamp: tuple[int, int] = (0, 0)
+    stamp: Stamp = field(default_factory=lambda: Stamp(0, 0))
     problems: list[Problem] = field(default_factory=list)
     batch: bool = False
     header: Source | None = None
     #: line, label and directly given agreement id of each deal
-    deals: list[tuple[int, str, str | None]] = field(default_factory=list)
+    deals: list[Outline] = field(default_factory=list)
     #: the text of a file that can be read once only (a pipe), held for the second pass
     text: str | None = None
 
@@ -148,17 +159,17 @@ def scan(path: Path) -> FileScan:
             result.stamp = check_file(path)
             with path.open("rb") as handle:
                 header, deals = scan_batch(handle, name)
-        if deals is None and result.stamp[0] > MAX_BYTES:
-            raise InvalidInput([Problem(name, 0, "", f"larger than {MAX_BYTES // 2**20} MiB; refused")])
+        if deals is None and result.stamp.size > MAX_BYTES:
+            raise too_large(name)
     except OSError as exc:
-        result.problems = [Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")]
+        result.problems = cannot_read(name, exc).problems
         return result
     except InvalidInput as exc:
         result.problems = exc.problems
         return result
     if deals is None:  # a single deal, read whole again in the second pass
         data = header.data if header is not None else None
-        result.deals = [(1, _label(data, path.name), _given_id(data))]
+        result.deals = [Outline(1, _label(data, path.name), _given_id(data))]
         return result
     assert header is not None
     result.batch = True
@@ -171,7 +182,7 @@ def _header_problems(source: Source) -> list[Problem]:
     data = source.data
 
     def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
+        return Place(source.file, source.line_of(loc), ())
 
     problems = check_version(data, locate) + unknown_keys(data, BATCH_KEYS, (), locate)
     if not isinstance(data.get("defaults") or {}, Mapping):
@@ -194,15 +205,16 @@ class Inputs:
         files, self.problems = discover(paths)
         self.files = [scan(path) for path in files]
         self.total = sum(f.count for f in self.files)
-        #: folder name (case-folded) -> the places that give it: file, line, the id as given
-        self._places: dict[str, list[tuple[str, int, str]]] = {}
+        #: folder name (case-folded) -> the places that give it
+        self._places: dict[str, list[IdPlace]] = {}
         for f in self.files:
             if not f.problems:
                 ids = _hidden_ids(f) if any(given is None for _, _, given in f.deals) else {}
                 for i, (line, _, given) in enumerate(f.deals):
                     agreement_id = given if given is not None else ids.get(i)
                     if agreement_id is not None:
-                        self._places.setdefault(agreement_id.casefold(), []).append((str(f.path), line, agreement_id))
+                        place = IdPlace(str(f.path), line, agreement_id)
+                        self._places.setdefault(agreement_id.casefold(), []).append(place)
 
     def __iter__(self) -> Iterator[Entry]:
         for f in self.files:
@@ -216,9 +228,9 @@ class Inputs:
         the same id, or one that differs only in case (one folder on macOS and Windows)."""
         key = entry.id or ""
         places = self._places.setdefault(key.casefold(), [])
-        own = next((p for p in places if p[:2] == (entry.file, entry.line)), None)
+        own = next((p for p in places if (p.file, p.line) == (entry.file, entry.line)), None)
         if own is None:  # an id the first pass could not see
-            own = (entry.file, entry.line, key)
+            own = IdPlace(entry.file, entry.line, key)
             places.append(own)
         others = list(places)
         others.remove(own)  # the same file given twice still counts twice
@@ -268,19 +280,19 @@ def _entries(f: FileScan) -> Iterator[Entry]:
     try:
         if f.text is None:
             stat = f.path.stat()
-            if (stat.st_size, stat.st_mtime_ns) != f.stamp:
+            if Stamp(stat.st_size, stat.st_mtime_ns) != f.stamp:
                 raise InvalidInput([Problem(name, 0, "", "changed while it was being read; run again")])
         if not f.batch:
             yield _single(parse(read_text(f.path) if f.text is None else f.text, name))
             return
         handle = _open(f)
     except OSError as exc:
-        problem = Problem(name, 0, "", f"cannot read: {exc.strerror or exc}")
+        problems = cannot_read(name, exc).problems
         for line, label, _ in f.deals:
-            yield Entry(label, name, line, problems=[problem])
+            yield Entry(label, name, line, problems=problems)
         return
     except InvalidInput as exc:
-        for line, label, _ in f.deals or [(1, f.path.name, None)]:
+        for line, label, _ in f.deals or [Outline(1, f.path.name, None)]:
             yield Entry(label, name, line, problems=exc.problems)
         return
     assert f.header is not None
@@ -314,21 +326,12 @@ def _batch_entries(f: FileScan, handle: BinaryIO, defaults: Any, header_lines: d
 
 
 def _single(source: Source) -> Entry:
-    data = source.data
+    """The entry of a file that holds one deal (validated as :func:`~p2pdocs.deal.validate.validate_source` does)."""
     file = source.file
-    if not isinstance(data, Mapping):
+    if not isinstance(source.data, Mapping):
         problem = Problem(file, 1, "", "expected a deal or a batch: a mapping with 'p2pdocs: 1'")
         return Entry(Path(file).name, file, 1, problems=[problem])
-
-    def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
-
-    label = _label(data, Path(file).name)
-    version = check_version(data, locate)
-    if version:
-        return Entry(label, file, 1, problems=version)
-    body = {k: v for k, v in data.items() if k != "p2pdocs"}
-    return _entry(label, file, 1, body, locate)
+    return _entry(_label(source.data, Path(file).name), file, 1, lambda: validate_source(source))
 
 
 def _batch_entry(f: FileScan, i: int, raw: Any, source: Source, defaults: Any) -> Entry:
@@ -347,7 +350,7 @@ def _batch_entry(f: FileScan, i: int, raw: Any, source: Source, defaults: Any) -
         )
         return Entry(label, name, line, problems=[problem])
     merged = deep_merge(defaults, raw)
-    return _entry(label, name, line, merged, merged_locator(source, base, raw, defaults))
+    return _entry(label, name, line, lambda: validate_deal(merged, merged_locator(source, base, raw, defaults)))
 
 
 def read_all(paths: list[Path]) -> tuple[list[Entry], list[Problem]]:

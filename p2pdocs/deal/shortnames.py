@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Company forms removed from the end of a legal name, with the comma or space before them.
 #: Matched without regard to case, except the short forms in ``_EXACT_CASE`` (see there).
@@ -82,21 +82,46 @@ def short_name(key: str, party: Any) -> str:
     return " ".join(w.capitalize() for w in _KEY_WORDS.split(str(key)) if w) or str(key)
 
 
-def clashes(parties: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Parties whose short name another party already has, as (key, short name, the
-    earlier party's key); names compare without regard to case."""
+def party_name(agreement: Any, key: Any) -> str:
+    """The short name of the party ``key`` of ``agreement``, by the rule of :func:`short_name`:
+    what every document, finding, comment and question calls the party.
+
+    ``agreement`` is an :class:`~p2pdocs.deal.terms.Agreement` or an agreement as plain data,
+    complete or partial (the playbook, the interview); None when nothing is known of it.
+    """
+    parties = _field(agreement, "parties")
+    party = parties.get(key) if isinstance(parties, Mapping) else None
+    return short_name(str(key), party)
+
+
+class Clash(NamedTuple):
+    """A party whose short name an earlier party of the agreement already has."""
+
+    key: str
+    name: str
+    earlier: str
+
+
+def clashes(parties: Mapping[str, Any]) -> list[Clash]:
+    """Parties whose short name another party already has; names compare without regard
+    to case."""
     seen: dict[str, str] = {}
     found = []
     for key, party in parties.items():
         name = short_name(key, party)
         folded = name.casefold()
         if folded in seen:
-            found.append((key, name, seen[folded]))
+            found.append(Clash(key, name, seen[folded]))
         else:
             seen[folded] = key
     return found
 
 
+def _field(data: Any, name: str) -> Any:
+    """The field ``name`` of ``data``: a model, plain data, or None."""
+    return data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+
+
 def _value(party: Any, field: str) -> str | None:
-    value = party.get(field) if isinstance(party, Mapping) else getattr(party, field, None)
+    value = _field(party, field)
     return value.strip() or None if isinstance(value, str) else None

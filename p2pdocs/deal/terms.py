@@ -19,7 +19,8 @@ from pydantic import (
     StrictInt,
 )
 
-from p2pdocs.deal import shortnames
+# a party's short name, re-exported for the readers of the model; the rule lives in shortnames
+from p2pdocs.deal.shortnames import party_name as party_name
 from p2pdocs.deal.values import (
     AgreementId,
     Cadence,
@@ -315,11 +316,6 @@ class Deal(Model):
     p2pdocs: Literal[1] = Field(description="The deal file format; this version reads format 1.")
     agreement: Agreement
     statements_of_work: list[StatementOfWork] = Field(default_factory=list, max_length=1000)
-
-
-def party_name(agreement: Agreement, key: str) -> str:
-    """The short name the documents use for a party (the rule: :func:`p2pdocs.deal.shortnames.short_name`)."""
-    return shortnames.short_name(key, agreement.parties[key])
 
 
 def json_schema() -> dict[str, Any]:

@@ -10,27 +10,39 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from p2pdocs.deal import rules
+from p2pdocs.deal.fieldpath import Loc, format_loc
+from p2pdocs.deal.fieldtypes import model_at
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork
-from p2pdocs.deal.values import FORMAT_VERSION, ID_PATTERN
-from p2pdocs.deal.yamlsource import Loc, Source, format_loc, read
+from p2pdocs.deal.values import ERROR_TYPES, FORMAT_VERSION, shown
+from p2pdocs.deal.yamlsource import Source, read
 from p2pdocs.errors import InvalidInput, Problem
 
-#: Where a value came from: (file, line, the location its field path is shown under).
-Place = tuple[str, int, Loc]
-#: A value's location in the deal -> its place.
-Locator = Callable[[Loc], Place]
 
-_PATTERNS = {
-    ID_PATTERN: "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
-    "(it is used in file names)",
-    r"^[A-Z]{3}$": "must be a three-letter ISO 4217 currency code in capitals, such as EUR",
-    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an email address",
-}
+class Place(NamedTuple):
+    """Where a value came from."""
+
+    file: str
+    line: int
+    #: the location its field path is shown under (a deal of a batch file: ``deals[i]``)
+    shown: Loc
+
+
+#: A value's location in the deal -> its place (a :class:`Place`, or the same as a plain tuple).
+Locator = Callable[[Loc], tuple[str, int, Loc]]
+
+
+class FieldProblem(NamedTuple):
+    """A problem of a value, at its location in the data validated."""
+
+    loc: Loc
+    message: str
+
+
 _M = TypeVar("_M", bound=BaseModel)
 TOP_KEYS = ("p2pdocs", "agreement", "statements_of_work")
 
@@ -45,7 +57,7 @@ def validate_source(source: Source) -> Deal:
     """Validate the data of a deal file read into ``source``."""
 
     def locate(loc: Loc) -> Place:
-        return source.file, source.line_of(loc), ()
+        return Place(source.file, source.line_of(loc), ())
 
     if not isinstance(source.data, Mapping):
         raise InvalidInput(
@@ -129,13 +141,13 @@ def _party_keys(raw_agreement: Any) -> set[str] | None:
     return None
 
 
-def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[tuple[Loc, str]]]:
-    """``raw`` validated as ``model``, or each problem as (location in ``raw``, message):
+def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[_M | None, list[FieldProblem]]:
+    """``raw`` validated as ``model``, or each problem (location in ``raw``, message):
     the deal file's own messages, for every caller (the deal file, the interview)."""
     try:
         return model.model_validate(raw, context=context), []
     except ValidationError as exc:
-        found: list[tuple[Loc, str]] = []
+        found: list[FieldProblem] = []
         for error in exc.errors(include_url=False):
             loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
             message = _message(error, model, loc)
@@ -148,7 +160,7 @@ def field_problems(model: type[_M], raw: Any, context: dict[str, Any]) -> tuple[
                     f"{what} was read as the yes/no value {_part(error['input'])}, not as text; "
                     'put it in quotes ("yes", "no", "on", "off")'
                 )
-            found.append((loc, message))
+            found.append(FieldProblem(loc, message))
         return None, found
 
 
@@ -173,20 +185,20 @@ def _part(part: Any) -> str | int:
 def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
     kind = error["type"]
     given = error.get("input")
+    if kind in ERROR_TYPES:  # p2pdocs' own checks (deal/values): the message is final
+        return str(error["msg"])
     if kind == "missing":
         return "missing: this field is required"
     if kind == "extra_forbidden":
         return _unknown(str(loc[-1]), _siblings(model, loc))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be a mapping of fields (got {_show(given)})"
+        return f"must be a mapping of fields (got {shown(given)})"
     if kind == "list_type":
-        return f"must be a list (got {_show(given)})"
+        return f"must be a list (got {shown(given)})"
     if kind == "string_pattern_mismatch":
-        hint = _PATTERNS.get(str(error.get("ctx", {}).get("pattern")), "has the wrong form")
-        return f"{hint} (got {_show(given)})"
+        return f"has the wrong form (got {shown(given)})"
+    # pydantic's built-in checks (types, ranges, choices): its message in the deal file's words
     text = str(error["msg"])
-    if text.startswith("Value error, "):
-        text = text[len("Value error, ") :]
     text = text[0].lower() + text[1:]
     text = text.replace("input should be", "must be")
     if (
@@ -205,7 +217,7 @@ def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
         or kind.endswith("_type")
         or kind.endswith("_parsing")
     ):
-        text += f" (got {_show(given)})"
+        text += f" (got {shown(given)})"
     return text
 
 
@@ -213,13 +225,6 @@ def describe(error: Any) -> str:
     """A pydantic error as a message in the words of the deal file's errors."""
     loc = tuple(error.get("loc", ()))
     return _message(error, BaseModel, loc or ("value",))
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, (Mapping, list)):
-        return "a mapping" if isinstance(value, Mapping) else "a list"
-    shown = repr(value) if isinstance(value, str) else str(value)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _unknown(key: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -230,24 +235,5 @@ def _unknown(key: str, allowed: tuple[str, ...] | list[str]) -> str:
 
 def _siblings(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names allowed beside the unknown key at ``loc``."""
-    current: Any = model
-    # walk the model tree along the string parts of the location, skipping the base
-    parts = [p for p in loc[:-1] if isinstance(p, str) and p not in ("agreement", "statements_of_work")]
-    for part in parts:
-        fields = getattr(current, "model_fields", {})
-        if part not in fields:
-            continue
-        current = _inner_model(fields[part].annotation)
-    return list(getattr(current, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    parent = model_at(model, loc[:-1])
+    return list(parent.model_fields) if parent is not None else []

@@ -1,19 +1,79 @@
 """The checked values every field of a deal is made of: text without control characters,
 ids safe as file names, exact percentages and money, calendar dates, and the enumerations.
 
-:mod:`p2pdocs.deal.terms` builds the deal's objects out of them.
+:mod:`p2pdocs.deal.terms` builds the deal's objects out of them. A value these checks
+refuse is refused with pydantic's own custom error (:class:`PydanticCustomError`): its type
+names the check (one of :data:`ERROR_TYPES`) and its message is the final message the user
+reads, which :mod:`p2pdocs.deal.validate` gives as it is.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictInt,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
+
+#: The types of the errors the checks of this module raise (their messages are final).
+ERROR_TYPES = frozenset(
+    {
+        "control_character",
+        "blank",
+        "line_break",
+        "reserved_name",
+        "trailing_dot",
+        "date_as_number",
+        "output_name",
+        "unknown_party",
+        "id_form",
+        "email_form",
+        "currency_form",
+    }
+)
+
+
+def _refused(kind: str, message: str) -> PydanticCustomError:
+    """The error of the check ``kind``: ``message`` is shown as it is (braces and all)."""
+    return PydanticCustomError(kind, "{message}", {"message": message})
+
+
+def shown(value: Any) -> str:
+    """A value as messages quote it (what was given): text in quotes, cut at 60 characters."""
+    if isinstance(value, (Mapping, list)):
+        return "a mapping" if isinstance(value, Mapping) else "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _in_form(kind: str, hint: str) -> WrapValidator:
+    """A text whose pattern (``Field(pattern=...)``, checked by pydantic and shown in the
+    JSON schema) does not match is refused with ``hint`` and what was given."""
+
+    def check(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] == "string_pattern_mismatch":
+                raise _refused(kind, f"{hint} (got {shown(value)})") from None
+            raise
+
+    return WrapValidator(check)
+
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
@@ -24,17 +84,17 @@ _LINE_BREAK = re.compile(r"[\n\t\u2028\u2029]")
 def _text(value: str) -> str:
     bad = _CONTROL.search(value)
     if bad:
-        raise ValueError(f"contains the control character U+{ord(bad.group()):04X}; remove it")
+        raise _refused("control_character", f"contains the control character U+{ord(bad.group()):04X}; remove it")
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise _refused("blank", "must not be empty")
     return value
 
 
 def _line(value: str) -> str:
     value = _text(value)
     if _LINE_BREAK.search(value):
-        raise ValueError("must be a single line (no line breaks or tabs)")
+        raise _refused("line_break", "must be a single line (no line breaks or tabs)")
     return value
 
 
@@ -48,16 +108,16 @@ def check_line(value: str) -> str:
 
 def _identifier(value: str) -> str:
     if _RESERVED.match(value):
-        raise ValueError(f"'{value}' is a reserved file name on Windows; choose another id")
+        raise _refused("reserved_name", f"'{value}' is a reserved file name on Windows; choose another id")
     if value.endswith("."):
-        raise ValueError("must not end with '.'")
+        raise _refused("trailing_dot", "must not end with '.'")
     return value
 
 
 def _calendar_date(value: Any) -> Any:
     # pydantic reads a number as seconds since 1970: 1800057600 would be 16 January 2027
     if isinstance(value, (int, float, Decimal)):
-        raise ValueError(f"must be a date written YYYY-MM-DD, not the number {value}")
+        raise _refused("date_as_number", f"must be a date written YYYY-MM-DD, not the number {value}")
     return value
 
 
@@ -68,7 +128,9 @@ _OUTPUT_NAMES = re.compile(r"^manifest\.|^p2pdocs\.|\.(lock|part|tmp|stale)$", r
 
 def _folder_name(value: str) -> str:
     if _OUTPUT_NAMES.search(value):
-        raise ValueError(f"'{value}' is a name p2pdocs uses in the output folder (manifest.json); choose another id")
+        raise _refused(
+            "output_name", f"'{value}' is a name p2pdocs uses in the output folder (manifest.json); choose another id"
+        )
     return value
 
 
@@ -81,7 +143,7 @@ def _party_key(value: str, info: ValidationInfo) -> str:
     parties = (info.context or {}).get("parties")
     if parties is not None and value not in parties:
         known = ", ".join(sorted(parties)) or "none"
-        raise ValueError(f"'{value}' is not a party of this agreement (parties: {known})")
+        raise _refused("unknown_party", f"'{value}' is not a party of this agreement (parties: {known})")
     return value
 
 
@@ -93,13 +155,30 @@ Text = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(_t
 Line = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(_line)]
 #: An id used in file names.
 Id = Annotated[
-    str, Field(min_length=1, max_length=64, pattern=ID_PATTERN), AfterValidator(_line), AfterValidator(_identifier)
+    str,
+    Field(min_length=1, max_length=64, pattern=ID_PATTERN),
+    _in_form(
+        "id_form",
+        "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' (it is used in file names)",
+    ),
+    AfterValidator(_line),
+    AfterValidator(_identifier),
 ]
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: An email address, on one line.
-Email = Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254), AfterValidator(_line)]
+Email = Annotated[
+    str,
+    Field(pattern=EMAIL_PATTERN, max_length=254),
+    _in_form("email_form", "must be an email address"),
+    AfterValidator(_line),
+]
 #: An ISO 4217 currency code.
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR"), AfterValidator(_line)]
+Currency = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR"),
+    _in_form("currency_form", "must be a three-letter ISO 4217 currency code in capitals, such as EUR"),
+    AfterValidator(_line),
+]
 #: An agreement id: its deal's folder in the output folder.
 AgreementId = Annotated[Id, AfterValidator(_folder_name)]
 #: The key of one of the agreement's parties.

@@ -4,19 +4,19 @@ convert and check an answer with the same types and ranges as the deal file."""
 from __future__ import annotations
 
 import re
-import types
-import typing
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from p2pdocs.deal.fieldpath import format_loc
+from p2pdocs.deal.fieldtypes import annotation_at
 from p2pdocs.deal.shortnames import without_company_form
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.yamlsource import read
@@ -103,11 +103,8 @@ def parse_path(path: str) -> list[Part]:
     return [int(index) if index else name for name, index in _PART.findall(path)]
 
 
-def show_path(parts: list[Part]) -> str:
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+#: ``["agreement", "margins", 0]`` -> ``agreement.margins[0]``: the deal file's field paths.
+show_path = format_loc
 
 
 def get(data: Any, parts: list[Part]) -> Any:
@@ -229,39 +226,7 @@ _EXPECTED = {
 def field_type(parts: list[Part]) -> Any:
     """The deal file's type (with its constraints) for the value at ``parts``, or None for
     the interview's own answers."""
-    current: Any = Deal
-    for i, part in enumerate(parts):
-        if isinstance(part, int):
-            current = _unwrap(current, list)
-            continue
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                return None
-            annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
-            if i == len(parts) - 1:
-                return annotation
-            current = field.annotation
-            current = _model_or(current)
-        else:
-            current = _unwrap(current, dict)
-    return current
-
-
-def _model_or(annotation: Any) -> Any:
-    """The annotation without an Optional around it."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else annotation
-    return annotation
-
-
-def _unwrap(annotation: Any, container: type) -> Any:
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if typing.get_origin(candidate) is container:
-            args = typing.get_args(candidate)
-            return _model_or(args[-1])
-    return None
+    return annotation_at(Deal, parts)
 
 
 def check(parts: list[Part], value: Any, parties: list[str]) -> str | None:

@@ -7,6 +7,7 @@ message with the figure and the guidance.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
 from p2pdocs.compose.textenv import Expression, Sandbox, Text, join_and, percent, words
-from p2pdocs.deal.shortnames import short_name
+from p2pdocs.deal.shortnames import party_name
 from p2pdocs.deal.yamlsource import read
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -103,11 +104,7 @@ def load_rules(path: Path = PLAYBOOK) -> tuple[Rule, ...]:
 def evaluate(data: Mapping[str, Any], rules: tuple[Rule, ...] | None = None) -> list[Finding]:
     """The findings of deal ``data`` (a deal as plain data: complete or partial)."""
     agreement = data.get("agreement") or {}
-    parties = agreement.get("parties") or {}
-
-    def name(key: Any) -> str:
-        return short_name(str(key), parties.get(key) if isinstance(parties, Mapping) else None)
-
+    name = functools.partial(party_name, agreement)
     base = {"a": agreement, "sows": data.get("statements_of_work") or [], "name": name}
     findings: set[Finding] = set()
     for rule in rules if rules is not None else load_rules():
