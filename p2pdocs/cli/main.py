@@ -15,7 +15,7 @@ import click
 
 from p2pdocs import __version__
 from p2pdocs.cli.options import DOCUMENT_LINE
-from p2pdocs.errors import InvalidInput, P2pdocsError
+from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal, P2pdocsError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -168,10 +168,6 @@ def generate(
     sys.exit(1 if problem else report.exit_code)
 
 
-class NoDeals(P2pdocsError):
-    exit_code = 2
-
-
 @main.command()
 @out_option
 @click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
@@ -212,10 +208,6 @@ def new(
             pdf_timeout=pdf_timeout,
         )
     )
-
-
-class NoTerminal(P2pdocsError):
-    exit_code = 2
 
 
 @main.command()

@@ -16,8 +16,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from p2pdocs.compose.library import Clause, DocumentKind, ItemSpec, Library, Paragraph, ParagraphSpec
-from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded, RenderTimeout
-from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded
+from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 
 Kind = Literal["clause", "text", "item", "heading", "table"]
 

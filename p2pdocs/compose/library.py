@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from p2pdocs.compose.textenv import Expression, Text, make_environment
 from p2pdocs.deal.yamlsource import format_loc, read
-from p2pdocs.errors import InvalidInput, Problem, TemplateError
+from p2pdocs.errors import InvalidInput, LibraryError, Problem
 
 DocumentKind = Literal["agreement", "statement_of_work", "partnership_plan"]
 
@@ -137,16 +137,6 @@ def _texts_and_expressions(spec: ClauseSpec) -> tuple[list[str], list[str]]:
             walk(option.paragraphs)
         walk(spec.variants.shared)
     return texts, exprs
-
-
-class LibraryError(TemplateError):
-    """The clause library cannot be loaded; ``problems`` lists every one found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems))
-        n = len(self.problems)
-        listed = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")
 
 
 def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment, line: int, problems: list[Problem]) -> Clause:

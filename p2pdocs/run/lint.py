@@ -10,10 +10,10 @@ import jinja2
 from jinja2 import nodes
 from pydantic import BaseModel
 
-from p2pdocs.compose.library import Clause, Library, LibraryError, ParagraphSpec, load_library
-from p2pdocs.compose.limits import RenderTimeout, time_limit
+from p2pdocs.compose.library import Clause, Library, ParagraphSpec, load_library
+from p2pdocs.compose.limits import time_limit
 from p2pdocs.deal.terms import Agreement, Stake, StatementOfWork
-from p2pdocs.errors import InvalidInput, P2pdocsError, Problem
+from p2pdocs.errors import InvalidInput, LibraryError, P2pdocsError, Problem, RenderTimeout
 from p2pdocs.resources import clause_dirs, clauses_dir, current, template_path, templates_dir
 
 #: What clause text may name, besides the variables its own `each` loops introduce.

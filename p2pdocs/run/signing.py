@@ -124,7 +124,8 @@ def pdf_step(
     the message to show when LibreOffice is missing (the DOCX files are written already),
     else None. Ctrl-C or SIGTERM stops LibreOffice and marks the deals without their PDFs
     interrupted."""
-    from p2pdocs.pdf.libreoffice import ConverterMissing, sigterm_interrupts
+    from p2pdocs.errors import ConverterMissing
+    from p2pdocs.pdf.libreoffice import sigterm_interrupts
     from p2pdocs.run.batch import write_manifest
 
     start = time.perf_counter()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from p2pdocs.errors import P2pdocsError
+from p2pdocs.errors import CannotRead
 from p2pdocs.word.provenance import (
     HEADER_FOOTER,
     PARTS,
@@ -25,15 +25,6 @@ from p2pdocs.word.readpackage import Unreadable, load, open_package, read_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD_DOCUMENT = "made before p2pdocs fingerprinted headers and footers: their text was not checked"
-
-
-class CannotRead(P2pdocsError):
-    """The document cannot be read (damaged, not a .docx, or unsafe to open)."""
-
-    exit_code = 2
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: cannot be read: {reason}")
 
 
 @dataclass
