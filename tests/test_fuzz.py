@@ -20,9 +20,7 @@ from hypothesis import strategies as st
 
 from p2pdocs.deal.validate import validate_deal
 from p2pdocs.documents.builders import documents
-from p2pdocs.resources import template_path
-from p2pdocs.run.generate import library
-from p2pdocs.word.render import render_docx
+from p2pdocs.run.generate import library, render_document
 
 settings.register_profile(
     "ci",
@@ -111,7 +109,7 @@ def test_any_valid_deal_renders_every_value_literally(values: list[str]) -> None
     deal = validate_deal(body, lambda loc: ("fuzz", 0, ()))
     texts = []
     for doc in documents(deal, library()):
-        texts.append(all_text(render_docx(template_path(doc.template), doc.context, doc.properties)))
+        texts.append(all_text(render_document(doc)))
     everything = "\n".join(texts)
     for path, value in zip(FIELDS, values, strict=True):
         assert value in everything, (path, value)

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Literal
 
+from p2pdocs.compose.kinds import KINDS
 from p2pdocs.deal.inputs import Entry
 from p2pdocs.deal.terms import Deal
 from p2pdocs.errors import P2pdocsError, TemplateError
@@ -151,7 +152,7 @@ def _init_worker(sources: Sources) -> None:
 
 
 #: the templates every worker prepares before its first deal
-TEMPLATES = ("partnering-agreement.docx", "statement-of-work.docx", "partnership-plan.docx", "review-memo.docx")
+TEMPLATES = tuple(kind.template for kind in KINDS)
 
 
 def _warm_up() -> None:

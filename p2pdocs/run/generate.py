@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from p2pdocs.compose.kinds import file_stems
 from p2pdocs.compose.library import Library, load_library
 from p2pdocs.compose.limits import RENDER_SECONDS, time_limit
 from p2pdocs.deal.terms import Deal
@@ -51,20 +52,17 @@ def _memo(
 
     memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
     doc = memo_document(memo)
-    word = render_docx(template_path(doc.template), doc.context, doc.properties)
-    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
+    word = render_document(doc)
+    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
 
 
 def deal_dir(out: Path, deal: Deal) -> Path:
     return out / deal.agreement.id
 
 
-def render(deal: Deal, lib: Library | None = None, templates: Path | None = None) -> list[tuple[Document, bytes]]:
-    """Every document of ``deal``, rendered in memory."""
-    lib = lib or library()
-    return [
-        (doc, render_docx(template_path(doc.template), doc.context, doc.properties)) for doc in documents(deal, lib)
-    ]
+def render_document(doc: Document) -> bytes:
+    """``doc`` rendered with its template in use (the user's, else the bundled one)."""
+    return render_docx(template_path(doc.template), doc.context, doc.properties)
 
 
 Files = list[tuple[str, bytes, str, list[str]]]
@@ -85,7 +83,7 @@ def compose_and_render(
     files: Files = [
         (
             doc.filename,
-            render_docx(template_path(doc.template), doc.context, doc.properties),
+            render_document(doc),
             doc.template,
             [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
         )
@@ -167,9 +165,7 @@ def generate(
 
 
 #: the names of the files p2pdocs writes in a deal's folder (documents, memo, register, PDFs)
-OWN_NAMES = re.compile(
-    r"(partnering-agreement|partnership-plan|sow-.+|review-memo|signing-packet)\.(docx|pdf|md)|deal-register\.xlsx"
-)
+OWN_NAMES = re.compile(rf"({file_stems()}|signing-packet)\.(docx|pdf|md)|deal-register\.xlsx")
 
 
 def earlier_outputs(folder: Path, deal_id: str, keep: set[str]) -> list[Path]:

@@ -8,25 +8,35 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from p2pdocs.compose.kinds import BY_TEMPLATE, KINDS
 from p2pdocs.deal.terms import Deal
 from p2pdocs.pdf.packets import Metadata, convert, finish
 from p2pdocs.run.batch import DocumentRecord, Outcome, Report
 from p2pdocs.run.outputs import write_atomic
 
 PACKET = "signing-packet.pdf"
-SIGNED = ("partnering-agreement.docx", "statement-of-work.docx")  # in the packet, in this order
-ANNEXES = ("partnership-plan.docx",)  # a PDF of its own; the review memo and register get none
 
 
-def _title(deal: Deal, docx: str) -> str:
+def _titles(deal: Deal) -> dict[str, str]:
+    """The title of each document the deal can have, by its file name."""
     a = deal.agreement
-    if docx == "partnering-agreement.docx":
-        return f"{a.title} {a.id}"
-    if docx == "partnership-plan.docx":
-        return f"Partnership Plan {a.id}"
-    sow_id = docx.removeprefix("sow-").removesuffix(".docx")
-    sow = next((s for s in deal.statements_of_work if s.id == sow_id), None)
-    return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
+    return {
+        kind.filename(sow): kind.title(a, sow)
+        for kind in KINDS
+        for sow in (deal.statements_of_work if kind.per_sow else [None])
+    }
+
+
+def _converted(record: DocumentRecord) -> bool:
+    """Whether ``--pdf`` converts the document (signed ones and annexes; not the review
+    memo, its Markdown or the register, which are not of a kind with a PDF)."""
+    kind = BY_TEMPLATE.get(record.template)
+    return kind is not None and kind.pdf
+
+
+def _signed(record: DocumentRecord) -> bool:
+    kind = BY_TEMPLATE.get(record.template)
+    return kind is not None and kind.signed
 
 
 class PdfProgress(Protocol):
@@ -55,7 +65,7 @@ def add_pdfs(
         from p2pdocs.pdf.watermark import draft_font
 
         draft_font()  # the watermark's font is missing: say so before converting anything
-    docx = [(o, d) for o in done for d in o.documents if d.template in SIGNED + ANNEXES]
+    docx = [(o, d) for o in done for d in o.documents if _converted(d)]
     if progress is not None:
         progress.converting(len(docx))
     converted = convert(
@@ -84,13 +94,14 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
     draft = a.status == "draft"
     outputs: list[tuple[str, bytes]] = []
     finished: list[tuple[str, bytes]] = []
+    titles = _titles(deal)
     for record, pdf, _ in parts:
         assert pdf is not None
-        title = _title(deal, Path(record.path).name)
+        title = titles[Path(record.path).name]
         meta = Metadata(title, f"{title} under agreement {a.id}", names, a.effective_date)
         single = finish([(title, pdf)], meta, draft)
         outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
-        if record.template in SIGNED:
+        if _signed(record):
             finished.append((title, pdf))
     packet_meta = Metadata(
         f"Signing packet: {a.title} {a.id}",

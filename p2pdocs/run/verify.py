@@ -107,10 +107,8 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
     if deal_path is not None:
         from p2pdocs.deal.validate import load_deal
         from p2pdocs.documents.builders import documents, terms_sha256
-        from p2pdocs.resources import template_path
-        from p2pdocs.run.generate import library
+        from p2pdocs.run.generate import library, render_document
         from p2pdocs.word.provenance import body_of
-        from p2pdocs.word.render import render_docx
 
         deal = load_deal(deal_path)
         if deal.agreement.id != properties.get(f"{PREFIX}deal"):
@@ -121,7 +119,7 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
         if doc is None:
             verdict.deal_differs = [f"the deal no longer generates {wanted}"]
         else:
-            data = render_docx(template_path(doc.template), doc.context, doc.properties)
+            data = render_document(doc)
             today_parts = _fingerprint_property(path, read_properties(data), PARTS) or {}
             with zipfile.ZipFile(io.BytesIO(data)) as package:
                 _, today = fingerprints(body_of(package.read("word/document.xml")))
