@@ -32,6 +32,6 @@ def test_a_deal_writes_its_documents_as_the_catalogue_names_and_titles_them() ->
     assert [(d.filename, d.properties.title) for d in docs] == wanted
     assert [d.filename for d in docs][:2] == ["partnering-agreement.docx", f"sow-{deal.statements_of_work[0].id}.docx"]
     assert [BY_TEMPLATE[d.template] for d in docs] == [d.composition.kind for d in docs]
-    files = [name for name, _, _, _ in compose_and_render(deal, library())]
+    files = [f.name for f in compose_and_render(deal, library())]
     assert files[-2:] == ["review-memo.docx", "review-memo.md"]
     assert all(OWN_NAMES.fullmatch(name) for name in files), "an earlier run's outputs are recognised as p2pdocs'"

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from p2pdocs.compose.kinds import file_stems
 from p2pdocs.compose.library import Library, load_library
@@ -44,16 +45,25 @@ def _library(roots: tuple[Path, ...]) -> Library:
     return load_library(roots)
 
 
-def _memo(
-    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
-) -> list[tuple[str, bytes, str, list[str]]]:
+class File(NamedTuple):
+    """A file of a deal, rendered in memory and not yet written."""
+
+    name: str
+    data: bytes
+    #: the template it was made with (or what made it: the memo's Markdown, the register)
+    template: str
+    #: the clauses it holds, each ``id@version``
+    clauses: list[str]
+
+
+def _memo(deal: Deal, plans: list[Document], files: list[File], findings: list[Finding]) -> list[File]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
+    memo = build(deal, plans, [(f.name, hashlib.sha256(f.data).hexdigest()) for f in files], findings)
     doc = memo_document(memo)
     word = render_document(doc)
-    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
+    return [File(MEMO_DOCX, word, doc.template, []), File(MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
 
 
 def deal_dir(out: Path, deal: Deal) -> Path:
@@ -65,9 +75,6 @@ def render_document(doc: Document) -> bytes:
     return render_docx(template_path(doc.template), doc.context, doc.properties)
 
 
-Files = list[tuple[str, bytes, str, list[str]]]
-
-
 def compose_and_render(
     deal: Deal,
     lib: Library,
@@ -76,12 +83,12 @@ def compose_and_render(
     memo: bool = True,
     findings: list[Finding] | None = None,
     register: bool = True,
-) -> Files:
-    """Every file of ``deal`` in memory: (name, bytes, template, clauses with versions);
-    ``register=False`` leaves out the deal register (which no template or clause makes)."""
+) -> list[File]:
+    """Every file of ``deal`` in memory; ``register=False`` leaves out the deal register
+    (which no template or clause makes)."""
     plans = documents(deal, lib)
-    files: Files = [
-        (
+    files = [
+        File(
             doc.filename,
             render_document(doc),
             doc.template,
@@ -93,15 +100,12 @@ def compose_and_render(
         from p2pdocs.documents.comments import add_comments
 
         agreement = plans[0]
-        files[0] = (
-            files[0][0],
-            add_comments(files[0][1], findings or [], agreement.composition, deal.agreement.effective_date),
-            *files[0][2:],
-        )
+        commented = add_comments(files[0].data, findings or [], agreement.composition, deal.agreement.effective_date)
+        files[0] = files[0]._replace(data=commented)
     if deal.agreement.plan and register:
         from p2pdocs.documents.register import register_xlsx
 
-        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+        files.append(File(REGISTER, register_xlsx(deal), "deal-register", []))
     if memo:
         files += _memo(deal, plans, files, findings or [])
     return files
@@ -149,8 +153,8 @@ def generate(
         files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
-    earlier = earlier_outputs(target, deal.agreement.id, {name for name, _, _, _ in files})
-    check_free([*(target / name for name, _, _, _ in files), *earlier], force)
+    earlier = earlier_outputs(target, deal.agreement.id, {f.name for f in files})
+    check_free([*(target / f.name for f in files), *earlier], force)
     for path in earlier:  # the folder holds only what this run makes of the deal
         try:
             path.unlink(missing_ok=True)

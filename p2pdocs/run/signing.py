@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from p2pdocs.compose.kinds import BY_TEMPLATE, KINDS
 from p2pdocs.deal.terms import Deal
 from p2pdocs.pdf.packets import Metadata, convert, finish
-from p2pdocs.run.batch import DocumentRecord, Outcome, Report
+from p2pdocs.run.outcomes import DocumentRecord, Outcome, Report
 from p2pdocs.run.outputs import write_atomic
 
 PACKET = "signing-packet.pdf"
@@ -74,14 +74,22 @@ def add_pdfs(
         timeout=timeout,
         on_converted=progress.converted if progress is not None else None,
     )
-    by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
+    by_deal: dict[int, list[Part]] = {}
     for (outcome, record), result in zip(docx, converted, strict=True):
-        by_deal.setdefault(id(outcome), []).append((record, result.pdf, result.error))
+        by_deal.setdefault(id(outcome), []).append(Part(record, result.pdf, result.error))
     for outcome in done:
         _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
 
 
-def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path, force: bool) -> None:
+class Part(NamedTuple):
+    """A document of a deal and its PDF (None, with the error, when it did not convert)."""
+
+    record: DocumentRecord
+    pdf: bytes | None
+    error: str
+
+
+def _deal_pdfs(outcome: Outcome, parts: list[Part], out: Path, force: bool) -> None:
     deal = outcome.entry.deal
     assert deal is not None
     a = deal.agreement
@@ -137,7 +145,7 @@ def pdf_step(
     interrupted."""
     from p2pdocs.errors import ConverterMissing
     from p2pdocs.pdf.libreoffice import sigterm_interrupts
-    from p2pdocs.run.batch import write_manifest
+    from p2pdocs.run.manifest import write_manifest
 
     start = time.perf_counter()
     try:
