@@ -2,11 +2,15 @@
 
 Every error a user can cause is a :class:`P2pdocsError`. The command line catches this
 root alone, prints its message and exits with its ``exit_code``; anything else is a bug.
+Every error class is here, with its exit code: 1 a run did not complete (an output could
+not be written, LibreOffice missing), 2 an input is wrong (a deal, a path, a document to
+verify) or an output is taken, 3 the clause library or a template is broken.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -60,3 +64,64 @@ class OutputError(P2pdocsError):
     """An output could not be written (permissions, disk full); nothing half-written remains."""
 
     exit_code = 1
+
+
+# The errors below are raised by one stage each; they live here so that the exit codes a
+# user sees are in one place (README, "Exit status").
+
+
+class NoDeals(P2pdocsError):
+    """The paths given to ``p2pdocs generate`` hold no deal file."""
+
+    exit_code = 2
+
+
+class NoTerminal(P2pdocsError):
+    """``p2pdocs new`` was run without a terminal to ask its questions on."""
+
+    exit_code = 2
+
+
+class UnknownClause(P2pdocsError):
+    """No clause of the library has the id asked for (``p2pdocs clauses show``)."""
+
+    exit_code = 2
+
+
+class CannotRead(P2pdocsError):
+    """The document cannot be read (damaged, not a .docx, or unsafe to open)."""
+
+    exit_code = 2
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: cannot be read: {reason}")
+
+
+class OutputBusy(P2pdocsError):
+    """Another run is writing into the same output folder."""
+
+    exit_code = 2
+
+
+class ConverterMissing(P2pdocsError):
+    """LibreOffice is not installed."""
+
+    exit_code = 1
+
+
+class FontMissing(ConverterMissing):
+    """Carlito, the font of the watermark (and of the templates), is not installed."""
+
+
+class RenderTimeout(TemplateError):
+    """Composing and rendering took longer than the time limit."""
+
+
+class LibraryError(TemplateError):
+    """The clause library cannot be loaded; ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        n = len(self.problems)
+        listed = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")

@@ -12,12 +12,29 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from p2pdocs.cli.main import main
 from p2pdocs.word.render import docx_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "contoso-fabrikam.yaml"
+
+# One hypothesis profile for every test, loaded before any runs (each xdist worker imports
+# this file): no per-example deadline, which a busy machine would turn into false failures.
+settings.register_profile(
+    "ci",
+    max_examples=1500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "dev",
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def example_data() -> dict[str, Any]:

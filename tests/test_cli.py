@@ -101,3 +101,27 @@ def test_help_and_version_do_not_import_heavy_modules() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_every_error_class_lives_in_errors_and_the_readme_gives_its_exit_status() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import p2pdocs
+    from p2pdocs import errors
+
+    homes = {}
+    for module in pkgutil.walk_packages(p2pdocs.__path__, "p2pdocs."):
+        if module.name.endswith("__main__"):
+            continue
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if inspect.isclass(value) and issubclass(value, errors.P2pdocsError):
+                homes.setdefault(name, set()).add(value.__module__)
+    assert {name: home for name, home in homes.items() if home != {"p2pdocs.errors"}} == {}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {int(m[1]): m[2] for m in re.finditer(r"^\| (\d+) \|[^|]*\|([^|]*)\|$", readme, re.M)}
+    assert set(rows) == {0, 1, 2, 3, 130}
+    for name in homes:
+        code = getattr(errors, name).exit_code
+        assert f"`{name}`" in rows[code], f"README: {name} exits {code}"

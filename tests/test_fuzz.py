@@ -15,28 +15,12 @@ import pytest
 import yaml
 from conftest import example_data, run_cli
 from docx import Document
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from p2pdocs.deal.validate import validate_deal
 from p2pdocs.documents.builders import documents
-from p2pdocs.resources import template_path
-from p2pdocs.run.generate import library
-from p2pdocs.word.render import render_docx
-
-settings.register_profile(
-    "ci",
-    max_examples=1500,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-settings.register_profile(
-    "dev",
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+from p2pdocs.run.generate import library, render_document
 
 SAMPLES = [
     "Société Générale Ærø Łódź",
@@ -111,7 +95,7 @@ def test_any_valid_deal_renders_every_value_literally(values: list[str]) -> None
     deal = validate_deal(body, lambda loc: ("fuzz", 0, ()))
     texts = []
     for doc in documents(deal, library()):
-        texts.append(all_text(render_docx(template_path(doc.template), doc.context, doc.properties)))
+        texts.append(all_text(render_document(doc)))
     everything = "\n".join(texts)
     for path, value in zip(FIELDS, values, strict=True):
         assert value in everything, (path, value)

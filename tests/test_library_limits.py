@@ -25,11 +25,11 @@ def _reset() -> None:
     configure(Sources())  # the CLI configures the process; tests share one
 
 
-def _deals(tmp_path: Path, change: Callable[[int, dict], None] | None = None) -> Path:
-    """A folder of three valid deals (ids DEAL-0..2)."""
+def _deals(tmp_path: Path, change: Callable[[int, dict], None] | None = None, count: int = 3) -> Path:
+    """A folder of ``count`` valid deals (ids DEAL-0..)."""
     folder = tmp_path / "deals"
     folder.mkdir()
-    for i in range(3):
+    for i in range(count):
         data = example_data()
         data["agreement"]["id"] = f"DEAL-{i}"
         if change:
@@ -185,6 +185,24 @@ def test_a_clause_failing_for_one_deal_fails_that_deal_alone(tmp_path: Path, job
     deals = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["deals"]
     assert [d["status"] for d in deals] == ["generated", "failed", "generated"]
     assert "confidentiality" in deals[1]["errors"][0]
+
+
+def test_deals_after_one_a_clause_fails_for_are_generated_by_the_workers(tmp_path: Path) -> None:
+    """More deals than the workers hold at once: the failure of one is not taken for a
+    worker that died, and those handed out after it are generated."""
+    lib = tmp_path / "lib"
+    _clause(lib, "confidentiality", "Secret for {{ 36 // (a.term.initial_months - 36) }} years.")
+
+    def term(i: int, data: dict) -> None:
+        data["agreement"]["term"]["initial_months"] = 36 if i == 0 else 24
+        data["statements_of_work"] = []
+
+    _deals(tmp_path, term, count=12)
+    code, output, out = _generate(tmp_path, 2, "--clauses", str(lib))
+    assert code == 3, output
+    assert "worker process died" not in output, output
+    deals = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["deals"]
+    assert [d["status"] for d in deals] == ["failed"] + ["generated"] * 11
 
 
 # -- templates ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""Command-line option types that check a value the way the deal file checks its own."""
+"""Command-line options shared by several commands, and option types that check a value
+the way the deal file checks its own."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,3 +25,24 @@ class DocumentLine(click.ParamType[str]):
 
 
 DOCUMENT_LINE = DocumentLine()
+
+
+#: Where documents go: shared by the commands that write them.
+out_option = click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output directory; each deal's documents go to OUT/<agreement id>/.",
+)
+
+
+#: How long LibreOffice may take: shared by the commands that write PDFs.
+pdf_timeout_option = click.option(
+    "--pdf-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a LibreOffice process that runs longer [default: 120 s plus 10 s per document it converts].",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from p2pdocs.run.batch import Outcome, Report
+from p2pdocs.run.outcomes import Outcome, Report
 
 
 class Reporter:

@@ -15,9 +15,10 @@ from typing import Any, Literal
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from p2pdocs.compose.library import Clause, DocumentKind, ItemSpec, Library, Paragraph, ParagraphSpec
-from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded, RenderTimeout
-from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.compose.kinds import DocumentKind
+from p2pdocs.compose.library import Clause, ItemSpec, Library, Paragraph, ParagraphSpec
+from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded
+from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 
 Kind = Literal["clause", "text", "item", "heading", "table"]
 
@@ -270,6 +271,3 @@ class _Loop:
 def compose(library: Library, kind: DocumentKind, context: Mapping[str, Any]) -> Composition:
     """Select, number and write the clauses of one document."""
     return _Composer(library, kind, context).compose()
-
-
-Composer = Callable[[Library, DocumentKind, Mapping[str, Any]], Composition]

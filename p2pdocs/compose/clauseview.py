@@ -6,11 +6,7 @@ import difflib
 import textwrap
 
 from p2pdocs.compose.library import Library, Paragraph
-from p2pdocs.errors import P2pdocsError
-
-
-class UnknownClause(P2pdocsError):
-    exit_code = 2
+from p2pdocs.errors import UnknownClause
 
 
 def _paragraphs(paragraphs: list[Paragraph], indent: str) -> list[str]:

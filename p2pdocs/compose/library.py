@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from p2pdocs.compose.kinds import OUTLINED, DocumentKind
 from p2pdocs.compose.textenv import Expression, Text, make_environment
 from p2pdocs.deal.yamlsource import format_loc, read
-from p2pdocs.errors import InvalidInput, Problem, TemplateError
-
-DocumentKind = Literal["agreement", "statement_of_work", "partnership_plan"]
+from p2pdocs.errors import InvalidInput, LibraryError, Problem
 
 
 class _Spec(BaseModel):
@@ -70,10 +69,12 @@ class ClauseSpec(_Spec):
     variants: VariantsSpec | None = None
 
 
-class OutlineSpec(_Spec):
-    agreement: list[str]
-    statement_of_work: list[str] = Field(default_factory=list)
-    partnership_plan: list[str] = Field(default_factory=list)
+_FIELDS: dict[str, Any] = {
+    name: (list[str], ...) if kind.required else (list[str], Field(default_factory=list))
+    for name, kind in OUTLINED.items()
+}
+#: ``clauses/outline.yaml``: the clause ids of each kind of document that has clauses, in order
+OutlineSpec: type[_Spec] = create_model("OutlineSpec", __base__=_Spec, **_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class Library:
     environment: jinja2.Environment
 
     def document(self, kind: DocumentKind) -> list[Clause]:
-        return [self.clauses[cid] for cid in self.outline[kind]]
+        return [self.clauses[cid] for cid in self.outline[kind.name]]
 
 
 def _normalise(text: str) -> str:
@@ -137,16 +138,6 @@ def _texts_and_expressions(spec: ClauseSpec) -> tuple[list[str], list[str]]:
             walk(option.paragraphs)
         walk(spec.variants.shared)
     return texts, exprs
-
-
-class LibraryError(TemplateError):
-    """The clause library cannot be loaded; ``problems`` lists every one found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(set(problems))
-        n = len(self.problems)
-        listed = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")
 
 
 def _compile(spec: ClauseSpec, path: Path, env: jinja2.Environment, line: int, problems: list[Problem]) -> Clause:

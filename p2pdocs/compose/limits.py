@@ -34,7 +34,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import markup_join, str_join
 from jinja2.visitor import NodeTransformer
 
-from p2pdocs.errors import TemplateError
+from p2pdocs.errors import RenderTimeout
 
 #: characters (or items) of a value an operator, filter or string method may build
 MAX_VALUE = 1_000_000
@@ -50,10 +50,6 @@ MAX_BITS = 100_000
 
 class LimitExceeded(SecurityError):
     """A text tried to do more work than the limits allow."""
-
-
-class RenderTimeout(TemplateError):
-    """Composing and rendering took longer than the time limit."""
 
 
 class _Loops(threading.local):

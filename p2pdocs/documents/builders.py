@@ -17,6 +17,7 @@ from typing import Any
 
 from p2pdocs.compose.assemble import Composition, compose
 from p2pdocs.compose.context import agreement_context, ordered_models, sow_context, sow_margins
+from p2pdocs.compose.kinds import AGREEMENT, PARTNERSHIP_PLAN, STATEMENT_OF_WORK
 from p2pdocs.compose.library import Library
 from p2pdocs.compose.textenv import cadence, count, join_and, money, number, percent, sentence, words
 from p2pdocs.deal.dates import long_date
@@ -135,7 +136,7 @@ def cover_terms(deal: Deal) -> list[list[str]]:
 def agreement_document(deal: Deal, library: Library) -> Document:
     """The partnering agreement of ``deal``."""
     a = deal.agreement
-    composition = compose(library, "agreement", agreement_context(deal))
+    composition = compose(library, AGREEMENT, agreement_context(deal))
     names = [p.legal_name for p in a.parties.values()]
     context: dict[str, Any] = {
         "doc": {
@@ -149,8 +150,8 @@ def agreement_document(deal: Deal, library: Library) -> Document:
         "tables": {"margins": _lines(margin_table(a)) if a.margins else {"header": [], "rows": []}},
         "signatures": signature_blocks(a),
     }
-    properties = deal_properties(a, f"{a.title} {a.id}", f"{a.title} between {join_and(names)}")
-    return Document("partnering-agreement.docx", "partnering-agreement.docx", composition, context, properties)
+    properties = deal_properties(a, AGREEMENT.title(a, None), f"{a.title} between {join_and(names)}")
+    return Document(AGREEMENT.filename(), AGREEMENT.template, composition, context, properties)
 
 
 def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]:
@@ -249,7 +250,7 @@ def sow_document(deal: Deal, sow: StatementOfWork, library: Library, agreement: 
     """The statement of work ``sow`` under ``deal``'s agreement (whose numbering it cites)."""
     a = deal.agreement
     numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
-    composition = compose(library, "statement_of_work", sow_context(deal, sow, numbers))
+    composition = compose(library, STATEMENT_OF_WORK, sow_context(deal, sow, numbers))
     context: dict[str, Any] = {
         "doc": {
             "id": f"{a.id} / {sow.id}",
@@ -264,11 +265,11 @@ def sow_document(deal: Deal, sow: StatementOfWork, library: Library, agreement: 
     }
     properties = deal_properties(
         a,
-        f"Statement of Work {sow.id}: {sow.title}",
+        STATEMENT_OF_WORK.title(a, sow),
         f"Statement of Work {sow.id} under {a.title} {a.id}",
         (sow.customer,),
     )
-    return Document(f"sow-{sow.id}.docx", "statement-of-work.docx", composition, context, properties)
+    return Document(STATEMENT_OF_WORK.filename(sow), STATEMENT_OF_WORK.template, composition, context, properties)
 
 
 def plan_tables(deal: Deal) -> dict[str, dict[str, list[Any]]]:
@@ -311,7 +312,7 @@ def plan_document(deal: Deal, library: Library) -> Document:
     a = deal.agreement
     assert a.plan is not None
     context_values = agreement_context(deal)
-    composition = compose(library, "partnership_plan", context_values)
+    composition = compose(library, PARTNERSHIP_PLAN, context_values)
     names = [p.legal_name for p in a.parties.values()]
     cover = [
         ["Partnership Plan", f"Annex to {a.title} {a.id}"],
@@ -334,8 +335,8 @@ def plan_document(deal: Deal, library: Library) -> Document:
         "tables": plan_tables(deal),
         "signatures": [],
     }
-    properties = deal_properties(a, f"Partnership Plan {a.id}", f"Partnership plan annexed to {a.title} {a.id}")
-    return Document("partnership-plan.docx", "partnership-plan.docx", composition, context, properties)
+    properties = deal_properties(a, PARTNERSHIP_PLAN.title(a, None), f"Partnership plan annexed to {a.title} {a.id}")
+    return Document(PARTNERSHIP_PLAN.filename(), PARTNERSHIP_PLAN.template, composition, context, properties)
 
 
 def terms_sha256(deal: Deal) -> str:

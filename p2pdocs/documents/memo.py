@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from p2pdocs.compose.kinds import REVIEW_MEMO
 from p2pdocs.compose.textenv import join_and, sentence, words
 from p2pdocs.deal.terms import Deal, party_name
 from p2pdocs.documents.builders import Document, _lines, cover_terms, deal_properties, sections_view
 from p2pdocs.playbook.findings import Finding, deal_findings
 
-MEMO_DOCX, MEMO_MD = "review-memo.docx", "review-memo.md"
+MEMO_DOCX = REVIEW_MEMO.filename()
+MEMO_MD = MEMO_DOCX.removesuffix(".docx") + ".md"
 
 
 @dataclass(frozen=True)
@@ -217,9 +219,9 @@ def memo_document(memo: Memo) -> Document:
             "subtitle": f"for the {a.title} {a.id} and its statements of work",
         },
         "cover": cover_terms(memo.deal),
-        "sections": sections_view(Composition("agreement", sections, [])),
+        "sections": sections_view(Composition(REVIEW_MEMO, sections, [])),
         "tables": {k: _lines(v) for k, v in tables.items()},
         "signatures": [],
     }
-    properties = deal_properties(a, f"Review memo {a.id}", f"Review of {a.title} {a.id}")
-    return Document(MEMO_DOCX, "review-memo.docx", Composition("agreement", sections, []), context, properties)
+    properties = deal_properties(a, REVIEW_MEMO.title(a, None), f"Review of {a.title} {a.id}")
+    return Document(MEMO_DOCX, REVIEW_MEMO.template, Composition(REVIEW_MEMO, sections, []), context, properties)

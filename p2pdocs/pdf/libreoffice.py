@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from p2pdocs.errors import P2pdocsError
+from p2pdocs.errors import ConverterMissing
 
 INSTALL_HINT = (
     "LibreOffice is needed for PDF output and was not found (no 'soffice' on PATH). Install it: "
@@ -37,12 +37,6 @@ INSTALL_HINT = (
 START_SECONDS = 120.0
 SECONDS_PER_DOCUMENT = 10.0
 POLL_SECONDS = 0.2
-
-
-class ConverterMissing(P2pdocsError):
-    """LibreOffice is not installed."""
-
-    exit_code = 1
 
 
 def soffice() -> str:

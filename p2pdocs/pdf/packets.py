@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from p2pdocs.pdf.libreoffice import Converted, ConverterMissing, convert, soffice
+from p2pdocs.pdf.libreoffice import Converted, convert, soffice
 
-__all__ = ["Converted", "ConverterMissing", "Metadata", "convert", "finish", "soffice"]
+__all__ = ["Converted", "Metadata", "convert", "finish", "soffice"]
 
 
 # -- finishing: metadata, watermark, packet ------------------------------------------------
@@ -47,8 +47,8 @@ def finish(parts: Sequence[tuple[str, bytes]], meta: Metadata, draft: bool) -> b
         from p2pdocs.pdf.watermark import watermark
 
         watermark(writer)
-    if NameObject("/Metadata") in writer._root_object:
-        del writer._root_object[NameObject("/Metadata")]  # XMP from the converter carries its own dates and ids
+    if NameObject("/Metadata") in writer.root_object:
+        del writer.root_object[NameObject("/Metadata")]  # XMP from the converter carries its own dates and ids
     stamp = _pdf_date(meta.created)
     writer.add_metadata(
         {

@@ -10,8 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from p2pdocs.errors import FontMissing
 from p2pdocs.pdf.fontsubset import FontUnreadable, Subset, subset
-from p2pdocs.pdf.libreoffice import ConverterMissing
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfWriter
@@ -24,10 +24,6 @@ FONT_HINT = (
     "the DRAFT watermark needs the Carlito font, which was not found. Install it: on Debian or "
     "Ubuntu, apt-get install fonts-crosextra-carlito; elsewhere, from github.com/googlefonts/carlito"
 )
-
-
-class FontMissing(ConverterMissing):
-    """Carlito, the font of the watermark (and of the templates), is not installed."""
 
 
 def _font_file() -> Path:

@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
+from p2pdocs.compose.kinds import file_stems
 from p2pdocs.compose.library import Library, load_library
 from p2pdocs.compose.limits import RENDER_SECONDS, time_limit
 from p2pdocs.deal.terms import Deal
@@ -43,31 +45,34 @@ def _library(roots: tuple[Path, ...]) -> Library:
     return load_library(roots)
 
 
-def _memo(
-    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
-) -> list[tuple[str, bytes, str, list[str]]]:
+class File(NamedTuple):
+    """A file of a deal, rendered in memory and not yet written."""
+
+    name: str
+    data: bytes
+    #: the template it was made with (or what made it: the memo's Markdown, the register)
+    template: str
+    #: the clauses it holds, each ``id@version``
+    clauses: list[str]
+
+
+def _memo(deal: Deal, plans: list[Document], files: list[File], findings: list[Finding]) -> list[File]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
+    memo = build(deal, plans, [(f.name, hashlib.sha256(f.data).hexdigest()) for f in files], findings)
     doc = memo_document(memo)
-    word = render_docx(template_path(doc.template), doc.context, doc.properties)
-    return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
+    word = render_document(doc)
+    return [File(MEMO_DOCX, word, doc.template, []), File(MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
 
 
 def deal_dir(out: Path, deal: Deal) -> Path:
     return out / deal.agreement.id
 
 
-def render(deal: Deal, lib: Library | None = None, templates: Path | None = None) -> list[tuple[Document, bytes]]:
-    """Every document of ``deal``, rendered in memory."""
-    lib = lib or library()
-    return [
-        (doc, render_docx(template_path(doc.template), doc.context, doc.properties)) for doc in documents(deal, lib)
-    ]
-
-
-Files = list[tuple[str, bytes, str, list[str]]]
+def render_document(doc: Document) -> bytes:
+    """``doc`` rendered with its template in use (the user's, else the bundled one)."""
+    return render_docx(template_path(doc.template), doc.context, doc.properties)
 
 
 def compose_and_render(
@@ -78,14 +83,14 @@ def compose_and_render(
     memo: bool = True,
     findings: list[Finding] | None = None,
     register: bool = True,
-) -> Files:
-    """Every file of ``deal`` in memory: (name, bytes, template, clauses with versions);
-    ``register=False`` leaves out the deal register (which no template or clause makes)."""
+) -> list[File]:
+    """Every file of ``deal`` in memory; ``register=False`` leaves out the deal register
+    (which no template or clause makes)."""
     plans = documents(deal, lib)
-    files: Files = [
-        (
+    files = [
+        File(
             doc.filename,
-            render_docx(template_path(doc.template), doc.context, doc.properties),
+            render_document(doc),
             doc.template,
             [f"{s.clause_id}@{s.version}" for s in doc.composition.sections],
         )
@@ -95,15 +100,12 @@ def compose_and_render(
         from p2pdocs.documents.comments import add_comments
 
         agreement = plans[0]
-        files[0] = (
-            files[0][0],
-            add_comments(files[0][1], findings or [], agreement.composition, deal.agreement.effective_date),
-            *files[0][2:],
-        )
+        commented = add_comments(files[0].data, findings or [], agreement.composition, deal.agreement.effective_date)
+        files[0] = files[0]._replace(data=commented)
     if deal.agreement.plan and register:
         from p2pdocs.documents.register import register_xlsx
 
-        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+        files.append(File(REGISTER, register_xlsx(deal), "deal-register", []))
     if memo:
         files += _memo(deal, plans, files, findings or [])
     return files
@@ -151,8 +153,8 @@ def generate(
         files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
-    earlier = earlier_outputs(target, deal.agreement.id, {name for name, _, _, _ in files})
-    check_free([*(target / name for name, _, _, _ in files), *earlier], force)
+    earlier = earlier_outputs(target, deal.agreement.id, {f.name for f in files})
+    check_free([*(target / f.name for f in files), *earlier], force)
     for path in earlier:  # the folder holds only what this run makes of the deal
         try:
             path.unlink(missing_ok=True)
@@ -167,9 +169,7 @@ def generate(
 
 
 #: the names of the files p2pdocs writes in a deal's folder (documents, memo, register, PDFs)
-OWN_NAMES = re.compile(
-    r"(partnering-agreement|partnership-plan|sow-.+|review-memo|signing-packet)\.(docx|pdf|md)|deal-register\.xlsx"
-)
+OWN_NAMES = re.compile(rf"({file_stems()}|signing-packet)\.(docx|pdf|md)|deal-register\.xlsx")
 
 
 def earlier_outputs(folder: Path, deal_id: str, keep: set[str]) -> list[Path]:

@@ -3,6 +3,7 @@ team relies on them."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,49 +11,30 @@ import jinja2
 from jinja2 import nodes
 from pydantic import BaseModel
 
-from p2pdocs.compose.library import Clause, Library, LibraryError, ParagraphSpec, load_library
-from p2pdocs.compose.limits import RenderTimeout, time_limit
+from p2pdocs.compose.library import Clause, Library, ParagraphSpec, load_library
+from p2pdocs.compose.limits import time_limit
 from p2pdocs.deal.terms import Agreement, Stake, StatementOfWork
-from p2pdocs.errors import InvalidInput, P2pdocsError, Problem
+from p2pdocs.errors import InvalidInput, LibraryError, P2pdocsError, Problem, RenderTimeout
 from p2pdocs.resources import clause_dirs, clauses_dir, current, template_path, templates_dir
 
-#: What clause text may name, besides the variables its own `each` loops introduce.
-NAMES = frozenset(
-    {
-        "a",
-        "sows",
-        "party_keys",
-        "models",
-        "prime",
-        "money_flows",
-        "term_end",
-        "health_check",
-        "plan_title",
-        "party_list",
-        "name",
-        "legal",
-        "article",
-        "manager",
-        "stake_right",
-        "money",
-        "count",
-        "ref",
-        "has",
-        "loop",
-        "index",
-        "sow",
-        "lead",
-        "sow_margins",
-        "agreement_ref",
-        "has_agreement",
-        "true",
-        "false",
-        "none",
-        "True",
-        "False",
-        "None",
-    }
-)
+#: What clause text may name besides what the documents' contexts give: what the composer
+#: adds (``ref``, ``has``, ``loop`` in an ``each``), ``index``, and jinja's constants.
+COMPOSER_NAMES = frozenset({"ref", "has", "loop", "index", "true", "false", "none", "True", "False", "None"})
+
+
+@functools.cache
+def clause_names() -> frozenset[str]:
+    """What clause text may name, besides the variables its own ``each`` loops introduce:
+    the names of the agreement's and a statement of work's contexts, read from the
+    contexts built for the sample deal (so that lint and the documents cannot disagree)."""
+    from p2pdocs.compose.context import agreement_context, sow_context
+    from p2pdocs.compose.samples import sample_deal
+
+    deal = sample_deal()
+    sow = sow_context(deal, deal.statements_of_work[0], {})
+    return frozenset({*agreement_context(deal), *sow, *COMPOSER_NAMES})
+
+
 MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake}
 REFERENCES = {"ref", "has", "agreement_ref", "has_agreement"}
 #: seconds one sample deal may take to compose and render
@@ -105,7 +87,7 @@ def _names(tree: nodes.Node, local: set[str | None], library: Library) -> Iterat
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Call)):
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            if node.name not in NAMES and node.name not in local and node.name not in assigned:
+            if node.name not in clause_names() and node.name not in local and node.name not in assigned:
                 yield f"names '{node.name}', which clause text cannot see"
         elif isinstance(node, nodes.Getattr):
             if node.attr.startswith("_"):

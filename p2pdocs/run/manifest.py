@@ -13,9 +13,9 @@ from p2pdocs import __version__
 from p2pdocs.errors import P2pdocsError
 
 if TYPE_CHECKING:
-    from p2pdocs.run.batch import Outcome, Report
+    from p2pdocs.run.outcomes import Outcome, Report
 
-__all__ = ["MANIFEST", "ManifestWriter", "manifest", "mark_stale", "write_manifest"]
+__all__ = ["MANIFEST", "ManifestWriter", "mark_stale", "write_manifest"]
 
 
 def _manifest_entry(outcome: Outcome) -> dict[str, Any]:
@@ -99,11 +99,6 @@ def mark_stale(out: Path) -> str | None:
         except OSError as exc:
             return f"the previous manifest could not be marked stale: {exc.strerror or exc}"
     return None
-
-
-def manifest(report: Report) -> dict[str, Any]:
-    """The manifest of a run that kept its outcomes."""
-    return {"p2pdocs": __version__, "deals": [_manifest_entry(o) for o in report.outcomes]}
 
 
 def write_manifest(out: Path, report: Report) -> None:

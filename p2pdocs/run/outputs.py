@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from p2pdocs.errors import OutputError, OutputExists, P2pdocsError
+from p2pdocs.errors import OutputBusy, OutputError, OutputExists
 
 #: Temporary files being written now; removed by :func:`discard_partial` on a fatal signal.
 _WRITING: set[str] = set()
@@ -94,12 +94,6 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
         raise
     finally:
         _WRITING.discard(tmp)
-
-
-class OutputBusy(P2pdocsError):
-    """Another run is writing into the same output folder."""
-
-    exit_code = 2
 
 
 #: the lock file a run holds in its output folder

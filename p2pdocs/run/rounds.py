@@ -6,27 +6,27 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from p2pdocs.compose.kinds import AGREEMENT, STATEMENT_OF_WORK
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.validate import load_deal
 from p2pdocs.documents.builders import Document, documents
 from p2pdocs.errors import InvalidInput, Problem
-from p2pdocs.resources import template_path
-from p2pdocs.run.generate import library
+from p2pdocs.run.generate import library, render_document
 from p2pdocs.run.outputs import check_free, write_atomic
 from p2pdocs.word.redline import changes_in, redline_document
-from p2pdocs.word.render import render_docx
 
 
 def _document(deal: Deal, path: Path, sow_id: str | None) -> tuple[bytes, list[tuple[str, str]]]:
     """The rendered document and its sections as (clause id, heading)."""
-    wanted = f"sow-{sow_id}.docx" if sow_id else "partnering-agreement.docx"
-    found: Document | None = next((d for d in documents(deal, library()) if d.filename == wanted), None)
+    wanted = STATEMENT_OF_WORK.filename(sow_id) if sow_id else AGREEMENT.filename()
+    redlinable = (d for d in documents(deal, library()) if d.composition.kind.redlinable)
+    found: Document | None = next((d for d in redlinable if d.filename == wanted), None)
     if found is None:
         ids = ", ".join(sow.id for sow in deal.statements_of_work) or "none"
         message = f"no statement of work '{sow_id}' (statements of work: {ids})"
         raise InvalidInput([Problem(str(path), 0, "statements_of_work", message)])
     headings = [(s.clause_id, s.heading) for s in found.composition.sections]
-    return render_docx(template_path(found.template), found.context, found.properties), headings
+    return render_document(found), headings
 
 
 def redline_files(

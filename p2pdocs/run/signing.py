@@ -6,27 +6,37 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from p2pdocs.compose.kinds import BY_TEMPLATE, KINDS
 from p2pdocs.deal.terms import Deal
 from p2pdocs.pdf.packets import Metadata, convert, finish
-from p2pdocs.run.batch import DocumentRecord, Outcome, Report
+from p2pdocs.run.outcomes import DocumentRecord, Outcome, Report
 from p2pdocs.run.outputs import write_atomic
 
 PACKET = "signing-packet.pdf"
-SIGNED = ("partnering-agreement.docx", "statement-of-work.docx")  # in the packet, in this order
-ANNEXES = ("partnership-plan.docx",)  # a PDF of its own; the review memo and register get none
 
 
-def _title(deal: Deal, docx: str) -> str:
+def _titles(deal: Deal) -> dict[str, str]:
+    """The title of each document the deal can have, by its file name."""
     a = deal.agreement
-    if docx == "partnering-agreement.docx":
-        return f"{a.title} {a.id}"
-    if docx == "partnership-plan.docx":
-        return f"Partnership Plan {a.id}"
-    sow_id = docx.removeprefix("sow-").removesuffix(".docx")
-    sow = next((s for s in deal.statements_of_work if s.id == sow_id), None)
-    return f"Statement of Work {sow_id}" + (f": {sow.title}" if sow else "")
+    return {
+        kind.filename(sow): kind.title(a, sow)
+        for kind in KINDS
+        for sow in (deal.statements_of_work if kind.per_sow else [None])
+    }
+
+
+def _converted(record: DocumentRecord) -> bool:
+    """Whether ``--pdf`` converts the document (signed ones and annexes; not the review
+    memo, its Markdown or the register, which are not of a kind with a PDF)."""
+    kind = BY_TEMPLATE.get(record.template)
+    return kind is not None and kind.pdf
+
+
+def _signed(record: DocumentRecord) -> bool:
+    kind = BY_TEMPLATE.get(record.template)
+    return kind is not None and kind.signed
 
 
 class PdfProgress(Protocol):
@@ -55,7 +65,7 @@ def add_pdfs(
         from p2pdocs.pdf.watermark import draft_font
 
         draft_font()  # the watermark's font is missing: say so before converting anything
-    docx = [(o, d) for o in done for d in o.documents if d.template in SIGNED + ANNEXES]
+    docx = [(o, d) for o in done for d in o.documents if _converted(d)]
     if progress is not None:
         progress.converting(len(docx))
     converted = convert(
@@ -64,14 +74,22 @@ def add_pdfs(
         timeout=timeout,
         on_converted=progress.converted if progress is not None else None,
     )
-    by_deal: dict[int, list[tuple[DocumentRecord, bytes | None, str]]] = {}
+    by_deal: dict[int, list[Part]] = {}
     for (outcome, record), result in zip(docx, converted, strict=True):
-        by_deal.setdefault(id(outcome), []).append((record, result.pdf, result.error))
+        by_deal.setdefault(id(outcome), []).append(Part(record, result.pdf, result.error))
     for outcome in done:
         _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
 
 
-def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None, str]], out: Path, force: bool) -> None:
+class Part(NamedTuple):
+    """A document of a deal and its PDF (None, with the error, when it did not convert)."""
+
+    record: DocumentRecord
+    pdf: bytes | None
+    error: str
+
+
+def _deal_pdfs(outcome: Outcome, parts: list[Part], out: Path, force: bool) -> None:
     deal = outcome.entry.deal
     assert deal is not None
     a = deal.agreement
@@ -84,13 +102,14 @@ def _deal_pdfs(outcome: Outcome, parts: list[tuple[DocumentRecord, bytes | None,
     draft = a.status == "draft"
     outputs: list[tuple[str, bytes]] = []
     finished: list[tuple[str, bytes]] = []
+    titles = _titles(deal)
     for record, pdf, _ in parts:
         assert pdf is not None
-        title = _title(deal, Path(record.path).name)
+        title = titles[Path(record.path).name]
         meta = Metadata(title, f"{title} under agreement {a.id}", names, a.effective_date)
         single = finish([(title, pdf)], meta, draft)
         outputs.append((str(Path(record.path).with_suffix(".pdf")), single))
-        if record.template in SIGNED:
+        if _signed(record):
             finished.append((title, pdf))
     packet_meta = Metadata(
         f"Signing packet: {a.title} {a.id}",
@@ -124,8 +143,9 @@ def pdf_step(
     the message to show when LibreOffice is missing (the DOCX files are written already),
     else None. Ctrl-C or SIGTERM stops LibreOffice and marks the deals without their PDFs
     interrupted."""
-    from p2pdocs.pdf.libreoffice import ConverterMissing, sigterm_interrupts
-    from p2pdocs.run.batch import write_manifest
+    from p2pdocs.errors import ConverterMissing
+    from p2pdocs.pdf.libreoffice import sigterm_interrupts
+    from p2pdocs.run.manifest import write_manifest
 
     start = time.perf_counter()
     try:

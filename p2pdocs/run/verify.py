@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from p2pdocs.errors import P2pdocsError
+from p2pdocs.errors import CannotRead
 from p2pdocs.word.package import Unreadable, load, open_package, read_xml
 from p2pdocs.word.provenance import (
     HEADER_FOOTER,
@@ -25,15 +25,6 @@ from p2pdocs.word.provenance import (
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD_DOCUMENT = "made before p2pdocs fingerprinted headers and footers: their text was not checked"
-
-
-class CannotRead(P2pdocsError):
-    """The document cannot be read (damaged, not a .docx, or unsafe to open)."""
-
-    exit_code = 2
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: cannot be read: {reason}")
 
 
 @dataclass
@@ -116,10 +107,8 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
     if deal_path is not None:
         from p2pdocs.deal.validate import load_deal
         from p2pdocs.documents.builders import documents, terms_sha256
-        from p2pdocs.resources import template_path
-        from p2pdocs.run.generate import library
+        from p2pdocs.run.generate import library, render_document
         from p2pdocs.word.provenance import body_of
-        from p2pdocs.word.render import render_docx
 
         deal = load_deal(deal_path)
         if deal.agreement.id != properties.get(f"{PREFIX}deal"):
@@ -130,7 +119,7 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
         if doc is None:
             verdict.deal_differs = [f"the deal no longer generates {wanted}"]
         else:
-            data = render_docx(template_path(doc.template), doc.context, doc.properties)
+            data = render_document(doc)
             today_parts = _fingerprint_property(path, read_properties(data), PARTS) or {}
             with zipfile.ZipFile(io.BytesIO(data)) as package:
                 _, today = fingerprints(body_of(package.read("word/document.xml")))

@@ -28,8 +28,8 @@ from xml.sax.saxutils import escape
 import jinja2
 from lxml import etree
 
-from p2pdocs.compose.limits import LOOPS, RenderTimeout
-from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.compose.limits import LOOPS
+from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.word.zipwriter import Entry, Prefix, package

@@ -1,0 +1,140 @@
+"""The commands that write a deal's documents: ``generate`` (deal files, batch files,
+folders; with PDFs and signing packets) and ``new`` (the interview, then the same)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from p2pdocs.cli.handler import handled
+from p2pdocs.cli.options import out_option, pdf_timeout_option
+from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@out_option
+@click.option("--force", is_flag=True, help="Overwrite documents that exist already.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: the number of CPUs]."
+)
+@click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
+@pdf_timeout_option
+@click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
+@click.option(
+    "--memo/--no-memo",
+    default=True,
+    show_default=True,
+    help="Write each deal's review memo (review-memo.docx and .md) beside its documents.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
+)
+@handled
+def generate(
+    paths: tuple[Path, ...],
+    out: Path,
+    force: bool,
+    jobs: int | None,
+    pdf: bool,
+    pdf_timeout: float | None,
+    comments: bool,
+    memo: bool,
+    progress: bool | None,
+) -> None:
+    """Generate the documents of every deal in PATHS.
+
+    A path is a deal file, a batch file (defaults: and deals:) or a directory (every
+    *.yaml / *.yml below it). Invalid deals are reported; valid ones are still generated.
+    Exit status: 0 all generated, 1 some failed, 2 none generated, 3 a clause or template is broken.
+    """
+    from p2pdocs.cli.progress import Reporter
+    from p2pdocs.deal.inputs import Inputs
+    from p2pdocs.run.batch import default_jobs, run
+    from p2pdocs.run.outputs import run_lock
+    from p2pdocs.run.signing import pdf_step
+
+    inputs = Inputs(list(paths))
+    if inputs.problems:
+        raise InvalidInput(inputs.problems)
+    if not inputs.total:
+        raise NoDeals(f"no deal files (*.yaml, *.yml) in {', '.join(map(str, paths))}")
+    entries = iter(inputs)
+    if inputs.total == 1:
+        only = next(entries)
+        if only.problems:
+            raise InvalidInput(only.problems)
+        entries = iter([only])
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    workers = jobs or default_jobs()
+    problem: str | None = None
+    # one run at a time in OUT, its PDFs included
+    with run_lock(out), Reporter(inputs.total, bar=show_bar) as reporter:
+        report = run(
+            entries,
+            out,
+            force=force,
+            jobs=min(workers, inputs.total),  # no worker processes to start for one deal
+            on_done=reporter.done,
+            comments=comments,
+            memo=memo,
+            keep=pdf,
+            total=inputs.total,
+        )
+        if pdf:
+            problem = pdf_step(report, out, workers=workers, force=force, timeout=pdf_timeout, progress=reporter)
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+    reporter.summary(report)
+    if report.manifest_error:
+        click.echo(f"error: {report.manifest_error}", err=True)
+    sys.exit(1 if problem else report.exit_code)
+
+
+@click.command()
+@out_option
+@click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
+@click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
+@click.option("--no-generate", is_flag=True, help="Save the deal file only.")
+@click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
+@pdf_timeout_option
+@click.option("--force", is_flag=True, help="Overwrite the deal file and documents.")
+@handled
+def new(
+    out: Path,
+    deal_file: Path | None,
+    source: Path | None,
+    resume: Path | None,
+    no_generate: bool,
+    pdf: bool,
+    pdf_timeout: float | None,
+    force: bool,
+) -> None:
+    """Interview: answer questions and get a deal file and its documents."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise NoTerminal(
+            "p2pdocs new is an interactive interview and needs a terminal.\n"
+            "To generate documents from a deal file without one, run: p2pdocs generate DEAL.yaml"
+        )
+    from p2pdocs.cli.wizard import run_wizard
+
+    sys.exit(
+        run_wizard(
+            out=out,
+            deal_file=deal_file,
+            source=source or resume,
+            resume=resume is not None,
+            generate=not no_generate,
+            force=force,
+            pdf=pdf,
+            pdf_timeout=pdf_timeout,
+        )
+    )
+
+
+COMMANDS = (generate, new)
