@@ -12,7 +12,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 from p2pdocs.compose.assemble import Composition, compose
@@ -146,7 +145,7 @@ def agreement_document(deal: Deal, library: Library) -> Document:
         },
         "cover": cover_terms(deal),
         "sections": sections_view(composition),
-        "tables": {"margins": _lines(margin_table(a)) if a.margins else {"header": [], "rows": []}},
+        "tables": {"margins": table_lines(margin_table(a)) if a.margins else {"header": [], "rows": []}},
         "signatures": signature_blocks(a),
     }
     properties = deal_properties(a, f"{a.title} {a.id}", f"{a.title} between {join_and(names)}")
@@ -160,7 +159,7 @@ def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]
     return [*amounts, amount - sum(amounts, Decimal(0))] if percents else []
 
 
-def _lines(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
+def table_lines(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """A table for the template: every body cell a list of lines (each a paragraph)."""
     return {
         "header": table["header"],
@@ -220,7 +219,7 @@ def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any
             "header": ["Milestone", "Share", "Due"],
             "rows": [[m.name, percent(m.percent), d] for m, d in zip(sow.milestones, due, strict=True)],
         }
-    return {name: _lines(table) for name, table in tables.items()}
+    return {name: table_lines(table) for name, table in tables.items()}
 
 
 def sow_cover(deal: Deal, sow: StatementOfWork) -> list[list[str]]:
@@ -303,7 +302,7 @@ def plan_tables(deal: Deal) -> dict[str, dict[str, list[Any]]]:
             "rows": [[k.name, k.target, sentence(cadence(k.period)), name(k.owner)] for k in plan.kpis],
         },
     }
-    return {key: _lines(table) for key, table in tables.items()}
+    return {key: table_lines(table) for key, table in tables.items()}
 
 
 def plan_document(deal: Deal, library: Library) -> Document:
@@ -365,7 +364,3 @@ def _with_provenance(doc: Document, deal: Deal, terms: str) -> Document:
         (f"{PREFIX}clauses", ", ".join(f"{s.clause_id}@{s.version}" for s in doc.composition.sections)),
     )
     return dataclasses.replace(doc, properties=dataclasses.replace(doc.properties, custom=custom))
-
-
-def template_path(templates: Path, document: Document) -> Path:
-    return templates / document.template

@@ -6,22 +6,42 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from p2pdocs.compose.textenv import join_and, sentence, words
 from p2pdocs.deal.terms import Deal, party_name
-from p2pdocs.documents.builders import Document, _lines, cover_terms, deal_properties, sections_view
+from p2pdocs.documents.builders import Document, cover_terms, deal_properties, sections_view, table_lines
 from p2pdocs.playbook.findings import Finding, deal_findings
 
 MEMO_DOCX, MEMO_MD = "review-memo.docx", "review-memo.md"
+
+
+class UsedClause(NamedTuple):
+    """A clause in the documents: where, which version, which variant (in words, or "-"), why."""
+
+    document: str
+    section: str
+    clause_id: str
+    version: str
+    variant: str
+    why: str
+
+
+class LeftOutClause(NamedTuple):
+    """A clause of the library that is not in a document, and why."""
+
+    document: str
+    clause_id: str
+    version: str
+    why: str
 
 
 @dataclass(frozen=True)
 class Memo:
     deal: Deal
     findings: list[Finding]
-    used: list[list[str]]  # document, section, clause id, version, variant, why
-    left_out: list[list[str]]  # document, clause id, version, why
+    used: list[UsedClause]
+    left_out: list[LeftOutClause]
     open_items: list[str]
     files: list[list[str]]  # file, sha256
 
@@ -74,22 +94,15 @@ def open_items(deal: Deal) -> list[str]:
 def build(
     deal: Deal, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
 ) -> Memo:
-    used, left = [], []
+    used: list[UsedClause] = []
+    left: list[LeftOutClause] = []
     for doc in documents:
         for d in doc.composition.decisions:
             if d.included:
-                used.append(
-                    [
-                        doc.filename,
-                        d.section or "-",
-                        d.clause_id,
-                        d.version,
-                        words(d.variant) if d.variant else "-",
-                        d.reason,
-                    ]
-                )
+                variant = words(d.variant) if d.variant else "-"
+                used.append(UsedClause(doc.filename, d.section or "-", d.clause_id, d.version, variant, d.reason))
             else:
-                left.append([doc.filename, d.clause_id, d.version, d.reason])
+                left.append(LeftOutClause(doc.filename, d.clause_id, d.version, d.reason))
     findings = deal_findings(deal) if findings is None else findings
     return Memo(deal, findings, used, left, open_items(deal), [[f, h] for f, h in hashes])
 
@@ -201,11 +214,19 @@ def memo_document(memo: Memo) -> Document:
         },
         "used": {
             "header": ["Document", "Section", "Clause", "Why"],
-            "rows": [[r[0], r[1], f"{r[2]} {r[3]}" + (f" ({r[4]})" if r[4] != "-" else ""), r[5]] for r in memo.used],
+            "rows": [
+                [
+                    u.document,
+                    u.section,
+                    f"{u.clause_id} {u.version}" + (f" ({u.variant})" if u.variant != "-" else ""),
+                    u.why,
+                ]
+                for u in memo.used
+            ],
         },
         "left_out": {
             "header": ["Document", "Clause", "Why"],
-            "rows": [[r[0], f"{r[1]} {r[2]}", r[3]] for r in memo.left_out],
+            "rows": [[c.document, f"{c.clause_id} {c.version}", c.why] for c in memo.left_out],
         },
         "files": {"header": ["File", "sha256"], "rows": memo.files},
     }
@@ -218,7 +239,7 @@ def memo_document(memo: Memo) -> Document:
         },
         "cover": cover_terms(memo.deal),
         "sections": sections_view(Composition("agreement", sections, [])),
-        "tables": {k: _lines(v) for k, v in tables.items()},
+        "tables": {k: table_lines(v) for k, v in tables.items()},
         "signatures": [],
     }
     properties = deal_properties(a, f"Review memo {a.id}", f"Review of {a.title} {a.id}")
