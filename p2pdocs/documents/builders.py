@@ -15,12 +15,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from p2pdocs.compose.assemble import Composition, compose
-from p2pdocs.compose.context import agreement_context, ordered_models, sow_context, sow_margins
+from p2pdocs.compose.context import agreement_context, sow_context, sow_margins
 from p2pdocs.compose.library import Library
-from p2pdocs.compose.textenv import cadence, count, join_and, money, number, percent, sentence, words
+from p2pdocs.compose.textenv import cadence, join_and, money, number, percent, sentence, words
 from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.rules import term_end
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork, party_name
+from p2pdocs.documents.keyterms import cover_rows
 from p2pdocs.word.provenance import PREFIX
 from p2pdocs.word.render import Properties
 
@@ -88,47 +88,8 @@ def signature_blocks(a: Agreement) -> list[dict[str, str]]:
 
 
 def cover_terms(deal: Deal) -> list[list[str]]:
-    """The key terms shown on the cover page, label then value."""
-    a = deal.agreement
-    term = a.term
-    rows = [
-        ["Agreement", f"{a.title} {a.id}"],
-        ["Status", "Draft" if a.status == "draft" else "Final"],
-    ]
-    for key, party in a.parties.items():
-        rows.append([f"Party: {party_name(a, key)}", f"{party.legal_name} ({words(party.type)}), {party.jurisdiction}"])
-    renewal = (
-        f", renewing for {count(term.renewal_months, 'month')} at a time"
-        if term.auto_renew
-        else ", no automatic renewal"
-    )
-    rows += [
-        ["Relationship", sentence(join_and(words(m) for m in ordered_models(a)))],
-        ["Prime Partner", party_name(a, a.prime_partner)],
-        ["Effective date", long_date(a.effective_date)],
-        ["Initial term", f"{count(term.initial_months, 'month')}, to {long_date(term_end(a))}{renewal}"],
-        ["Governing law", a.governing_law],
-        ["Currency", a.currency],
-    ]
-    for m in a.margins:
-        rows.append(
-            [
-                f"Margin: {words(m.revenue_type)}, sold by {party_name(a, m.seller)}",
-                " / ".join(percent(v) for v in m.by_year) + " (last figure for later years)",
-            ]
-        )
-    if "referral" in a.models and a.referral:
-        rows.append(
-            [
-                "Referral fee",
-                f"{percent(a.referral.fee_percent)} of the first {count(a.referral.fee_months, 'month')}' Net Revenue",
-            ]
-        )
-    if a.disputes:
-        rows.append(["Disputes", sentence(words(a.disputes.process))])
-    if a.governance and a.governance.meetings:
-        rows.append(["Partner meetings", sentence(cadence(a.governance.meetings))])
-    return rows
+    """The key terms shown on the cover page, label then value (the field catalogue's rows)."""
+    return cover_rows(agreement_context(deal))
 
 
 def agreement_document(deal: Deal, library: Library) -> Document:

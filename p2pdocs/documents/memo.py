@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from p2pdocs.compose.context import agreement_context
 from p2pdocs.compose.textenv import join_and, sentence, words
-from p2pdocs.deal.terms import Deal, party_name
+from p2pdocs.deal.terms import Deal
 from p2pdocs.documents.builders import Document, cover_terms, deal_properties, sections_view, table_lines
+from p2pdocs.documents.keyterms import open_items as field_open_items
 from p2pdocs.playbook.findings import Finding, deal_findings
 
 MEMO_DOCX, MEMO_MD = "review-memo.docx", "review-memo.md"
@@ -48,47 +50,7 @@ class Memo:
 
 def open_items(deal: Deal) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer."""
-    a = deal.agreement
-    items = []
-    optional = {
-        "engagement": "rules of engagement (deal registration, protection window)",
-        "visibility": "visibility to the customer",
-        "enablement": "joint readiness and certification",
-        "governance": "governance cadence",
-        "disputes": "a dispute process (the courts of the governing law decide)",
-        "plan": "a partnership plan",
-    }
-    for key, label in optional.items():
-        if getattr(a, key) is None:
-            items.append(f"No {label} is given.")
-    if not a.margins:
-        items.append("No margin schedule is given.")
-    if "referral" in a.models and a.referral is None:
-        items.append("Referral is a model but no referral fee is given.")
-    if a.support_services and a.support_services.in_scope and a.support_services.compensation_percent is None:
-        items.append("Support is in scope but its compensation is not given.")
-    for key, party in a.parties.items():
-        for field, label in (
-            ("sponsor", "executive sponsor"),
-            ("partner_manager", "partner manager"),
-            ("company_number", "company number"),
-        ):
-            if getattr(party, field) is None:
-                items.append(f"{party_name(a, key)}: no {label} is given.")
-    if a.term.convenience_notice_days is None:
-        items.append("No exit without fault (convenience notice) is given.")
-    if a.term.dormancy_months is None:
-        items.append("No dormancy rule is given.")
-    if a.governance and not a.governance.workspace:
-        items.append("No shared workspace is named.")
-    for sow in deal.statements_of_work:
-        if sow.customer_contract is None or not sow.customer_contract.reference:
-            items.append(f"SoW {sow.id}: no customer contract reference is given.")
-        if not sow.staffing:
-            items.append(f"SoW {sow.id}: no staffing is given.")
-        if not sow.assumptions:
-            items.append(f"SoW {sow.id}: no assumptions are recorded.")
-    return items
+    return field_open_items(agreement_context(deal), deal)
 
 
 def build(
