@@ -14,8 +14,9 @@ from conftest import example_data
 
 from p2pdocs.compose.fields import CATALOGUE, catalogue, clause_of, enumeration, field_type
 from p2pdocs.compose.textenv import words
+from p2pdocs.compose.view import deal_view
 from p2pdocs.deal.terms import Deal
-from p2pdocs.documents.builders import cover_terms
+from p2pdocs.documents.agreement import cover_terms
 from p2pdocs.documents.memo import open_items
 from p2pdocs.errors import TemplateError
 from p2pdocs.interview.questions import QUESTIONS, Group, Question, load_questions
@@ -68,12 +69,12 @@ def test_cover_rows_and_open_items_follow_the_catalogue() -> None:
     a = data["agreement"]
     del a["engagement"], a["parties"]["contoso"]["sponsor"]
     a["governance"].pop("workspace", None)
-    deal = deal_of(data)
-    cover = dict(cover_terms(deal))
+    view = deal_view(deal_of(data))
+    cover = dict(cover_terms(view))
     assert cover["Party: Contoso"] == "Contoso Consulting Ltd (systems integrator), England and Wales"
     assert cover["Initial term"].startswith("24 months, to ")
     assert cover["Disputes"] == "Escalation, then mediation, then the courts"
-    items = open_items(deal)
+    items = open_items(view)
     assert items[0] == "No rules of engagement (deal registration, protection window) is given."
     assert "Contoso: no executive sponsor is given." in items
     assert "No shared workspace is named." in items

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from p2pdocs.compose.context import agreement_context
-from p2pdocs.compose.textenv import join_and, sentence, words
+from p2pdocs.compose.textenv import sentence, words
+from p2pdocs.compose.view import DealView
 from p2pdocs.deal.terms import Deal
-from p2pdocs.documents.builders import Document, cover_terms, deal_properties, sections_view, table_lines
+from p2pdocs.documents.agreement import cover_terms
+from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
 from p2pdocs.documents.keyterms import open_items as field_open_items
 from p2pdocs.playbook.findings import Finding, deal_findings
 
@@ -40,22 +42,27 @@ class LeftOutClause(NamedTuple):
 
 @dataclass(frozen=True)
 class Memo:
-    deal: Deal
+    view: DealView
     findings: list[Finding]
     used: list[UsedClause]
     left_out: list[LeftOutClause]
     open_items: list[str]
     files: list[list[str]]  # file, sha256
 
+    @property
+    def deal(self) -> Deal:
+        return self.view.deal
 
-def open_items(deal: Deal) -> list[str]:
+
+def open_items(view: DealView) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer."""
-    return field_open_items(agreement_context(deal), deal)
+    return field_open_items(agreement_context(view), view.deal)
 
 
 def build(
-    deal: Deal, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
+    view: DealView, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
 ) -> Memo:
+    """The memo of the deal ``view`` shows, about ``documents`` (with their sha256 ``hashes``)."""
     used: list[UsedClause] = []
     left: list[LeftOutClause] = []
     for doc in documents:
@@ -65,23 +72,23 @@ def build(
                 used.append(UsedClause(doc.filename, d.section or "-", d.clause_id, d.version, variant, d.reason))
             else:
                 left.append(LeftOutClause(doc.filename, d.clause_id, d.version, d.reason))
-    findings = deal_findings(deal) if findings is None else findings
-    return Memo(deal, findings, used, left, open_items(deal), [[f, h] for f, h in hashes])
+    findings = deal_findings(view.deal) if findings is None else findings
+    return Memo(view, findings, used, left, open_items(view), [[f, h] for f, h in hashes])
 
 
 def markdown(memo: Memo) -> str:
-    a = memo.deal.agreement
+    a = memo.view.agreement
     out = [
         f"# Review memo: {escape_md(a.title)} {escape_md(a.id)}",
         "",
-        f"Parties: {escape_md(join_and(p.legal_name for p in a.parties.values()))}. Status: {escape_md(a.status)}.",
+        f"Parties: {escape_md(memo.view.parties)}. Status: {escape_md(a.status)}.",
         "",
         "## Key terms",
         "",
         "| Term | Value |",
         "|---|---|",
     ]
-    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.deal)]
+    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.view)]
     out += ["", "## Playbook findings", ""]
     if memo.findings:
         out += ["| Rule | Severity | Finding | Source | Field |", "|---|---|---|---|---|"]
@@ -135,7 +142,8 @@ def memo_document(memo: Memo) -> Document:
     """The memo as a Word document for the review-memo template."""
     from p2pdocs.compose.assemble import Composition, Para, Section
 
-    a = memo.deal.agreement
+    view = memo.view
+    a = view.agreement
 
     def section(number: int, title: str, intro: str, table: str | None, items: list[str] | None = None) -> Section:
         paras = [Para("text", "", intro)]
@@ -193,16 +201,11 @@ def memo_document(memo: Memo) -> Document:
         "files": {"header": ["File", "sha256"], "rows": memo.files},
     }
     context: dict[str, Any] = {
-        "doc": {
-            "id": a.id,
-            "title": "Review memo",
-            "draft": a.status == "draft",
-            "subtitle": f"for the {a.title} {a.id} and its statements of work",
-        },
-        "cover": cover_terms(memo.deal),
+        "doc": doc_header(view, "Review memo", f"for the {view.reference} and its statements of work"),
+        "cover": cover_terms(view),
         "sections": sections_view(Composition("agreement", sections, [])),
         "tables": {k: table_lines(v) for k, v in tables.items()},
         "signatures": [],
     }
-    properties = deal_properties(a, f"Review memo {a.id}", f"Review of {a.title} {a.id}")
+    properties = deal_properties(view, f"Review memo {a.id}", f"Review of {view.reference}")
     return Document(MEMO_DOCX, "review-memo.docx", Composition("agreement", sections, []), context, properties)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from p2pdocs.compose.library import Library, load_library
 from p2pdocs.compose.limits import RENDER_SECONDS, time_limit
+from p2pdocs.compose.view import DealView, deal_view
 from p2pdocs.deal.terms import Deal
 from p2pdocs.documents.builders import Document, documents
 from p2pdocs.errors import OutputError, P2pdocsError, TemplateError
@@ -44,12 +45,12 @@ def _library(roots: tuple[Path, ...]) -> Library:
 
 
 def _memo(
-    deal: Deal, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
+    view: DealView, plans: list[Document], files: list[tuple[str, bytes, str, list[str]]], findings: list[Finding]
 ) -> list[tuple[str, bytes, str, list[str]]]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(deal, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
+    memo = build(view, plans, [(name, hashlib.sha256(data).hexdigest()) for name, data, _, _ in files], findings)
     doc = memo_document(memo)
     word = render_docx(template_path(doc.template), doc.context, doc.properties)
     return [(MEMO_DOCX, word, doc.template, []), (MEMO_MD, markdown(memo).encode("utf-8"), "review-memo.md", [])]
@@ -81,7 +82,8 @@ def compose_and_render(
 ) -> Files:
     """Every file of ``deal`` in memory: (name, bytes, template, clauses with versions);
     ``register=False`` leaves out the deal register (which no template or clause makes)."""
-    plans = documents(deal, lib)
+    view = deal_view(deal)
+    plans = documents(deal, lib, view)
     files: Files = [
         (
             doc.filename,
@@ -103,9 +105,9 @@ def compose_and_render(
     if deal.agreement.plan and register:
         from p2pdocs.documents.register import register_xlsx
 
-        files.append((REGISTER, register_xlsx(deal), "deal-register", []))
+        files.append((REGISTER, register_xlsx(view), "deal-register", []))
     if memo:
-        files += _memo(deal, plans, files, findings or [])
+        files += _memo(view, plans, files, findings or [])
     return files
 
 
