@@ -194,14 +194,18 @@ def enumeration_words() -> dict[str, str]:
     return {value: text for info in catalogue().fields.values() for value, text in info.words.items()}
 
 
-def clause_of(field: str) -> list[str]:
-    """The clauses that discuss a concrete field path (``agreement.margins[0].by_year``),
-    most specific first: the entries whose path contains it, each with a clause."""
+@lru_cache(maxsize=1)
+def _clauses() -> list[tuple[re.Pattern[str], str]]:
+    """(pattern of a path and everything under it, clause), most specific path first."""
     found = []
     for path, info in catalogue().fields.items():
-        if info.clause is None:
-            continue
-        pattern = re.escape(path).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
-        if re.match(f"{pattern}(?=$|[.\\[])", field):
-            found.append((path.count(".") + path.count("["), info.clause))
-    return [clause for _, clause in sorted(found, key=lambda f: -f[0])]
+        if info.clause is not None:
+            pattern = re.escape(path).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
+            found.append((path.count(".") + path.count("["), re.compile(f"{pattern}(?=$|[.\\[])"), info.clause))
+    return [(pattern, clause) for _, pattern, clause in sorted(found, key=lambda f: -f[0])]
+
+
+def clause_of(field: str) -> list[str]:
+    """The clauses that discuss a concrete field path (``agreement.margins[0].by_year``),
+    most specific first: those of the entries whose path contains it."""
+    return [clause for pattern, clause in _clauses() if pattern.match(field)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from p2pdocs.compose.fields import Catalogue, FieldInfo, catalogue, missing
 from p2pdocs.compose.textenv import Expression, Text, make_environment
+from p2pdocs.deal.terms import Deal
 
 
 class _Compiled:
@@ -79,7 +80,7 @@ def _items(root: Any, collection: str) -> Iterator[tuple[Any, Any]]:
         yield from enumerate(container or [])
 
 
-def open_items(context: dict[str, Any], deal: Any) -> list[str]:
+def open_items(context: dict[str, Any], deal: Deal) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer: the open
     item of each field the deal leaves out, for each item of a collection in turn."""
     c = compiled()

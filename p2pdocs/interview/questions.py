@@ -18,6 +18,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from p2pdocs.compose.fields import catalogue
 from p2pdocs.deal.shortnames import without_company_form
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.yamlsource import read
@@ -96,18 +97,16 @@ def load_questions(path: Path = QUESTIONS) -> Questionnaire:
     position taken from the field catalogue (the one home of the playbook's positions)."""
     data = read(path).data
     for section in data.get("sections", []) if isinstance(data, dict) else []:
-        _standard_defaults(section.get("items", []), "")
+        _standard_defaults(path, section.get("items", []), "")
     return Questionnaire.model_validate(data)
 
 
-def _standard_defaults(items: list[Any], prefix: str) -> None:
-    from p2pdocs.compose.fields import catalogue
-
+def _standard_defaults(path: Path, items: list[Any], prefix: str) -> None:
     fields = catalogue().fields
     for item in items:
         if "group" in item:
             step = "[]." if item.get("kind") == "list" else ".*."
-            _standard_defaults(item.get("items", []), f"{prefix}{item['group']}{step}")
+            _standard_defaults(path, item.get("items", []), f"{prefix}{item['group']}{step}")
             continue
         name, _, index = str(item.get("id", "")).partition("[")
         info = fields.get(prefix + name)
@@ -115,7 +114,7 @@ def _standard_defaults(items: list[Any], prefix: str) -> None:
         if standard is None or standard.add:
             continue
         if "default" in item or "default_from" in item:
-            raise TemplateError(f"{QUESTIONS.name}: {prefix}{item['id']}: its default is the standard position")
+            raise TemplateError(f"{path}: {prefix}{item['id']}: its default is the standard position")
         if standard.by is not None:
             at = int(index.rstrip("]:") or 0)
             suggested = {k: v[at] for k, v in standard.values.items() if len(v) > at}
