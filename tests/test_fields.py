@@ -38,6 +38,7 @@ def test_a_catalogue_that_does_not_match_the_model_is_refused(tmp_path: Path) ->
     data["agreement.margin"] = {"label": "misspelt"}
     data["agreement.models"]["words"]["cosell"] = "co-selling"
     data["agreement.ownership[].review"]["words"] = {"semi_annual": "half-yearly"}
+    data["statements_of_work[].staffing"]["open_item"] = True
     path = tmp_path / "fields.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(TemplateError) as error:
@@ -47,6 +48,7 @@ def test_a_catalogue_that_does_not_match_the_model_is_refused(tmp_path: Path) ->
     assert "agreement.models: words for 'cosell', which is not one of its values" in message
     conflict = "agreement.ownership[].review: 'semi_annual' has other words at agreement.governance.executive_review"
     assert conflict in message
+    assert "statements_of_work[].staffing: an open item in a collection needs its own text" in message
 
 
 def test_every_playbook_finding_lands_on_a_clause() -> None:

@@ -157,6 +157,8 @@ def _problems(catalogue: Catalogue) -> list[str]:
         except KeyError:
             problems.append(f"{path}: not a field of the terms model")
             continue
+        if info.open_item is True and catalogue.collection(path):
+            problems.append(f"{path}: an open item in a collection needs its own text (naming `item` or `key`)")
         values = enumeration(path)
         for value, text in info.words.items():
             if value not in values:
