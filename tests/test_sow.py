@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE, run_cli
 
-from p2pdocs.documents.builders import milestone_amounts
+from p2pdocs.documents.sow import milestone_amounts
 from p2pdocs.word.render import docx_text
 
 

@@ -1,21 +1,18 @@
 """What clause text can refer to: the deal's terms and helpers that phrase them.
 
 The helpers keep directions right whichever party is which: clause text says
-``name(a.prime_partner)``, never a fixed party.
+``name(a.prime_partner)``, never a fixed party. Names, dates and phrases come from the
+deal's view (:mod:`p2pdocs.compose.view`), worked out once per deal.
 """
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
-from p2pdocs.compose.textenv import HELPERS, join_and, money
-from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.rules import health_check, term_end
-from p2pdocs.deal.terms import Agreement, Deal, Stake, StatementOfWork, party_name
-from p2pdocs.deal.values import RelationshipModel
+from p2pdocs.compose.textenv import HELPERS
+from p2pdocs.compose.view import DealView
+from p2pdocs.deal.terms import Stake, StatementOfWork
 from p2pdocs.errors import TemplateError
 
 _ARTICLE = {
@@ -29,28 +26,9 @@ _ARTICLE = {
 _STAKE_RIGHT = {"exclusive": "an exclusive", "preferred": "a preferred", "non_exclusive": "a non-exclusive"}
 
 
-def ordered_models(a: Agreement) -> list[str]:
-    """The relationship models in the format's order, whatever order the deal lists them in."""
-    order = list(typing.get_args(RelationshipModel))
-    return sorted(set(a.models), key=order.index)
-
-
-def money_flows(a: Agreement) -> bool:
-    """Whether any amount is payable between the parties under the agreement."""
-    support = a.support_services
-    return bool(
-        a.margins
-        or ("referral" in a.models and a.referral)
-        or (support and support.in_scope and support.compensation_percent)
-    )
-
-
-def agreement_context(deal: Deal) -> dict[str, Any]:
+def agreement_context(view: DealView) -> dict[str, Any]:
     """The names clause text of an agreement may use (besides ``ref`` and ``has``)."""
-    a = deal.agreement
-
-    def name(key: str) -> str:
-        return party_name(a, key)
+    a = view.agreement
 
     def manager(key: str) -> str:
         pm = a.parties[key].partner_manager
@@ -61,39 +39,31 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
     return {
         **HELPERS,
         "a": a,
-        "sows": deal.statements_of_work,
+        "sows": view.deal.statements_of_work,
         "party_keys": list(a.parties),
-        "models": ordered_models(a),
-        "prime": name(a.prime_partner),
-        "money_flows": money_flows(a),
-        "term_end": term_end(a),
-        "health_check": health_check(a),
-        "plan_title": f"the Partnership Plan dated {long_date(a.effective_date)}" if a.plan else "",
-        "party_list": join_and(p.legal_name for p in a.parties.values()),
-        "name": name,
+        "models": view.models,
+        "prime": view.prime,
+        "money_flows": view.money_flows,
+        "term_end": view.term_end,
+        "health_check": view.health_check,
+        "plan_title": f"the Partnership Plan dated {view.effective}" if a.plan else "",
+        "party_list": view.parties,
+        "name": view.name,
         "legal": lambda key: a.parties[key].legal_name,
         "article": lambda key: _ARTICLE[a.parties[key].type],
         "manager": manager,
         "stake_right": lambda stake: _STAKE_RIGHT[stake.exclusivity] if isinstance(stake, Stake) else "",
-        "money": lambda value: money(value, a.currency),
+        "money": view.money,
     }
 
 
-def sow_margins(a: Agreement, sow: StatementOfWork) -> list[tuple[str, int, Decimal]]:
-    """The margins the SoW's prime keeps as seller: (revenue type, contract year, margin)."""
-    return [
-        (m.revenue_type, sow.contract_year, m.at_year(sow.contract_year)) for m in a.margins if m.seller == sow.prime
-    ]
-
-
-def sow_context(deal: Deal, sow: StatementOfWork, agreement_numbers: Mapping[str, str]) -> dict[str, Any]:
+def sow_context(view: DealView, sow: StatementOfWork, agreement_numbers: Mapping[str, str]) -> dict[str, Any]:
     """The names clause text of a statement of work may use.
 
     ``agreement_numbers`` maps the agreement's clause ids to their section numbers, so a
     SoW can cite "Section 6 of the Agreement" exactly as the agreement numbers it.
     """
-    context = agreement_context(deal)
-    a = deal.agreement
+    context = agreement_context(view)
 
     def agreement_ref(clause_id: str) -> str:
         number = agreement_numbers.get(clause_id)
@@ -103,9 +73,9 @@ def sow_context(deal: Deal, sow: StatementOfWork, agreement_numbers: Mapping[str
 
     context.update(
         sow=sow,
-        prime=party_name(a, sow.prime),
-        lead=party_name(a, sow.customer_lead or sow.prime),
-        sow_margins=sow_margins(a, sow),
+        prime=view.name(sow.prime),
+        lead=view.name(sow.customer_lead or sow.prime),
+        sow_margins=view.sow_margins(sow),
         agreement_ref=agreement_ref,
         has_agreement=agreement_numbers.__contains__,
     )

@@ -17,6 +17,7 @@ from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined,
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
+from p2pdocs.compose.fields import enumeration_words
 from p2pdocs.compose.limits import LOOPS, MAX_TEXT, LimitExceeded, SafeOperators, check_tree, guarded_filters
 from p2pdocs.deal.dates import long_date
 
@@ -27,36 +28,6 @@ _CADENCE = {
     "quarterly": "every quarter",
     "semi_annual": "every six months",
     "annual": "every year",
-}
-_WORDS = {
-    "isv": "independent software vendor",
-    "msp": "managed service provider",
-    "csp": "cloud solution provider",
-    "saas": "SaaS subscriptions",
-    "licences": "software licences",
-    "projects": "projects and assignments",
-    "support": "support services",
-    "managed": "managed services",
-    "other": "other revenue",
-    "co_sell": "co-selling",
-    "co_delivery": "co-delivery",
-    "named_accounts": "named accounts",
-    "add_on": "add-on solutions",
-    "consulting_ip": "intellectual property created in consulting work",
-    "non_exclusive": "non-exclusive",
-    "thought_leadership": "thought leadership",
-    "semi_annual": "semi-annual",
-    "territory": "a territory",
-    "region": "a region",
-    "industry": "an industry",
-    "training": "training",
-    "events": "events",
-    "escalation": "escalation, then the courts",
-    "escalation_mediation": "escalation, then mediation, then the courts",
-    "escalation_arbitration": "escalation, then mediation, then arbitration",
-    "escalation_courts": "escalation, then the courts with exclusive jurisdiction",
-    "white_label": "white label",
-    "on_request": "named on request",
 }
 
 
@@ -87,8 +58,9 @@ def cadence(value: str) -> str:
 
 
 def words(value: str) -> str:
-    """An enumeration value as words: ``systems_integrator`` -> ``systems integrator``."""
-    return _WORDS.get(value, value.replace("_", " "))
+    """An enumeration value as words: ``systems_integrator`` -> ``systems integrator``; the
+    words of the field catalogue (``compose/fields.yaml``) where it gives some."""
+    return enumeration_words().get(value, value.replace("_", " "))
 
 
 def join_and(items: Iterable[Any], last: str = "and") -> str:
@@ -188,6 +160,7 @@ def make_environment() -> SandboxedEnvironment:
         "number": number,
         "cadence": cadence,
         "words": words,
+        "sentence": sentence,
         "join_and": join_and,
         "date": date_text,
         "ordinal": ordinal,

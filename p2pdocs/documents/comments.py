@@ -7,38 +7,18 @@ import zipfile
 from datetime import UTC, date, datetime, time
 
 from p2pdocs.compose.assemble import Composition
+from p2pdocs.compose.fields import clause_of
 from p2pdocs.playbook.findings import Finding
 from p2pdocs.word.fast_render import write_package
 
 AUTHOR, INITIALS = "p2pdocs playbook", "P2P"
-#: Where a finding's field is discussed in the agreement: field prefix -> clause id.
-CLAUSE_OF_FIELD = [
-    ("agreement.margins", "margins.schedule"),
-    ("agreement.support_services", "compensation.services"),
-    ("agreement.referral", "compensation.referral"),
-    ("agreement.visibility", "engagement.visibility"),
-    ("agreement.engagement.bidirectional", "engagement.bidirectional"),
-    ("agreement.engagement", "engagement.rules"),
-    ("agreement.enablement", "enablement.readiness"),
-    ("agreement.ownership", "ownership.stakes"),
-    ("agreement.governance.satisfaction_reviews", "governance.metrics"),
-    ("agreement.governance", "governance.cadence"),
-    ("agreement.parties", "governance.cadence"),
-    ("agreement.plan", "plan.review"),
-    ("agreement.disputes", "disputes.resolution"),
-    ("agreement.term", "term.termination"),
-    ("agreement.models", "roles.prime"),
-    ("statements_of_work", "sow.framework"),
-]
 
 
 def clause_for(field: str, composition: Composition) -> str | None:
-    """The heading of the section a finding about ``field`` belongs on, if that section is in."""
+    """The heading of the section a finding about ``field`` belongs on, if that section is in:
+    the most specific clause the field catalogue gives for it (``compose/fields.yaml``)."""
     present = {s.clause_id: s.heading for s in composition.sections}
-    for prefix, clause in CLAUSE_OF_FIELD:
-        if (field == prefix or field.startswith((prefix + ".", prefix + "["))) and clause in present:
-            return present[clause]
-    return None
+    return next((present[clause] for clause in clause_of(field) if clause in present), None)
 
 
 def add_comments(docx: bytes, findings: list[Finding], composition: Composition, day: date) -> bytes:

@@ -6,109 +6,91 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from p2pdocs.compose.context import agreement_context
 from p2pdocs.compose.kinds import REVIEW_MEMO
-from p2pdocs.compose.textenv import join_and, sentence, words
-from p2pdocs.deal.terms import Deal, party_name
-from p2pdocs.documents.builders import Document, _lines, cover_terms, deal_properties, sections_view
+from p2pdocs.compose.textenv import sentence, words
+from p2pdocs.compose.view import DealView
+from p2pdocs.deal.terms import Deal
+from p2pdocs.documents.agreement import cover_terms
+from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
+from p2pdocs.documents.keyterms import open_items as field_open_items
 from p2pdocs.playbook.findings import Finding, deal_findings
 
 MEMO_DOCX = REVIEW_MEMO.filename()
 MEMO_MD = MEMO_DOCX.removesuffix(".docx") + ".md"
 
 
+class UsedClause(NamedTuple):
+    """A clause in the documents: where, which version, which variant (in words, or "-"), why."""
+
+    document: str
+    section: str
+    clause_id: str
+    version: str
+    variant: str
+    why: str
+
+
+class LeftOutClause(NamedTuple):
+    """A clause of the library that is not in a document, and why."""
+
+    document: str
+    clause_id: str
+    version: str
+    why: str
+
+
 @dataclass(frozen=True)
 class Memo:
-    deal: Deal
+    view: DealView
     findings: list[Finding]
-    used: list[list[str]]  # document, section, clause id, version, variant, why
-    left_out: list[list[str]]  # document, clause id, version, why
+    used: list[UsedClause]
+    left_out: list[LeftOutClause]
     open_items: list[str]
     files: list[list[str]]  # file, sha256
 
+    @property
+    def deal(self) -> Deal:
+        return self.view.deal
 
-def open_items(deal: Deal) -> list[str]:
+
+def open_items(view: DealView) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer."""
-    a = deal.agreement
-    items = []
-    optional = {
-        "engagement": "rules of engagement (deal registration, protection window)",
-        "visibility": "visibility to the customer",
-        "enablement": "joint readiness and certification",
-        "governance": "governance cadence",
-        "disputes": "a dispute process (the courts of the governing law decide)",
-        "plan": "a partnership plan",
-    }
-    for key, label in optional.items():
-        if getattr(a, key) is None:
-            items.append(f"No {label} is given.")
-    if not a.margins:
-        items.append("No margin schedule is given.")
-    if "referral" in a.models and a.referral is None:
-        items.append("Referral is a model but no referral fee is given.")
-    if a.support_services and a.support_services.in_scope and a.support_services.compensation_percent is None:
-        items.append("Support is in scope but its compensation is not given.")
-    for key, party in a.parties.items():
-        for field, label in (
-            ("sponsor", "executive sponsor"),
-            ("partner_manager", "partner manager"),
-            ("company_number", "company number"),
-        ):
-            if getattr(party, field) is None:
-                items.append(f"{party_name(a, key)}: no {label} is given.")
-    if a.term.convenience_notice_days is None:
-        items.append("No exit without fault (convenience notice) is given.")
-    if a.term.dormancy_months is None:
-        items.append("No dormancy rule is given.")
-    if a.governance and not a.governance.workspace:
-        items.append("No shared workspace is named.")
-    for sow in deal.statements_of_work:
-        if sow.customer_contract is None or not sow.customer_contract.reference:
-            items.append(f"SoW {sow.id}: no customer contract reference is given.")
-        if not sow.staffing:
-            items.append(f"SoW {sow.id}: no staffing is given.")
-        if not sow.assumptions:
-            items.append(f"SoW {sow.id}: no assumptions are recorded.")
-    return items
+    return field_open_items(agreement_context(view), view.deal)
 
 
 def build(
-    deal: Deal, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
+    view: DealView, documents: list[Document], hashes: list[tuple[str, str]], findings: list[Finding] | None = None
 ) -> Memo:
-    used, left = [], []
+    """The memo of the deal ``view`` shows, about ``documents`` (with their sha256 ``hashes``)."""
+    used: list[UsedClause] = []
+    left: list[LeftOutClause] = []
     for doc in documents:
         for d in doc.composition.decisions:
             if d.included:
-                used.append(
-                    [
-                        doc.filename,
-                        d.section or "-",
-                        d.clause_id,
-                        d.version,
-                        words(d.variant) if d.variant else "-",
-                        d.reason,
-                    ]
-                )
+                variant = words(d.variant) if d.variant else "-"
+                used.append(UsedClause(doc.filename, d.section or "-", d.clause_id, d.version, variant, d.reason))
             else:
-                left.append([doc.filename, d.clause_id, d.version, d.reason])
-    findings = deal_findings(deal) if findings is None else findings
-    return Memo(deal, findings, used, left, open_items(deal), [[f, h] for f, h in hashes])
+                left.append(LeftOutClause(doc.filename, d.clause_id, d.version, d.reason))
+    findings = deal_findings(view.deal) if findings is None else findings
+    return Memo(view, findings, used, left, open_items(view), [[f, h] for f, h in hashes])
 
 
 def markdown(memo: Memo) -> str:
-    a = memo.deal.agreement
+    a = memo.view.agreement
     out = [
         f"# Review memo: {escape_md(a.title)} {escape_md(a.id)}",
         "",
-        f"Parties: {escape_md(join_and(p.legal_name for p in a.parties.values()))}. Status: {escape_md(a.status)}.",
+        f"Parties: {escape_md(memo.view.parties)}. Status: {escape_md(a.status)}.",
         "",
         "## Key terms",
         "",
         "| Term | Value |",
         "|---|---|",
     ]
-    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.deal)]
+    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.view)]
     out += ["", "## Playbook findings", ""]
     if memo.findings:
         out += ["| Rule | Severity | Finding | Source | Field |", "|---|---|---|---|---|"]
@@ -162,7 +144,8 @@ def memo_document(memo: Memo) -> Document:
     """The memo as a Word document for the review-memo template."""
     from p2pdocs.compose.assemble import Composition, Para, Section
 
-    a = memo.deal.agreement
+    view = memo.view
+    a = view.agreement
 
     def section(number: int, title: str, intro: str, table: str | None, items: list[str] | None = None) -> Section:
         paras = [Para("text", "", intro)]
@@ -203,25 +186,28 @@ def memo_document(memo: Memo) -> Document:
         },
         "used": {
             "header": ["Document", "Section", "Clause", "Why"],
-            "rows": [[r[0], r[1], f"{r[2]} {r[3]}" + (f" ({r[4]})" if r[4] != "-" else ""), r[5]] for r in memo.used],
+            "rows": [
+                [
+                    u.document,
+                    u.section,
+                    f"{u.clause_id} {u.version}" + (f" ({u.variant})" if u.variant != "-" else ""),
+                    u.why,
+                ]
+                for u in memo.used
+            ],
         },
         "left_out": {
             "header": ["Document", "Clause", "Why"],
-            "rows": [[r[0], f"{r[1]} {r[2]}", r[3]] for r in memo.left_out],
+            "rows": [[c.document, f"{c.clause_id} {c.version}", c.why] for c in memo.left_out],
         },
         "files": {"header": ["File", "sha256"], "rows": memo.files},
     }
     context: dict[str, Any] = {
-        "doc": {
-            "id": a.id,
-            "title": "Review memo",
-            "draft": a.status == "draft",
-            "subtitle": f"for the {a.title} {a.id} and its statements of work",
-        },
-        "cover": cover_terms(memo.deal),
+        "doc": doc_header(view, "Review memo", f"for the {view.reference} and its statements of work"),
+        "cover": cover_terms(view),
         "sections": sections_view(Composition(REVIEW_MEMO, sections, [])),
-        "tables": {k: _lines(v) for k, v in tables.items()},
+        "tables": {k: table_lines(v) for k, v in tables.items()},
         "signatures": [],
     }
-    properties = deal_properties(a, REVIEW_MEMO.title(a, None), f"Review of {a.title} {a.id}")
+    properties = deal_properties(view, REVIEW_MEMO.title(a, None), f"Review of {view.reference}")
     return Document(MEMO_DOCX, REVIEW_MEMO.template, Composition(REVIEW_MEMO, sections, []), context, properties)

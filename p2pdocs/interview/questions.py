@@ -3,6 +3,7 @@ convert and check an answer with the same types and ranges as the deal file."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -15,11 +16,13 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from p2pdocs.compose.fields import catalogue
 from p2pdocs.deal.fieldpath import format_loc
 from p2pdocs.deal.fieldtypes import annotation_at
 from p2pdocs.deal.shortnames import without_company_form
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.yamlsource import read
+from p2pdocs.errors import TemplateError
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
 Kind = Literal[
@@ -90,7 +93,45 @@ class Questionnaire(_Spec):
 
 @lru_cache(maxsize=2)
 def load_questions(path: Path = QUESTIONS) -> Questionnaire:
-    return Questionnaire.model_validate(read(path).data)
+    """The questionnaire, with the defaults of the questions on fields that have a standard
+    position taken from the field catalogue (the one home of the playbook's positions)."""
+    data = read(path).data
+    for section in data.get("sections", []) if isinstance(data, dict) else []:
+        _standard_defaults(path, section.get("items", []), "")
+    return Questionnaire.model_validate(data)
+
+
+def _standard_defaults(path: Path, items: list[Any], prefix: str) -> None:
+    fields = catalogue().fields
+    for item in items:
+        if "group" in item:
+            step = "[]." if item.get("kind") == "list" else ".*."
+            _standard_defaults(path, item.get("items", []), f"{prefix}{item['group']}{step}")
+            continue
+        name, _, index = str(item.get("id", "")).partition("[")
+        info = fields.get(prefix + name)
+        standard = info.standard if info else None
+        if standard is None or standard.add:
+            continue
+        if "default" in item or "default_from" in item:
+            raise TemplateError(f"{path}: {prefix}{item['id']}: its default is the standard position")
+        if standard.by is not None:
+            at = int(index.rstrip("]:") or 0)
+            suggested = {k: v[at] for k, v in standard.values.items() if len(v) > at}
+            if suggested:
+                otherwise = _literal(suggested.get(standard.otherwise_suggest or ""))
+                table = ", ".join(f"{k!r}: {_literal(v)}" for k, v in suggested.items())
+                item["default_from"] = f"{{{table}}}.get(item.{standard.by}, {otherwise})"
+        elif standard.from_ is not None:
+            base, _, rest = standard.from_.partition(".")
+            item["default_from"] = f"a.{rest}" if base == "agreement" else f"deal.{standard.from_}"
+        else:
+            item["default"] = copy.deepcopy(standard.value)
+
+
+def _literal(value: Any) -> str:
+    """``value`` as an expression literal (a number as written: ``12.5``, not ``Decimal('12.5')``)."""
+    return str(value) if isinstance(value, Decimal) else repr(value)
 
 
 # -- paths into the answers ---------------------------------------------------------------

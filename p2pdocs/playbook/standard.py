@@ -1,45 +1,80 @@
 """The playbook's standard positions applied to a deal: what `redline --against standard`
-compares the deal with."""
+compares the deal with. The positions are the ``standard`` of each field in the field
+catalogue (``compose/fields.yaml``), where the interview's defaults come from too."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from typing import Any
 
+from p2pdocs.compose.fields import Standard, catalogue, missing
 from p2pdocs.deal.terms import Deal
 
-STANDARD_MARGINS = {"projects": [20, 10], "saas": [25, 12.5], "licences": [25, 12.5]}
+
+def _containers(data: Any, parts: list[str], at: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each mapping the path ``parts`` (of a field, without its last name) leads to, with its
+    concrete path: ``[]`` is every item of a list, ``*`` every value of a mapping."""
+    if not parts:
+        if isinstance(data, dict):
+            yield at, data
+        return
+    part, rest = parts[0], parts[1:]
+    name, items = (part[:-2], True) if part.endswith("[]") else (part, False)
+    if name == "*":
+        children = [(f"{at}.{k}", v) for k, v in data.items()] if isinstance(data, dict) else []
+    else:
+        child = data.get(name) if isinstance(data, dict) else None
+        children = [(f"{at}.{name}" if at else name, child)]
+    for where, child in children:
+        if items:
+            for i, element in enumerate(child if isinstance(child, list) else []):
+                yield from _containers(element, rest, f"{where}[{i}]")
+        else:
+            yield from _containers(child, rest, where)
+
+
+def _get(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def _value(standard: Standard, container: dict[str, Any], data: dict[str, Any]) -> tuple[bool, Any]:
+    """Whether the standard gives a value here, and which."""
+    if standard.by is not None:
+        key = str(container.get(standard.by))
+        return (key in standard.values), copy.deepcopy(standard.values.get(key))
+    if standard.from_ is not None:
+        return True, _get(data, standard.from_)
+    return True, copy.deepcopy(standard.value)
 
 
 def standard_deal(deal: Deal) -> Deal:
     """``deal`` with every term the playbook has a standard position on set to it."""
     data: dict[str, Any] = deal.model_dump(mode="python")
-    a = data["agreement"]
-    for row in a["margins"]:
-        row["by_year"] = STANDARD_MARGINS.get(row["revenue_type"], row["by_year"])
-    if a["visibility"]:
-        a["visibility"]["disclosure"] = "disclosed"
-    if (
-        a["support_services"]
-        and a["support_services"]["in_scope"]
-        and a["support_services"]["compensation_percent"] is None
-    ):
-        a["support_services"]["compensation_percent"] = 15
-    a["engagement"] = {**(a["engagement"] or {}), "bidirectional": True, "deal_registration": True}
-    a["engagement"].setdefault("protection_days", 90)
-    governance = a["governance"] or {}
-    for key, value in (
-        ("agenda_owner", a["prime_partner"]),
-        ("meetings", "monthly"),
-        ("executive_review", "quarterly"),
-        ("satisfaction_reviews", "quarterly"),
-    ):
-        governance[key] = governance.get(key) or value
-    a["governance"] = governance
-    a["disputes"] = a["disputes"] or {"process": "escalation_mediation", "tier1_days": 15, "tier2_days": 30}
-    a["enablement"] = a["enablement"] or {"joint_training": True, "cross_certification": True, "due_days": 90}
-    a["term"]["convenience_notice_days"] = a["term"]["convenience_notice_days"] or 90
-    a["term"]["dormancy_months"] = a["term"]["dormancy_months"] or 6
-    for stake in a["ownership"]:
-        stake["review"] = stake["review"] or "quarterly"
-        stake["dial_back"] = stake["dial_back"] or "ladder"
-    return Deal.model_validate(data, context={"parties": set(a["parties"])})
+    fields = catalogue().fields
+    added = set()
+    for path, info in fields.items():
+        if info.standard and info.standard.add:
+            *parents, name = path.split(".")
+            for where, container in _containers(data, parents):
+                if container.get(name) is None:
+                    container[name] = {}
+                    added.add(f"{where}.{name}" if where else name)
+    for path, info in fields.items():
+        standard = info.standard
+        if standard is None or standard.add:
+            continue
+        *parents, name = path.split(".")
+        for where, container in _containers(data, parents):
+            if standard.when and not container.get(standard.when):
+                continue
+            if standard.apply == "new" and where not in added:
+                continue
+            if standard.apply == "missing" and not missing(container.get(name)):
+                continue
+            given, value = _value(standard, container, data)
+            if given:
+                container[name] = value
+    return Deal.model_validate(data, context={"parties": set(data["agreement"]["parties"])})

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from p2pdocs.compose.kinds import file_stems
 from p2pdocs.compose.library import Library, load_library
 from p2pdocs.compose.limits import RENDER_SECONDS, time_limit
+from p2pdocs.compose.view import DealView, deal_view
 from p2pdocs.deal.terms import Deal
 from p2pdocs.documents.builders import Document, documents
 from p2pdocs.errors import OutputError, P2pdocsError, TemplateError
@@ -56,11 +57,11 @@ class File(NamedTuple):
     clauses: list[str]
 
 
-def _memo(deal: Deal, plans: list[Document], files: list[File], findings: list[Finding]) -> list[File]:
+def _memo(view: DealView, plans: list[Document], files: list[File], findings: list[Finding]) -> list[File]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(deal, plans, [(f.name, hashlib.sha256(f.data).hexdigest()) for f in files], findings)
+    memo = build(view, plans, [(f.name, hashlib.sha256(f.data).hexdigest()) for f in files], findings)
     doc = memo_document(memo)
     word = render_document(doc)
     return [File(MEMO_DOCX, word, doc.template, []), File(MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
@@ -86,7 +87,8 @@ def compose_and_render(
 ) -> list[File]:
     """Every file of ``deal`` in memory; ``register=False`` leaves out the deal register
     (which no template or clause makes)."""
-    plans = documents(deal, lib)
+    view = deal_view(deal)
+    plans = documents(deal, lib, view)
     files = [
         File(
             doc.filename,
@@ -105,9 +107,9 @@ def compose_and_render(
     if deal.agreement.plan and register:
         from p2pdocs.documents.register import register_xlsx
 
-        files.append(File(REGISTER, register_xlsx(deal), "deal-register", []))
+        files.append(File(REGISTER, register_xlsx(view), "deal-register", []))
     if memo:
-        files += _memo(deal, plans, files, findings or [])
+        files += _memo(view, plans, files, findings or [])
     return files
 
 

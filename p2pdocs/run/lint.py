@@ -29,10 +29,12 @@ def clause_names() -> frozenset[str]:
     contexts built for the sample deal (so that lint and the documents cannot disagree)."""
     from p2pdocs.compose.context import agreement_context, sow_context
     from p2pdocs.compose.samples import sample_deal
+    from p2pdocs.compose.view import deal_view
 
     deal = sample_deal()
-    sow = sow_context(deal, deal.statements_of_work[0], {})
-    return frozenset({*agreement_context(deal), *sow, *COMPOSER_NAMES})
+    view = deal_view(deal)
+    sow = sow_context(view, deal.statements_of_work[0], {})
+    return frozenset({*agreement_context(view), *sow, *COMPOSER_NAMES})
 
 
 MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake}

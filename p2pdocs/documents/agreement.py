@@ -1,0 +1,58 @@
+"""The partnering agreement of a deal: its composition, key terms, margin table and
+signature blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from p2pdocs.compose.assemble import compose
+from p2pdocs.compose.context import agreement_context
+from p2pdocs.compose.kinds import AGREEMENT
+from p2pdocs.compose.library import Library
+from p2pdocs.compose.textenv import percent, sentence, words
+from p2pdocs.compose.view import DealView
+from p2pdocs.documents.document import (
+    Document,
+    deal_properties,
+    doc_header,
+    sections_view,
+    signature_blocks,
+    table_lines,
+)
+from p2pdocs.documents.keyterms import cover_rows
+
+
+def margin_table(view: DealView) -> dict[str, list[Any]]:
+    """Revenue type x contract year; the last column reads "Year N and later"."""
+    margins = view.agreement.margins
+    years = max(len(m.by_year) for m in margins)
+    header = ["Revenue type", "Seller"]
+    if years == 1:
+        header.append("Every year")
+    else:
+        header += [f"Year {y}" for y in range(1, years)] + [f"Year {years} and later"]
+    rows = []
+    for m in margins:
+        figures = list(m.by_year) + [m.by_year[-1]] * (years - len(m.by_year))
+        rows.append([sentence(words(m.revenue_type)), view.name(m.seller), *map(percent, figures)])
+    return {"header": header, "rows": rows}
+
+
+def cover_terms(view: DealView) -> list[list[str]]:
+    """The key terms shown on the cover page, label then value (the field catalogue's rows)."""
+    return cover_rows(agreement_context(view))
+
+
+def agreement_document(view: DealView, library: Library) -> Document:
+    """The partnering agreement of the deal."""
+    a = view.agreement
+    composition = compose(library, AGREEMENT, agreement_context(view))
+    context: dict[str, Any] = {
+        "doc": doc_header(view, a.title, f"between {view.parties}"),
+        "cover": cover_terms(view),
+        "sections": sections_view(composition),
+        "tables": {"margins": table_lines(margin_table(view)) if a.margins else {"header": [], "rows": []}},
+        "signatures": signature_blocks(view),
+    }
+    properties = deal_properties(view, AGREEMENT.title(view.agreement, None), f"{a.title} between {view.parties}")
+    return Document(AGREEMENT.filename(), AGREEMENT.template, composition, context, properties)

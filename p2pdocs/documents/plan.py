@@ -1,0 +1,73 @@
+"""The partnership plan annex of a deal whose agreement has a plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from p2pdocs.compose.assemble import compose
+from p2pdocs.compose.context import agreement_context
+from p2pdocs.compose.kinds import PARTNERSHIP_PLAN
+from p2pdocs.compose.library import Library
+from p2pdocs.compose.textenv import cadence, sentence
+from p2pdocs.compose.view import DealView
+from p2pdocs.deal.dates import long_date
+from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
+
+
+def plan_tables(view: DealView) -> dict[str, dict[str, list[Any]]]:
+    """The tables of the partnership plan annex."""
+    plan = view.agreement.plan
+    assert plan is not None
+    name = view.name
+    tables: dict[str, dict[str, list[Any]]] = {
+        "contributions": {
+            "header": ["Party", "Contributes"],
+            "rows": [[name(k), v] for k, v in plan.contributions.items()],
+        },
+        "investment": {
+            "header": ["Party", "Money", "People", "Assets"],
+            "rows": [
+                [
+                    name(k),
+                    view.money(i.money) if i.money is not None else "None",
+                    i.people or "None",
+                    i.assets or "None",
+                ]
+                for k, i in plan.investment.items()
+            ],
+        },
+        "risks": {
+            "header": ["Risk", "How it is managed", "Owner"],
+            "rows": [[r.risk, r.mitigation, name(r.owner)] for r in plan.risks],
+        },
+        "kpis": {
+            "header": ["Indicator", "Target", "Period", "Owner"],
+            "rows": [[k.name, k.target, sentence(cadence(k.period)), name(k.owner)] for k in plan.kpis],
+        },
+    }
+    return {key: table_lines(table) for key, table in tables.items()}
+
+
+def plan_document(view: DealView, library: Library) -> Document:
+    """The partnership plan annex (only for a deal whose agreement has a plan)."""
+    a = view.agreement
+    assert a.plan is not None
+    composition = compose(library, PARTNERSHIP_PLAN, agreement_context(view))
+    cover = [
+        ["Partnership Plan", f"Annex to {view.reference}"],
+        ["Dated", view.effective],
+        ["Parties", view.parties],
+        ["Status", "Non-binding annex; the Agreement prevails"],
+        ["First health check", long_date(view.health_check)],
+    ]
+    if a.plan.maturity:
+        cover.append(["Maturity", sentence(a.plan.maturity)])
+    context: dict[str, Any] = {
+        "doc": doc_header(view, "Partnership Plan", f"annex to the {view.reference} between {view.parties}"),
+        "cover": cover,
+        "sections": sections_view(composition),
+        "tables": plan_tables(view),
+        "signatures": [],
+    }
+    properties = deal_properties(view, PARTNERSHIP_PLAN.title(a, None), f"Partnership plan annexed to {view.reference}")
+    return Document(PARTNERSHIP_PLAN.filename(), PARTNERSHIP_PLAN.template, composition, context, properties)

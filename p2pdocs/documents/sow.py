@@ -1,0 +1,132 @@
+"""A statement of work under a deal's agreement: its composition (citing the agreement's
+numbering), key terms and tables."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from p2pdocs.compose.assemble import Composition, compose
+from p2pdocs.compose.context import sow_context
+from p2pdocs.compose.kinds import STATEMENT_OF_WORK
+from p2pdocs.compose.library import Library
+from p2pdocs.compose.textenv import number, percent, sentence, words
+from p2pdocs.compose.view import DealView
+from p2pdocs.deal.dates import long_date
+from p2pdocs.deal.terms import StatementOfWork
+from p2pdocs.documents.document import (
+    Document,
+    deal_properties,
+    doc_header,
+    sections_view,
+    signature_blocks,
+    table_lines,
+)
+
+CENT = Decimal("0.01")
+
+
+def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]:
+    """Each milestone's share of ``amount``, to the cent; the last takes the remainder so
+    that the amounts add up to exactly ``amount``."""
+    amounts = [(amount * p / 100).quantize(CENT, rounding=ROUND_HALF_UP) for p in percents[:-1]]
+    return [*amounts, amount - sum(amounts, Decimal(0))] if percents else []
+
+
+def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
+    """The tables of a statement of work, by the names its clauses use."""
+    name, money = view.name, view.money
+    fees = sow.fees
+    described = any(d.description for d in sow.deliverables)
+    tables: dict[str, dict[str, list[Any]]] = {
+        "responsibilities": {
+            "header": ["Party", "Responsibilities"],
+            "rows": [[name(k), v] for k, v in sow.responsibilities.items()],
+        },
+        "deliverables": {
+            "header": ["Deliverable", "Due", *(["Description"] if described else [])],
+            "rows": [
+                [d.name, long_date(d.due), *([d.description or ""] if described else [])] for d in sow.deliverables
+            ],
+        },
+        "rates": {
+            "header": ["Role", "Rate per day"],
+            "rows": [[r.role, money(r.rate)] for r in fees.rate_card],
+        },
+        "staffing": {
+            "header": ["Role", "Party", "Name", "Allocation"],
+            "rows": [
+                [
+                    s.role,
+                    name(s.party),
+                    s.name or "To be named",
+                    percent(s.allocation_percent) if s.allocation_percent is not None else "As needed",
+                ]
+                for s in sow.staffing
+            ],
+        },
+        "sow_margins": {
+            "header": ["Revenue type", "Seller", "Contract year", "Margin"],
+            "rows": [[sentence(words(t)), name(sow.prime), str(y), percent(m)] for t, y, m in view.sow_margins(sow)],
+        },
+    }
+    due = [long_date(m.due) if m.due else "On acceptance" for m in sow.milestones]
+    if fees.model == "fixed" and fees.amount is not None:
+        amounts = milestone_amounts(fees.amount, [m.percent for m in sow.milestones])
+        rows = [[m.name, percent(m.percent), money(x), d] for m, x, d in zip(sow.milestones, amounts, due, strict=True)]
+        rows.append(["Total", "100%", money(fees.amount), ""])
+        tables["milestones"] = {"header": ["Milestone", "Share", "Amount", "Due"], "rows": rows}
+    else:
+        tables["milestones"] = {
+            "header": ["Milestone", "Share", "Due"],
+            "rows": [[m.name, percent(m.percent), d] for m, d in zip(sow.milestones, due, strict=True)],
+        }
+    return {key: table_lines(table) for key, table in tables.items()}
+
+
+def sow_cover(view: DealView, sow: StatementOfWork) -> list[list[str]]:
+    """The key terms on a statement of work's cover page."""
+    fees = sow.fees
+    price = (
+        f"Fixed price, {view.money(fees.amount)}"
+        if fees.model == "fixed" and fees.amount is not None
+        else f"Time and materials, estimate {number(fees.estimate_days or 0)} days"
+    )
+    return [
+        ["Statement of Work", f"{sow.id}: {sow.title}"],
+        ["Under", f"{view.reference} dated {view.effective}"],
+        ["Status", "Draft" if view.draft else "Final"],
+        ["Customer", sow.customer],
+        ["Prime Partner", view.name(sow.prime)],
+        ["Customer-facing lead", view.name(sow.customer_lead or sow.prime)],
+        ["Dates", f"{long_date(sow.start)} to {long_date(sow.end)}"],
+        ["Contract year", str(sow.contract_year)],
+        ["Fees", price],
+        ["Invoicing party", view.name(sow.prime)],
+    ]
+
+
+def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreement: Composition) -> Document:
+    """The statement of work ``sow`` under the deal's agreement (whose numbering it cites)."""
+    a = view.agreement
+    numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
+    composition = compose(library, STATEMENT_OF_WORK, sow_context(view, sow, numbers))
+    context: dict[str, Any] = {
+        "doc": doc_header(
+            view,
+            f"Statement of Work {sow.id}",
+            f"{sow.title}, for {sow.customer}, under {view.reference}",
+            f"{a.id} / {sow.id}",
+        ),
+        "cover": sow_cover(view, sow),
+        "sections": sections_view(composition),
+        "tables": sow_tables(view, sow),
+        "signatures": signature_blocks(view),
+    }
+    properties = deal_properties(
+        view,
+        STATEMENT_OF_WORK.title(view.agreement, sow),
+        f"Statement of Work {sow.id} under {view.reference}",
+        (sow.customer,),
+    )
+    return Document(STATEMENT_OF_WORK.filename(sow), STATEMENT_OF_WORK.template, composition, context, properties)
