@@ -14,7 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from p2pdocs import __version__
+from p2pdocs.cli import programme
 from p2pdocs.cli.options import DOCUMENT_LINE
+from p2pdocs.cli.programme import deal_inputs, sheet_option
 from p2pdocs.errors import InvalidInput, P2pdocsError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,6 +109,7 @@ def main(clauses_dir: Path | None, templates_dir: Path | None) -> None:
     default=None,
     help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
 )
+@sheet_option
 @handled
 def generate(
     paths: tuple[Path, ...],
@@ -118,6 +121,7 @@ def generate(
     comments: bool,
     memo: bool,
     progress: bool | None,
+    sheet: Path | None,
 ) -> None:
     """Generate the documents of every deal in PATHS.
 
@@ -126,12 +130,11 @@ def generate(
     Exit status: 0 all generated, 1 some failed, 2 none generated, 3 a clause or template is broken.
     """
     from p2pdocs.cli.progress import Reporter
-    from p2pdocs.deal.inputs import Inputs
     from p2pdocs.run.batch import default_jobs, run
     from p2pdocs.run.outputs import run_lock
     from p2pdocs.run.signing import pdf_step
 
-    inputs = Inputs(list(paths))
+    inputs = deal_inputs(paths, sheet)
     if inputs.problems:
         raise InvalidInput(inputs.problems)
     if not inputs.total:
@@ -234,17 +237,17 @@ class NoTerminal(P2pdocsError):
     default=None,
     help="Exit 1 when a finding of this severity or higher is found.",
 )
+@sheet_option
 @handled
-def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, sheet: Path | None) -> None:
     """Validate deals and list where they depart from the partnering playbook.
 
     Exit status: 2 when a deal is invalid, 1 when --fail-on finds a finding at or above
     its severity, else 0.
     """
-    from p2pdocs.deal.inputs import Inputs
     from p2pdocs.playbook.findings import SEVERITIES, deal_findings
 
-    inputs = Inputs(list(paths))  # streamed: each deal is let go once its findings are known
+    inputs = deal_inputs(paths, sheet)  # streamed: each deal is let go once its findings are known
     if inputs.problems:
         raise InvalidInput(inputs.problems)
     results: list[dict[str, Any]] = []
@@ -413,6 +416,8 @@ def clauses_show(clause_id: str) -> None:
 
     click.echo(describe(library(), clause_id))
 
+
+programme.register(main, handled)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

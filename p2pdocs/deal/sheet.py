@@ -97,7 +97,10 @@ class SheetInputs:
                     yield line, cells
                 else:
                     kinds = [c.kind if c else "text" for c in self.columns]
-                    yield line, [(text_value(kinds[i], v) if i < len(kinds) else v, None) for i, (v, _) in enumerate(cells)]
+                    yield (
+                        line,
+                        [(text_value(kinds[i], v) if i < len(kinds) else v, None) for i, (v, _) in enumerate(cells)],
+                    )
                 line = reader.line_num + 1
 
     def _xlsx_rows(self) -> Iterator[Row]:
@@ -109,10 +112,15 @@ class SheetInputs:
             for i, cell in enumerate(cells):
                 where = f"{letter(i)}{number}"
                 if where in merged:
-                    values.append((None, f"a merged cell ({merged[where]}); unmerge it and give the value in each cell"))
+                    values.append((None, f"a merged cell ({merged[where]}); unmerge it, a value in each cell"))
                 elif where in book.uncached:
-                    values.append((None, "a formula with no computed value; open and save the workbook in Excel or "
-                                   "LibreOffice so it is calculated, or type the value"))
+                    values.append(
+                        (
+                            None,
+                            "a formula with no computed value; open and save the workbook in Excel or "
+                            "LibreOffice so it is calculated, or type the value",
+                        )
+                    )
                 elif number == 1:
                     values.append((cell.value, None))
                 else:
@@ -165,7 +173,9 @@ class SheetInputs:
             for other, j in seen.items():
                 if other[: len(loc)] == loc or loc[: len(other)] == other:
                     self.problems.append(
-                        Problem(file, line, col.path, f"column {letter(j)} gives this value already ({column(other).path})")
+                        Problem(
+                            file, line, col.path, f"column {letter(j)} gives this value already ({column(other).path})"
+                        )
                     )
             seen[loc] = i
             columns.append(col)
@@ -202,8 +212,9 @@ class SheetInputs:
         for loc in gaps:
             i = min(j for key, j in where.items() if key[: len(loc)] == loc)
             file, line = self.cell(number, i)
-            refused.append(Problem(file, line, self.columns[i].path if self.columns[i] else "",  # type: ignore[union-attr]
-                                   "an earlier item of this list is empty; fill a list's items from [0] on"))
+            col = self.columns[i]
+            path = col.path if col else ""
+            refused.append(Problem(file, line, path, "an earlier item of this list is empty; fill a list from [0] on"))
         given = raw.get("agreement", {}).get("id") if isinstance(raw.get("agreement"), Mapping) else None
         label = given if isinstance(given, str) else f"{self.cell(number, 0)[0]}"
         entry = Entry(label, self.name, number)
@@ -252,7 +263,7 @@ class SheetInputs:
             if other == key:
                 message = f"agreement id '{key}' is used twice in this sheet (also {place})"
             else:
-                message = f"agreement id '{key}' differs only in case from '{other}' ({place}); their folders would be one"
+                message = f"agreement id '{key}' differs only in case from '{other}' ({place}): one folder on macOS"
             entry.problems.append(Problem(file, line, "agreement.id", message))
         if others:
             entry.deal = None

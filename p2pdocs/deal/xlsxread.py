@@ -12,7 +12,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -30,7 +30,7 @@ _CHUNK = 2**20
 class _Capped(io.RawIOBase):
     """A part's stream that refuses to give more than ``limit`` bytes."""
 
-    def __init__(self, stream: BinaryIO, name: str, limit: int) -> None:
+    def __init__(self, stream: IO[bytes], name: str, limit: int) -> None:
         self.stream, self.name, self.left = stream, name, limit
 
     def readable(self) -> bool:
@@ -56,7 +56,7 @@ def check_package(package: zipfile.ZipFile, sheet_part: str | None = None) -> No
         if info.flag_bits & 0x1:
             raise Unreadable(f"{info.filename} is encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise Unreadable(f"{info.filename} is compressed with method {info.compress_type}, which Office does not use")
+            raise Unreadable(f"{info.filename} is compressed with method {info.compress_type}, not used by Office")
         if info.file_size > limit:
             raise Unreadable(f"{info.filename} would inflate to {info.file_size:,} bytes, more than {limit:,}")
         tail = b""

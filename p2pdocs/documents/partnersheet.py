@@ -15,6 +15,7 @@ from typing import Any
 from p2pdocs.deal.batchfile import deals_of
 from p2pdocs.deal.cells import plain
 from p2pdocs.deal.columns import Column, column, leaves, letter, ordered_union
+from p2pdocs.deal.inputs import _has
 from p2pdocs.deal.sheet import SHEET_TITLE, programme_header
 from p2pdocs.deal.yamlsource import Loc
 from p2pdocs.documents.workbook import fixed_bytes, header_row, text_cell
@@ -61,14 +62,12 @@ class Layout:
         self.columns: list[Column] = [column(loc) for loc in [first, *(loc for loc in locs if loc != first)]]
 
     def default(self, loc: Loc) -> Any:
-        data = self.defaults
+        """The programme's default for the value at ``loc`` (None when it gives none)."""
+        if not _has(self.defaults, loc):
+            return None
+        data: Any = self.defaults
         for part in loc:
-            if isinstance(data, Mapping) and part in data:
-                data = data[part]
-            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-                data = data[part]
-            else:
-                return None
+            data = data[part]
         return None if isinstance(data, Mapping | list) else data
 
 
