@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from p2pdocs.word.readpackage import PART_LIMIT, Unreadable, load, open_package
+from p2pdocs.word.readpackage import PART_LIMIT, Unreadable, load
 
 #: the largest worksheet part inflated (its rows are streamed, never held), the most
 #: inflated in all, and the most parts a workbook may have
@@ -84,7 +84,11 @@ class Sheet:
         from openpyxl import load_workbook
 
         data = load(path)
-        check_package(open_package(data))
+        try:
+            package = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+            raise Unreadable(f"not a readable .xlsx (zip) file: {exc}") from None
+        check_package(package)
         try:
             self.book: Any = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Unreadable:
@@ -99,7 +103,7 @@ class Sheet:
         #: merged ranges (A1:B2), and cells whose formula has no computed value
         self.merged: list[str] = []
         self.uncached: set[str] = set()
-        self._scan(zipfile.ZipFile(io.BytesIO(data)), str(getattr(self.sheet, "_worksheet_path", "")))
+        self._scan(package, str(getattr(self.sheet, "_worksheet_path", "")))
 
     def _scan(self, package: zipfile.ZipFile, part: str) -> None:
         try:
