@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from p2pdocs.word.readpackage import PART_LIMIT, Unreadable, load
+from p2pdocs.word.readpackage import FILE_LIMIT, PART_LIMIT, Unreadable
 
 #: the largest worksheet part inflated (its rows are streamed, never held), the most
 #: inflated in all, and the most parts a workbook may have
@@ -43,6 +43,23 @@ class _Capped(io.RawIOBase):
         self.left -= len(data)
         buffer[: len(data)] = data
         return len(data)
+
+
+def load(path: Path) -> bytes:
+    """The bytes of the workbook at ``path``, at most :data:`FILE_LIMIT`, read in chunks (a
+    buffer as large as the limit is never allocated for a small file)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > FILE_LIMIT:
+                    raise Unreadable(f"the file is more than {FILE_LIMIT:,} bytes, larger than a workbook may be")
+                chunks.append(chunk)
+    except OSError as exc:
+        raise Unreadable(exc.strerror or str(exc)) from None
+    return b"".join(chunks)
 
 
 def check_package(package: zipfile.ZipFile, sheet_part: str | None = None) -> None:
