@@ -131,3 +131,15 @@ def test_an_invalid_deal_or_an_unfinished_manifest_writes_nothing(deals: Path) -
     assert result.exit_code == 2
     assert "error: manifest.json: a run has not finished" in result.output
     assert not Path("p.xlsx").exists()
+
+
+def test_a_dormancy_check_past_the_calendar_is_a_located_problem(write_deal: Any) -> None:
+    def late(data: dict[str, Any]) -> None:
+        data["agreement"]["effective_date"] = date(9999, 1, 1)
+        data["agreement"]["term"].update(initial_months=6, dormancy_months=12)
+        data["agreement"].pop("plan")
+        data.pop("statements_of_work")
+
+    result = run_cli("check", str(write_deal(late)))
+    assert result.exit_code == 2
+    assert "agreement.term.dormancy_months: the dormancy check falls in the year 10000" in result.output

@@ -284,3 +284,31 @@ def test_a_workbook_saved_by_libreoffice_calc_reads(programme: Path, tmp_path: P
     assert run_cli("generate", str(programme), "-o", "batch", "--no-progress", "-j", "1").exit_code == 0
     for name in ("partnering-agreement.docx", "sow-SOW-002.docx"):  # Calc kept 28%, the dates, the formula's text
         assert Path("out", ALPINE, name).read_bytes() == Path("batch", ALPINE, name).read_bytes()
+
+
+def test_a_list_with_a_hole_a_time_of_day_and_an_error_value_are_refused(programme: Path) -> None:
+    assert run_cli("sheet", str(programme), "-o", "partners.xlsx").exit_code == 0
+    book = openpyxl.load_workbook("partners.xlsx")
+    sheet = book["Partners"]
+    header = [c.value for c in sheet[1]]
+    values = {k: v for k, v in alpine().items() if k in header and not k.startswith("agreement.margins[0]")}
+    type_in(sheet, 3, values)  # the second margin without the first
+    sheet.cell(3, header.index("statements_of_work[0].end") + 1).value = datetime(2027, 8, 30, 17, 30)
+    sheet.cell(3, header.index("agreement.governing_law") + 1).value = "#N/A"  # an error value, as Excel stores it
+    book.save("partners.xlsx")
+    _, entry = SheetInputs(programme, Path("partners.xlsx"))
+    assert entry.deal is None
+    shown = {p.file.rsplit("!", 1)[1]: f"{p.path}: {p.message}" for p in entry.problems}
+
+    def at(path: str) -> str:
+        return f"{openpyxl.utils.get_column_letter(header.index(path) + 1)}3"
+
+    assert shown[at("agreement.margins[1].revenue_type")] == (
+        "agreement.margins[1].revenue_type: an earlier item of this list is empty; fill a list from [0] on"
+    )
+    assert shown[at("statements_of_work[0].end")] == (
+        "statements_of_work[0].end: holds a time of day (2027-08-30 17:30:00); enter the date alone"
+    )
+    assert (
+        shown[at("agreement.governing_law")] == "agreement.governing_law: the cell holds the error #N/A; type the value"
+    )
