@@ -101,14 +101,16 @@ def test_sheet_has_the_programmes_columns_an_example_and_explains_them(programme
     lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
     kind = openpyxl.utils.get_column_letter(header.index("agreement.parties.partner.type") + 1)
     assert lists[f"{kind}2"] == '"isv,systems_integrator,msp,csp,consultancy,other"'
+    prime = openpyxl.utils.get_column_letter(header.index("agreement.prime_partner") + 1)
+    assert lists[f"{prime}2"] == '"fabrikam,partner"'  # the programme's parties
 
     guide = {row[1]: row for row in book["Columns"].iter_rows(min_row=2, values_only=True)}
     legal = guide["agreement.parties.partner.legal_name"]
     assert legal[2] == "text"
     assert guide["agreement.margins[0].by_year[0]"][2].startswith("percentage")
     assert "six months after the effective date" not in str(guide.get("agreement.id"))
-    status = guide["agreement.parties.partner.type"]
-    assert status[4] == "isv, systems_integrator, msp, csp, consultancy, other"
+    assert guide["agreement.parties.partner.type"][4] == "isv, systems_integrator, msp, csp, consultancy, other"
+    assert guide["agreement.prime_partner"][2:5] == ("a party's key", "yes", "fabrikam, partner")
 
 
 def test_rows_generate_exactly_what_the_batch_file_generates(programme: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,58 @@ def column(loc: Loc) -> Column:
     if kind == "decimal" and low == 0 and high == 100:
         kind = "percent"
     return Column(format_loc(loc), loc, kind, required, choices, described, low, high)
+
+
+def party_key(loc: Loc) -> bool:
+    """Whether the value at ``loc`` names one of the agreement's parties (a prime, a seller,
+    an owner...): the terms model says so, the JSON Schema does not."""
+    from pydantic import BaseModel
+
+    from p2pdocs.deal.terms import Deal
+    from p2pdocs.deal.values import _party_key
+
+    annotation: Any = Deal
+    for i, part in enumerate(loc):
+        model = _inner(annotation, lambda a: isinstance(a, type) and issubclass(a, BaseModel))
+        if isinstance(part, str) and model is not None:
+            field = model.model_fields.get(part)
+            if field is None:
+                return False
+            if any(getattr(m, "func", None) is _party_key for m in field.metadata):
+                return i == len(loc) - 1
+            annotation = field.annotation
+        else:  # an item of a list, or a value of a mapping keyed by party
+            args = typing.get_args(_inner(annotation, _container))
+            if not args:
+                return False
+            annotation = args[-1]
+    return _validates_party(annotation)
+
+
+def _container(annotation: Any) -> bool:
+    origin: Any = typing.get_origin(annotation)
+    return origin is list or origin is dict
+
+
+def _inner(annotation: Any, wanted: Any) -> Any:
+    """The first type inside ``annotation`` (Optional, Annotated) for which ``wanted`` holds."""
+    if wanted(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner(arg, wanted)
+        if found is not None:
+            return found
+    return None
+
+
+def _validates_party(annotation: Any) -> bool:
+    from p2pdocs.deal.values import _party_key
+
+    if typing.get_origin(annotation) in (list, dict):
+        return False
+    return any(getattr(m, "func", None) is _party_key for m in getattr(annotation, "__metadata__", ())) or any(
+        _validates_party(a) for a in typing.get_args(annotation) if typing.get_origin(annotation) is not list
+    )
 
 
 def _kind(node: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:

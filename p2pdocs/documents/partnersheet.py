@@ -14,7 +14,7 @@ from typing import Any
 
 from p2pdocs.deal.batchfile import deals_of
 from p2pdocs.deal.cells import plain
-from p2pdocs.deal.columns import Column, column, leaves, letter, ordered_union
+from p2pdocs.deal.columns import Column, column, leaves, letter, ordered_union, party_key
 from p2pdocs.deal.inputs import _has
 from p2pdocs.deal.sheet import SHEET_TITLE, programme_header
 from p2pdocs.deal.yamlsource import Loc
@@ -27,6 +27,7 @@ FORMATS = {"date": "yyyy-mm-dd", "percent": "0.00%", "text": "@", "enum": "@"}
 KINDS = {
     "text": "text",
     "enum": "one of the list",
+    "party": "a party's key",
     "integer": "whole number",
     "decimal": "number",
     "percent": "percentage (type 12.5 or 12.5%)",
@@ -45,11 +46,14 @@ class Layout:
         self.defaults: Any = header.data.get("defaults") or {}
         orders: list[list[Loc]] = []
         self.example: dict[Loc, Any] = {}
+        #: the party keys the programme uses, for the drop-down lists of columns that name a party
+        self.parties: list[str] = list(_party_keys(self.defaults))
         with programme.open("rb") as handle:
             for raw, _, found in deals_of(handle, str(programme)):
                 if found or not isinstance(raw, Mapping):
                     continue
                 pairs = list(leaves({k: v for k, v in raw.items() if k != "p2pdocs"}))
+                self.parties += [key for key in _party_keys(raw) if key not in self.parties]
                 orders.append([loc for loc, _ in pairs])
                 if not self.example:
                     self.example = dict(pairs)
@@ -69,6 +73,12 @@ class Layout:
         for part in loc:
             data = data[part]
         return None if isinstance(data, Mapping | list) else data
+
+
+def _party_keys(deal: Any) -> list[str]:
+    agreement = deal.get("agreement") if isinstance(deal, Mapping) else None
+    parties = agreement.get("parties") if isinstance(agreement, Mapping) else None
+    return [str(key) for key in parties] if isinstance(parties, Mapping) else []
 
 
 def shown(value: Any, kind: str) -> str:
@@ -108,6 +118,8 @@ def sheet_xlsx(layout: Layout) -> bytes:
         if fmt:
             sheet.column_dimensions[name].number_format = fmt
         choices = col.choices if col.kind == "enum" else ("TRUE", "FALSE") if col.kind == "boolean" else ()
+        if party_key(col.loc):
+            choices = tuple(layout.parties)
         if choices:
             check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
             check.error, check.errorTitle = f"Choose one of: {', '.join(choices)}", col.path
@@ -122,9 +134,9 @@ def sheet_xlsx(layout: Layout) -> bytes:
         cells = [
             letter(i - 2),
             col.path,
-            KINDS.get(col.kind, col.kind) + _range(col),
+            KINDS["party"] if party_key(col.loc) else KINDS.get(col.kind, col.kind) + _range(col),
             "yes" if col.required and default is None else "",
-            ", ".join(col.choices),
+            ", ".join(layout.parties if party_key(col.loc) else col.choices),
             "" if default is None else shown(default, col.kind),
             col.description,
         ]
