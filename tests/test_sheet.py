@@ -259,8 +259,10 @@ def test_a_workbook_that_is_not_one_is_refused_with_the_reason(programme: Path) 
         result = run_cli("generate", str(programme), "--sheet", name, "-o", "out")
         assert result.exit_code == 2, result.output
         assert f"{name}: cannot be read: {reason}" in result.output
-    header = run_cli("check", str(programme), "--sheet", "header.csv")
+    Path("header.csv").write_text("agreement.id\n\n", encoding="utf-8")
+    header = run_cli("generate", str(programme), "--sheet", "header.csv", "-o", "out")
     assert header.exit_code == 2
+    assert "header.csv: the sheet has no partner rows below its header (row 1)" in header.output
     Path("header.csv").write_text("agreement.id,agreement.partys.x\nX-1,a\n", encoding="utf-8")
     header = run_cli("check", str(programme), "--sheet", "header.csv")
     assert "header.csv:1: 'agreement.partys.x' is not a field of the deal file" in header.output

@@ -150,6 +150,8 @@ class SheetInputs:
             agreement_id = given if isinstance(given, str) and given else default_id
             if isinstance(agreement_id, str):
                 self._ids.setdefault(agreement_id.casefold(), []).append((number, agreement_id))
+        if not self.total:
+            self.problems = [Problem(self.name, 0, "", "the sheet has no partner rows below its header (row 1)")]
 
     def _header(self, head: Row) -> list[Column | None]:
         columns: list[Column | None] = []
