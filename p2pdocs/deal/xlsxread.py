@@ -8,6 +8,7 @@ no value computed by the office suite that saved them."""
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -107,7 +108,9 @@ class Sheet:
             raise Unreadable(f"not a readable .xlsx (zip) file: {exc}") from None
         check_package(package)
         try:
-            self.book: Any = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            with warnings.catch_warnings():  # openpyxl warns of what it leaves out (extensions): not the user's concern
+                warnings.simplefilter("ignore")
+                self.book: Any = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Unreadable:
             raise
         except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
@@ -155,7 +158,14 @@ class Sheet:
     def rows(self, min_col: int | None = None, max_col: int | None = None) -> Iterator[tuple[Any, ...]]:
         """Every row of the sheet, as openpyxl's read-only cells."""
         try:
-            yield from self.sheet.iter_rows(min_col=min_col, max_col=max_col)
+            rows = iter(self.sheet.iter_rows(min_col=min_col, max_col=max_col))
+            while True:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    row = next(rows, None)
+                if row is None:
+                    return
+                yield row
         except Unreadable:
             raise
         except Exception as exc:
