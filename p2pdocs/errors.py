@@ -82,6 +82,18 @@ class NoTerminal(P2pdocsError):
     exit_code = 2
 
 
+class SheetUsage(P2pdocsError):
+    """``--sheet`` used wrongly: not one programme file, or not a .xlsx or .csv sheet."""
+
+    exit_code = 2
+
+
+class ManifestUnusable(P2pdocsError):
+    """``portfolio --manifest`` was given a file that is not a readable p2pdocs manifest."""
+
+    exit_code = 2
+
+
 class UnknownClause(P2pdocsError):
     """No clause of the library has the id asked for (``p2pdocs clauses show``)."""
 

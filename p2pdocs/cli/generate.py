@@ -10,6 +10,7 @@ import click
 
 from p2pdocs.cli.handler import handled
 from p2pdocs.cli.options import out_option, pdf_timeout_option
+from p2pdocs.cli.programme import deal_inputs, sheet_option
 from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
 
 
@@ -34,6 +35,7 @@ from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
     default=None,
     help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
 )
+@sheet_option
 @handled
 def generate(
     paths: tuple[Path, ...],
@@ -45,6 +47,7 @@ def generate(
     comments: bool,
     memo: bool,
     progress: bool | None,
+    sheet: Path | None,
 ) -> None:
     """Generate the documents of every deal in PATHS.
 
@@ -53,12 +56,11 @@ def generate(
     Exit status: 0 all generated, 1 some failed, 2 none generated, 3 a clause or template is broken.
     """
     from p2pdocs.cli.progress import Reporter
-    from p2pdocs.deal.inputs import Inputs
     from p2pdocs.run.batch import default_jobs, run
     from p2pdocs.run.outputs import run_lock
     from p2pdocs.run.signing import pdf_step
 
-    inputs = Inputs(list(paths))
+    inputs = deal_inputs(paths, sheet)
     if inputs.problems:
         raise InvalidInput(inputs.problems)
     if not inputs.total:

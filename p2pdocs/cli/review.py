@@ -12,6 +12,7 @@ import click
 
 from p2pdocs.cli.handler import handled
 from p2pdocs.cli.options import DOCUMENT_LINE
+from p2pdocs.cli.programme import deal_inputs, sheet_option
 from p2pdocs.errors import InvalidInput
 
 
@@ -31,17 +32,17 @@ from p2pdocs.errors import InvalidInput
     default=None,
     help="Exit 1 when a finding of this severity or higher is found.",
 )
+@sheet_option
 @handled
-def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None) -> None:
+def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, sheet: Path | None) -> None:
     """Validate deals and list where they depart from the partnering playbook.
 
     Exit status: 2 when a deal is invalid, 1 when --fail-on finds a finding at or above
     its severity, else 0.
     """
-    from p2pdocs.deal.inputs import Inputs
     from p2pdocs.playbook.findings import SEVERITIES, deal_findings
 
-    inputs = Inputs(list(paths))  # streamed: each deal is let go once its findings are known
+    inputs = deal_inputs(paths, sheet)  # streamed: each deal is let go once its findings are known
     if inputs.problems:
         raise InvalidInput(inputs.problems)
     results: list[dict[str, Any]] = []

@@ -68,6 +68,17 @@ def health_check(a: Agreement) -> date:
     return add_months(a.effective_date, 6)
 
 
+def nonrenewal_deadline(a: Agreement) -> date:
+    """The last day to give notice that the agreement will not renew after its initial term."""
+    return add_days(term_end(a), -a.term.nonrenewal_notice_days)
+
+
+def dormancy_check(a: Agreement) -> date | None:
+    """The first day the dormancy right can apply: the dormancy period after the effective date."""
+    months = a.term.dormancy_months
+    return add_months(a.effective_date, months) if months is not None else None
+
+
 def _implied_dates(a: Agreement) -> Found:
     """Every date the documents compute from the deal must be in the calendar: a deal
     that is valid here never fails later, when a document is written."""
@@ -78,8 +89,9 @@ def _implied_dates(a: Agreement) -> Found:
         (
             ("agreement", "term", "nonrenewal_notice_days"),
             "the last day to give notice of non-renewal",
-            lambda: add_days(term_end(a), -term.nonrenewal_notice_days),
+            lambda: nonrenewal_deadline(a),
         ),
+        (("agreement", "term", "dormancy_months"), "the dormancy check", lambda: dormancy_check(a)),
     ]
     if term.auto_renew:
         checks.append(

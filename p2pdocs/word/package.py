@@ -25,6 +25,7 @@ from p2pdocs.errors import TemplateError
 #: is well under a megabyte; its document.xml a few hundred kilobytes)
 FILE_LIMIT = 128 * 2**20
 PART_LIMIT = 32 * 2**20
+_CHUNK = 2**20
 
 
 class Unreadable(ValueError):
@@ -32,18 +33,21 @@ class Unreadable(ValueError):
 
 
 def load(path: Path) -> bytes:
-    """The bytes of the package at ``path``, refusing a file too large to be a document."""
+    """The bytes of the package at ``path``, at most :data:`FILE_LIMIT`, read in chunks (a
+    pipe or a device is refused once past the limit, and a small file never costs a buffer
+    as large as the limit)."""
+    chunks: list[bytes] = []
+    size = 0
     try:
-        size = path.stat().st_size
-        if size > FILE_LIMIT:
-            raise Unreadable(f"the file is {size:,} bytes, more than a document of {FILE_LIMIT:,}")
         with path.open("rb") as handle:
-            data = handle.read(FILE_LIMIT + 1)
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > FILE_LIMIT:
+                    raise Unreadable(f"the file is more than {FILE_LIMIT:,} bytes, larger than a document may be")
+                chunks.append(chunk)
     except OSError as exc:
         raise Unreadable(exc.strerror or str(exc)) from None
-    if len(data) > FILE_LIMIT:  # not a regular file: a pipe, a device
-        raise Unreadable(f"it holds more than a document of {FILE_LIMIT:,} bytes")
-    return data
+    return b"".join(chunks)
 
 
 def open_package(data: bytes) -> zipfile.ZipFile:
