@@ -28,12 +28,9 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
     ``sows`` holds None for a statement of work that did not validate; checks that need
     the agreement run only when it validated.
     """
-    in_calendar = True
     if agreement is not None:
         yield from _agreement(agreement)
-        dates = list(_implied_dates(agreement))
-        in_calendar = not dates
-        yield from dates
+        yield from _implied_dates(agreement)
     seen: dict[str, tuple[int, str]] = {}
     for i, raw in enumerate(raw_sows):
         sid = raw.get("id") if isinstance(raw, dict) else None
@@ -51,9 +48,16 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
                 )
     for i, sow in enumerate(sows):
         if sow is not None:
-            yield from _sow(sow, ("statements_of_work", i))
-            if agreement is not None and in_calendar:
-                yield from _sow_in_term(agreement, sow, ("statements_of_work", i))
+            yield from sow_problems(agreement, sow, ("statements_of_work", i))
+
+
+def sow_problems(agreement: Agreement | None, sow: StatementOfWork, base: Loc = ()) -> Found:
+    """The cross-field problems of one statement of work (its dates, deliverables, milestones
+    and fees), and its dates against the agreement's when ``agreement`` is given (and the
+    agreement's own dates are in the calendar); locations start with ``base``."""
+    yield from _sow(sow, base)
+    if agreement is not None and next(_implied_dates(agreement), None) is None:
+        yield from _sow_in_term(agreement, sow, base)
 
 
 def term_end(agreement: Agreement) -> date:

@@ -57,7 +57,6 @@ class Question(_Spec):
     optional: bool = False
     omit_default: bool = False
     controls: str | None = None
-    transient: bool = False
     for_each_party: bool = False
     value: Any = None
 
