@@ -13,7 +13,6 @@ from rich.table import Table
 from p2pdocs.interview.interview import Interview, Prompt
 from p2pdocs.playbook.findings import Finding
 
-_HELP = "italic fg:ansibrightblack"
 _SEVERITY = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
 
@@ -32,8 +31,12 @@ class QuestionaryTerminal:
         self.console.print(text, markup=False)
 
     def ask(self, prompt: Prompt) -> Any:
+        if prompt.where or prompt.progress:
+            self.console.print(f"[dim]{prompt.progress}[/] · [bold]{prompt.where}[/]", highlight=False)
         if prompt.help:
-            questionary.print(f"  · {prompt.help}", style=_HELP)
+            self.console.print(f"  · {prompt.help}", style="italic dim", markup=False)
+        if prompt.error:
+            self.console.print(f"  ✗ {prompt.error}", style="bold red", markup=False)
         if prompt.kind == "confirm":
             return questionary.confirm(prompt.message, default=bool(prompt.default)).unsafe_ask()
         if prompt.kind == "select":
@@ -47,9 +50,14 @@ class QuestionaryTerminal:
             return questionary.checkbox(
                 prompt.message, choices=choices, validate=lambda picked: bool(picked) or "choose at least one"
             ).unsafe_ask()
-        return questionary.text(
-            prompt.message, default=str(prompt.default or ""), validate=lambda raw: prompt.check(raw) or True
-        ).unsafe_ask()
+        default = str(prompt.default or "")
+        while True:  # the reason for a refused answer goes under the question, wrapped, in red
+            raw = questionary.text(prompt.message, default=default).unsafe_ask()
+            problem = prompt.check(raw)
+            if problem is None:
+                return raw
+            self.console.print(f"  ✗ {problem}", style="bold red", markup=False)
+            default = str(raw)
 
     def flag(self, finding: Finding) -> bool:
         style = _SEVERITY[finding.severity]

@@ -155,19 +155,50 @@ def _agreement(a: Agreement) -> Found:
 
 
 def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:
+    problem = sow_start_problem(a, sow.start)
+    if problem:
+        yield (*base, "start"), problem
+        return
+    problem = sow_end_problem(a, sow.start, sow.end) if sow.end >= sow.start else None  # else: _sow says it
+    if problem:
+        yield (*base, "end"), problem
+
+
+def sow_start_problem(a: Agreement, start: date) -> str | None:
+    """Why a SoW cannot start on ``start`` under the agreement ``a``, or None."""
+    if start < a.effective_date:
+        return f"starts before the agreement's effective date ({long_date(a.effective_date)})"
     end_of_term = term_end(a)
-    if sow.start < a.effective_date:
-        yield (*base, "start"), f"starts before the agreement's effective date ({long_date(a.effective_date)})"
-    elif sow.start > end_of_term:
-        yield (*base, "start"), f"starts after the agreement's initial term ends ({long_date(end_of_term)})"
-    elif sow.end > end_of_term and not a.term.auto_renew:
-        yield (
-            (*base, "end"),
-            (
-                f"ends after the agreement's term ({long_date(end_of_term)}), "
-                "which does not renew; end the SoW earlier or extend the term"
-            ),
+    if start > end_of_term:
+        return f"starts after the agreement's initial term ends ({long_date(end_of_term)})"
+    return None
+
+
+def sow_end_problem(a: Agreement | None, start: date, end: date) -> str | None:
+    """Why a SoW that starts on ``start`` cannot end on ``end`` (under ``a`` when known)."""
+    if end < start:
+        return f"ends ({long_date(end)}) before it starts ({long_date(start)})"
+    if a is not None and not a.term.auto_renew and end > term_end(a):
+        return (
+            f"ends after the agreement's term ({long_date(term_end(a))}), "
+            "which does not renew; end the SoW earlier or extend the term"
         )
+    return None
+
+
+def due_problem(start: date, end: date, due: date) -> str | None:
+    """Why a deliverable of a SoW from ``start`` to ``end`` cannot be due on ``due``."""
+    if not start <= due <= end:
+        return f"due {long_date(due)}, outside the SoW ({long_date(start)} to {long_date(end)})"
+    return None
+
+
+def milestones_problem(percents: Sequence[Decimal], complete: bool = True) -> str | None:
+    """Why the milestones' shares are wrong: over 100% at any time, not 100% once complete."""
+    total = sum(percents, start=_ZERO)
+    if total > 100 or (complete and percents and total != 100):
+        return f"milestone percentages add up to {total.normalize():f}%, not 100%"
+    return None
 
 
 def _sow(sow: StatementOfWork, base: Loc) -> Found:
@@ -176,23 +207,17 @@ def _sow(sow: StatementOfWork, base: Loc) -> Found:
     except OutOfRange as exc:
         yield (*base, "end"), f"the acceptance period after the SoW's end {exc}"
     if sow.end < sow.start:
-        yield (*base, "end"), f"ends ({long_date(sow.end)}) before it starts ({long_date(sow.start)})"
+        yield (*base, "end"), sow_end_problem(None, sow.start, sow.end) or ""
     for i, deliverable in enumerate(sow.deliverables):
-        if not sow.start <= deliverable.due <= sow.end:
-            yield (
-                (*base, "deliverables", i, "due"),
-                (f"due {long_date(deliverable.due)}, outside the SoW ({long_date(sow.start)} to {long_date(sow.end)})"),
-            )
+        problem = due_problem(sow.start, sow.end, deliverable.due)
+        if problem:
+            yield (*base, "deliverables", i, "due"), problem
     for i, milestone in enumerate(sow.milestones):
         if milestone.due is not None and not sow.start <= milestone.due <= sow.end:
             yield (*base, "milestones", i, "due"), f"due {long_date(milestone.due)}, outside the SoW"
-    if sow.milestones:
-        total = sum((m.percent for m in sow.milestones), start=_ZERO)
-        if total != 100:
-            yield (
-                (*base, "milestones", len(sow.milestones) - 1, "percent"),
-                (f"milestone percentages add up to {total.normalize():f}%, not 100%"),
-            )
+    problem = milestones_problem([m.percent for m in sow.milestones])
+    if problem:
+        yield (*base, "milestones", len(sow.milestones) - 1, "percent"), problem
     fees = sow.fees
     if fees.model == "fixed" and fees.amount is None:
         yield (*base, "fees", "amount"), "missing: a fixed fee needs an amount"

@@ -10,14 +10,16 @@ rows are :mod:`review`.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from p2pdocs.compose.textenv import words
-from p2pdocs.deal.terms import StatementOfWork
 from p2pdocs.interview.answers import Answers
+from p2pdocs.interview.crosschecks import cross_check, item_problems, running_total
+from p2pdocs.interview.flags import prefixes, review_flags
 from p2pdocs.interview.prompt import Prompt, Terminal, as_text, summary_of
 from p2pdocs.interview.questions import (
     Group,
@@ -36,6 +38,7 @@ from p2pdocs.interview.questions import (
     evaluate as expr,
 )
 from p2pdocs.interview.review import summary
+from p2pdocs.interview.standard import propose
 
 __all__ = ["Interview", "Prompt", "Terminal"]
 
@@ -43,6 +46,9 @@ __all__ = ["Interview", "Prompt", "Terminal"]
 @dataclass
 class Interview(Answers):
     """The answers so far and the questions that follow from them."""
+
+    _stack: list[tuple[Group, list[Part]]] = field(default_factory=list, init=False, repr=False)
+    _at: tuple[int, str] = field(default=(0, ""), init=False, repr=False)  # section number, title
 
     # -- running -------------------------------------------------------------------------
 
@@ -53,9 +59,13 @@ class Interview(Answers):
                 self.run_section(ui, section, again=only is not None)
 
     def run_section(self, ui: Terminal, section: Section, again: bool = False) -> None:
+        number = self.questions.sections.index(section) + 1
+        self._at = (number, section.title)
         pending = again or any(True for _ in self._unanswered(section.items, [], {}))
         if pending:
-            ui.section(section.title, section.help)
+            ui.section(f"{section.title} (section {number} of {len(self.questions.sections)})", section.help)
+        if not again and section.standard:
+            self._offer_standard(ui, section.standard, section.standard_title, section.items, [])
         while True:
             self._items(ui, section.items, [], {}, again)
             if not self._review_flags(ui, section):
@@ -74,12 +84,51 @@ class Interview(Answers):
             else:
                 self._question(ui, entry, prefix, item, again)
 
+    def _offer_standard(
+        self, ui: Terminal, ids: list[str], title: str, items: list[Question | Group], prefix: list[Part]
+    ) -> bool:
+        """Offer the standard answers of a section or item in one confirmation; True when
+        the person took them."""
+        proposal = propose(self, ids, items, prefix)
+        if proposal is None:
+            return False
+        message = f"Use the standard {title}?"
+        help = f"{'; '.join(proposal.rows)}. Yes takes all of these at once; no asks each."
+        if ui.ask(Prompt("confirm", message, help, True, where=self._where(title), progress=self._progress())):
+            self.answers.clear()
+            self.answers.update(proposal.answers)
+            skipped = self.answers.setdefault("_wizard", {}).setdefault("skipped", [])
+            skipped.extend(p for p in proposal.empty if p not in skipped)
+            return True
+        return False
+
+    def _where(self, label: str, party: str | None = None) -> str:
+        """Where a question is: section > party or item > field."""
+        out = [self._at[1]]
+        for g, parts in self._stack:
+            key = parts[-1]
+            out.append(self.name(key) if isinstance(key, str) and self.name(key) else f"{g.title} {_n(key)}")
+        if party:
+            out.append(self.name(party))
+        text = label.replace("{party}", "").split(" (")[0].rstrip("?").strip()
+        return " > ".join([*out, text[:1].lower() + text[1:]])
+
+    def _progress(self) -> str:
+        return f"section {self._at[0]} of {len(self.questions.sections)}"
+
     def _question(
-        self, ui: Terminal, q: Question, prefix: list[Part], item: dict[str, Any], again: bool, party: str | None = None
+        self,
+        ui: Terminal,
+        q: Question,
+        prefix: list[Part],
+        item: dict[str, Any],
+        again: bool,
+        party: str | None = None,
+        error: str = "",
     ) -> None:
         qid = q.id.replace("{party}", party) if party else q.id
         parts = prefix + parse_path(qid)
-        scope = self.scope(item, prefix)
+        scope = {**self.scope(item, prefix), "party": party}
         if q.when and not expr(q.when, scope):
             if get(self.answers, parts) is not None:
                 delete(self.answers, parts)  # no longer applies
@@ -91,10 +140,14 @@ class Interview(Answers):
         skipped = self.answers.setdefault("_wizard", {}).setdefault("skipped", [])
         if not again and (current is not None or show_path(parts) in skipped):
             return  # answered, or left empty on purpose: a resumed interview does not ask again
-        default = current if current is not None else self._default(q, scope)
+        so_far, remains = running_total(self, parts)
+        default = current if current is not None else (remains if remains is not None else self._default(q, scope))
         message = q.prompt.replace("{party}", self.name(party)) if party else q.prompt
-        prompt = self._prompt(
-            q, message, render_text(q.help, {**scope, "sow_margin_help": self.margin_help(item)}), default, parts
+        help = render_text(q.help, {**scope, "sow_margin_help": self.margin_help(item)})
+        prompt = self._prompt(q, message, f"{help} {so_far}".strip(), default, parts)
+        where = self._where(q.prompt, party)
+        prompt = dataclasses.replace(
+            prompt, where=where, progress=self._progress(), also=cross_check(self, parts), error=error
         )
         value = convert(q, ui.ask(prompt))
         if q.type == "percent_list":
@@ -131,7 +184,7 @@ class Interview(Answers):
             return Prompt("confirm", message, help, bool(default) if default is not None else True)
         if q.type in ("select", "checkbox", "party"):
             values = list(parties) if q.type == "party" else q.choices
-            choices = [(v, self.name(v) if q.type == "party" else words(v)) for v in values]
+            choices = [(v, self.name(v) if q.type == "party" else q.labels.get(v) or words(v)) for v in values]
             if q.type == "checkbox":
                 return Prompt("checkbox", message, help, list(default or []), choices)
             chosen = default if default in values else (values[0] if values else None)
@@ -163,6 +216,8 @@ class Interview(Answers):
             ui.say(f"{g.title.capitalize()} {len(items)}")
             self._group_item(ui, g, [*parts, len(items) - 1], True)
         self._close(parts)
+        if self._review_flags(ui, None, show_path(parts)):  # about the whole list, now it is closed
+            self._group(ui, g, prefix, item, True)
 
     def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool, given: bool) -> bool:
         """Whether to add another item: always below the minimum; else ask, unless the
@@ -170,12 +225,23 @@ class Interview(Answers):
         A list the deal already gave is offered as complete (the default is not to add)."""
         if count < g.min:
             return True
+        wanted = expr(g.count, self.scope(None, parts)) if g.count else None
+        if isinstance(wanted, int):
+            return count < wanted  # the person said how many
         if not again and show_path(parts) in self.answers.get("_wizard", {}).get("closed", []):
             return False
         default = False
         if g.add_default and not given:
             default = bool(expr(g.add_default, {**self.scope(None, parts), "count": count}))
-        return bool(ui.ask(Prompt("confirm", g.add_prompt, f"Another {g.title}.", default)))
+        prompt = Prompt(
+            "confirm",
+            g.add_prompt,
+            f"Another {g.title}.",
+            default,
+            where=self._where(g.add_prompt),
+            progress=self._progress(),
+        )
+        return bool(ui.ask(prompt))
 
     def _close(self, parts: list[Part]) -> None:
         closed = self.answers.setdefault("_wizard", {}).setdefault("closed", [])
@@ -183,19 +249,45 @@ class Interview(Answers):
             closed.append(show_path(parts))
 
     def _group_item(self, ui: Terminal, g: Group, parts: list[Part], again: bool) -> None:
-        while True:
-            item = get(self.answers, parts)
-            self._items(ui, g.items, parts, item, again)
-            problems = self._item_problems(parts)
-            if problems:
-                for problem in problems:
-                    ui.say(f"  {problem}")
-                ui.say(f"Please answer this {g.title} again.")
+        self._stack.append((g, parts))
+        try:
+            fresh = g.standard and not get(self.answers, parts)
+            if fresh and self._offer_standard(ui, g.standard, g.standard_title, g.items, parts):
+                again = False  # a new item: what the standard answered is not asked
+            while True:
+                item = get(self.answers, parts)
+                self._items(ui, g.items, parts, item, again)
+                while problems := self._item_problems(parts):
+                    if not all(self._reask(ui, g.items, parts, loc, message) for loc, message in problems):
+                        break  # a problem no single question answers: ask the item again
+                if problems:
+                    ui.say(f"Please answer this {g.title} again.")
+                    again = True
+                    continue
+                if not self._review_flags(ui, None, show_path(parts), inside=True):
+                    return
                 again = True
-                continue
-            if not self._review_flags(ui, None, show_path(parts)):
-                return
-            again = True
+        finally:
+            self._stack.pop()
+
+    def _reask(
+        self, ui: Terminal, items: list[Question | Group], prefix: list[Part], loc: list[Part], why: str
+    ) -> bool:
+        """Ask again only the question whose answer is wrong; False when there is none."""
+        for entry in items:
+            if isinstance(entry, Group):
+                head = parse_path(entry.group)
+                if loc[: len(head)] == head and len(loc) > len(head) + 1 and isinstance(loc[len(head)], int):
+                    inner = [*prefix, *head, loc[len(head)]]
+                    self._stack.append((entry, inner))
+                    try:
+                        return self._reask(ui, entry.items, inner, loc[len(head) + 1 :], why)
+                    finally:
+                        self._stack.pop()
+            elif not entry.for_each_party and parse_path(entry.id) == loc:
+                self._question(ui, entry, prefix, get(self.answers, prefix), True, error=why)
+                return True
+        return False
 
     def _mapping(self, ui: Terminal, g: Group, parts: list[Part], existing: dict[str, Any], again: bool) -> None:
         given = bool(existing)
@@ -214,58 +306,41 @@ class Interview(Answers):
         self._close(parts)
 
     def _new_key(self, ui: Terminal, q: Question, existing: dict[str, Any]) -> str:
+        error = ""
+        where = f"{self._at[1]} > party {len(existing) + 1} > short key"
         while True:
+            question = q.model_copy(update={"type": "text"})
             prompt = Prompt(
-                "text", q.prompt, q.help, "", [], q.model_copy(update={"type": "text"}), ("agreement", "id"), ()
+                "text",
+                q.prompt,
+                q.help,
+                "",
+                [],
+                question,
+                ("agreement", "id"),
+                (),
+                where,
+                self._progress(),
+                None,
+                error,
             )
-            key = str(convert(prompt.question, ui.ask(prompt))).strip() if prompt.question else ""
+            key = str(convert(question, ui.ask(prompt))).strip()
             if key in existing:
-                ui.say(f"  '{key}' is already a party; choose another key")
+                error = f"'{key}' is already a party; choose another key"
                 continue
             return key
 
     # -- checks and flags ----------------------------------------------------------------
 
-    def _item_problems(self, parts: list[Part]) -> list[str]:
-        """Cross-field problems of a finished group item (dates, sums), as messages."""
-        if parts[0] != "statements_of_work" or len(parts) != 2:
-            return []
-        from p2pdocs.deal import rules
-        from p2pdocs.deal.validate import field_problems
+    def _item_problems(self, parts: list[Part]) -> list[tuple[list[Part], str]]:
+        return item_problems(self, parts)
 
-        raw = self.clean(get(self.answers, parts))
-        context = {"parties": set(self.parties())}
-        sow, problems = field_problems(StatementOfWork, raw, context)
-        if sow is None:
-            return [f"{show_path(list(loc))}: {message}" for loc, message in problems]
-        return [f"{show_path(list(loc))}: {message}" for loc, message in rules.sow_problems(self.agreement(), sow)]
-
-    def _review_flags(self, ui: Terminal, section: Section | None, within: str | None = None) -> bool:
+    def _review_flags(
+        self, ui: Terminal, section: Section | None, within: str | None = None, inside: bool = False
+    ) -> bool:
         """Show new findings about what was just asked; True when the person wants to
         change an answer rather than keep it."""
-        prefixes = self._prefixes(section.items, []) if section else [within or ""]
-        change = False
-        for finding in self.findings():
-            key = (finding.rule, finding.field, finding.severity)
-            shown = self.answers.setdefault("_wizard", {}).setdefault("flagged", [])
-            if "|".join(key) in shown or not any(_related(finding.field, p) for p in prefixes):
-                continue
-            shown.append("|".join(key))  # kept in drafts: a resumed interview does not flag it again
-            if not ui.flag(finding):
-                shown.remove("|".join(key))
-                change = True
-        return change
-
-    def _prefixes(self, items: list[Question | Group], prefix: list[Part]) -> list[str]:
-        out = []
-        for entry in items:
-            if isinstance(entry, Group):
-                out.append(show_path(prefix + parse_path(entry.group)))
-            elif not entry.id.startswith("_"):
-                out.append(show_path(prefix + parse_path(entry.id.split("{")[0].rstrip("."))))
-            if isinstance(entry, Question) and entry.controls:
-                out.append(entry.controls)
-        return out
+        return review_flags(self, ui, prefixes(section.items, []) if section else [within or ""], inside)
 
     def _unanswered(self, items: list[Question | Group], prefix: list[Part], item: dict[str, Any]) -> Iterator[str]:
         for entry in items:
@@ -287,10 +362,5 @@ class Interview(Answers):
         return summary(self)
 
 
-def _related(finding_field: str, prefix: str) -> bool:
-    if not prefix:
-        return True
-    return any(
-        a == b or a.startswith(b + ".") or a.startswith(b + "[")
-        for a, b in ((finding_field, prefix), (prefix, finding_field))
-    )
+def _n(key: Part) -> str:
+    return str(key + 1) if isinstance(key, int) else str(key)

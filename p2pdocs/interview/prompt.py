@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -24,16 +25,25 @@ class Prompt:
     question: Question | None = None
     parts: tuple[Part, ...] = ()
     parties: tuple[str, ...] = ()
+    where: str = ""  # section > party or item > field
+    progress: str = ""  # section 4 of 10
+    also: Callable[[Any], str | None] | None = None  # a rule across fields, on the typed answer
+    error: str = ""  # why the previous answer to this question was wrong
 
     def check(self, raw: Any) -> str | None:
-        """Why ``raw`` cannot be accepted, or None: the same rules as the deal file."""
+        """Why ``raw`` cannot be accepted, or None: the same rules as the deal file, and the
+        rules across fields whose other fields are known."""
         if self.question is None:
             return None
         try:
             value = convert(self.question, raw)
         except BadAnswer as exc:
             return str(exc)
-        return check(list(self.parts), value, list(self.parties))
+        values = value if self.question.type == "percent_list" else [value]
+        problem = next((p for v in values or [] if (p := check(list(self.parts), v, list(self.parties)))), None)
+        if problem is None and self.also is not None and value is not None:
+            return self.also(value)
+        return problem
 
 
 class Terminal(Protocol):
@@ -51,6 +61,8 @@ def as_text(value: Any) -> str:
         return "; ".join(as_text(v) for v in value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, dict):
+        return ", ".join(as_text(v) for v in value.values())
     return str(value)
 
 

@@ -36,6 +36,7 @@ Kind = Literal[
     "party",
     "list",
     "percent_list",
+    "pair",
     "fixed",
 ]
 Part = str | int
@@ -59,6 +60,9 @@ class Question(_Spec):
     controls: str | None = None
     for_each_party: bool = False
     value: Any = None
+    labels: dict[str, str] = Field(default_factory=dict, description="Choice titles where words() would mislead.")
+    case: Literal["upper", "lower"] | None = Field(None, description="Typed text is put in this case.")
+    fields: list[str] = Field(default_factory=list, description="A pair: the two fields, typed as 'a, b'.")
 
 
 class Group(_Spec):
@@ -71,6 +75,9 @@ class Group(_Spec):
     when: str | None = None
     add_prompt: str = "Add another?"
     add_default: str | None = Field(None, description="Expression: the default answer to add_prompt (count = items).")
+    standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
+    standard_title: str = ""
+    count: str | None = Field(None, description="Expression: how many items the person asked for (no add_prompt).")
 
 
 class Section(_Spec):
@@ -78,6 +85,8 @@ class Section(_Spec):
     title: str
     help: str = ""
     items: list[Question | Group]
+    standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
+    standard_title: str = ""
 
 
 class Questionnaire(_Spec):
@@ -196,6 +205,15 @@ def convert(question: Question, raw: Any) -> Any:
         if question.optional:
             return None
         raise BadAnswer("an answer is required")
+    if question.case == "upper":
+        text = text.upper()
+    elif question.case == "lower":
+        text = text.lower()
+    if kind == "pair":
+        first, _, second = (t.strip() for t in text.partition(","))
+        if not first or not second:
+            raise BadAnswer(f"give the {question.fields[0]} and the {question.fields[1]}, separated by a comma")
+        return dict(zip(question.fields, (first, second), strict=True))
     try:
         if kind == "date":
             return date.fromisoformat(text)
