@@ -177,6 +177,8 @@ class NoDeals(P2pdocsError):
 @click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
 @click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
 @click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
+@click.option("--from-template", "template", metavar="NAME", help="Start from a bundled starting deal.")
+@click.option("--list-templates", is_flag=True, help="List the bundled starting deals and exit.")
 @click.option("--no-generate", is_flag=True, help="Save the deal file only.")
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
 @pdf_timeout_option
@@ -187,12 +189,22 @@ def new(
     deal_file: Path | None,
     source: Path | None,
     resume: Path | None,
+    template: str | None,
+    list_templates: bool,
     no_generate: bool,
     pdf: bool,
     pdf_timeout: float | None,
     force: bool,
 ) -> None:
     """Interview: answer questions and get a deal file and its documents."""
+    from p2pdocs.interview.starting import path_of, starting_deals
+
+    if list_templates:
+        for name, what in starting_deals():
+            click.echo(f"{name:<22} {what}")
+        return
+    if template:
+        path_of(template)  # an unknown name fails here, before the terminal is needed
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminal(
             "p2pdocs new is an interactive interview and needs a terminal.\n"
@@ -210,6 +222,7 @@ def new(
             force=force,
             pdf=pdf,
             pdf_timeout=pdf_timeout,
+            template=template,
         )
     )
 

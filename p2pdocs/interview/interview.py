@@ -108,9 +108,7 @@ class Interview(Answers):
         for g, parts in self._stack:
             key = parts[-1]
             out.append(self.name(key) if isinstance(key, str) and self.name(key) else f"{g.title} {_n(key)}")
-        if party:
-            out.append(self.name(party))
-        text = label.replace("{party}", "").split(" (")[0].rstrip("?").strip()
+        text = label.replace("{party}", self.name(party)).split(" (")[0].rstrip("?").strip()
         return " > ".join([*out, text[:1].lower() + text[1:]])
 
     def _progress(self) -> str:
