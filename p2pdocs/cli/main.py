@@ -197,21 +197,17 @@ def new(
     force: bool,
 ) -> None:
     """Interview: answer questions and get a deal file and its documents."""
-    from p2pdocs.interview.starting import path_of, starting_deals
+    from p2pdocs.cli.wizard import check_template, run_wizard
 
-    if list_templates:
-        for name, what in starting_deals():
-            click.echo(f"{name:<22} {what}")
-        return
-    if template:
-        path_of(template)  # an unknown name fails here, before the terminal is needed
+    if list_templates or template:
+        check_template(template, list_templates)
+        if list_templates:
+            return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminal(
             "p2pdocs new is an interactive interview and needs a terminal.\n"
             "To generate documents from a deal file without one, run: p2pdocs generate DEAL.yaml"
         )
-    from p2pdocs.cli.wizard import run_wizard
-
     sys.exit(
         run_wizard(
             out=out,

@@ -13,6 +13,18 @@ from p2pdocs.interview.starting import starting_answers
 from p2pdocs.run.outputs import write_atomic
 
 
+def check_template(name: str | None, list_them: bool) -> None:
+    """List the bundled starting deals, or check that ``name`` is one (before a terminal
+    is needed)."""
+    from p2pdocs.interview.starting import path_of, starting_deals
+
+    if list_them:
+        for start, what in starting_deals():
+            click.echo(f"{start:<22} {what}")
+    elif name:
+        path_of(name)
+
+
 def run_wizard(
     *,
     out: Path,

@@ -142,16 +142,20 @@ def _agreement(a: Agreement) -> Found:
     support = a.support_services
     if support and support.in_scope and support.first_line is None:
         yield ("agreement", "support_services", "first_line"), "missing: say which party gives first-line support"
-    if a.plan and a.plan.first_health_check and a.plan.first_health_check <= a.effective_date:
-        yield (
-            ("agreement", "plan", "first_health_check"),
-            (
-                f"the first health check ({long_date(a.plan.first_health_check)}) must come after the effective date "
-                f"({long_date(a.effective_date)})"
-            ),
-        )
+    problem = health_check_problem(a.effective_date, a.plan.first_health_check) if a.plan else None
+    if problem:
+        yield ("agreement", "plan", "first_health_check"), problem
     if len(set(a.models)) != len(a.models):
         yield ("agreement", "models"), "lists a relationship model twice"
+
+
+def health_check_problem(effective: date, check: date | None) -> str | None:
+    """Why the first health check cannot be on ``check`` for an agreement from ``effective``."""
+    if check is not None and check <= effective:
+        return (
+            f"the first health check ({long_date(check)}) must come after the effective date ({long_date(effective)})"
+        )
+    return None
 
 
 def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:

@@ -20,6 +20,9 @@ Check = Callable[[Any], str | None]
 
 def cross_check(state: Answers, parts: list[Part]) -> Check | None:
     """The rule across fields for the answer at ``parts``, or None."""
+    effective = get(state.answers, ["agreement", "effective_date"])
+    if parts == ["agreement", "plan", "first_health_check"] and isinstance(effective, date):
+        return lambda v: rules.health_check_problem(effective, v)
     if len(parts) < 3 or parts[0] != "statements_of_work":
         return None
     sow = get(state.answers, parts[:2]) or {}

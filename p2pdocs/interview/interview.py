@@ -93,7 +93,9 @@ class Interview(Answers):
         if proposal is None:
             return False
         message = f"Use the standard {title}?"
-        help = f"{'; '.join(proposal.rows)}. Yes takes all of these at once; no asks each."
+        item = get(proposal.answers, prefix) if prefix else None
+        margins = Answers(proposal.answers, self.questions).margin_help(item) if isinstance(item, dict) else ""
+        help = f"{'; '.join(proposal.rows)}. {margins} Yes takes all of these at once; no asks each.".replace("  ", " ")
         if ui.ask(Prompt("confirm", message, help, True, where=self._where(title), progress=self._progress())):
             self.answers.clear()
             self.answers.update(proposal.answers)
@@ -201,7 +203,6 @@ class Interview(Answers):
             self._mapping(ui, g, parts, existing if isinstance(existing, dict) else {}, again)
             return
         items = existing if isinstance(existing, list) else []
-        given = bool(items)  # from a deal file or a draft: its list is complete as it stands
         put(self.answers, parts, items)
         index = 0
         while index < len(items):
@@ -209,7 +210,7 @@ class Interview(Answers):
                 ui.say(f"{g.title.capitalize()} {index + 1}: {summary_of(items[index])}")
             self._group_item(ui, g, [*parts, index], again)
             index += 1
-        while self._more(ui, g, parts, len(items), again, given):
+        while self._more(ui, g, parts, len(items), again):
             items.append({})
             ui.say(f"{g.title.capitalize()} {len(items)}")
             self._group_item(ui, g, [*parts, len(items) - 1], True)
@@ -217,10 +218,10 @@ class Interview(Answers):
         if self._review_flags(ui, None, show_path(parts)):  # about the whole list, now it is closed
             self._group(ui, g, prefix, item, True)
 
-    def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool, given: bool) -> bool:
-        """Whether to add another item: always below the minimum; else ask, unless the
-        person already said no to this group (a resumed interview does not ask again).
-        A list the deal already gave is offered as complete (the default is not to add)."""
+    def _more(self, ui: Terminal, g: Group, parts: list[Part], count: int, again: bool) -> bool:
+        """Whether to add another item: always below the minimum; as many as the person
+        said (a group with a count); else ask, unless the person already said no to this
+        group (a resumed interview does not ask again). The default is not to add."""
         if count < g.min:
             return True
         wanted = expr(g.count, self.scope(None, parts)) if g.count else None
@@ -228,14 +229,11 @@ class Interview(Answers):
             return count < wanted  # the person said how many
         if not again and show_path(parts) in self.answers.get("_wizard", {}).get("closed", []):
             return False
-        default = False
-        if g.add_default and not given:
-            default = bool(expr(g.add_default, {**self.scope(None, parts), "count": count}))
         prompt = Prompt(
             "confirm",
             g.add_prompt,
             f"Another {g.title}.",
-            default,
+            False,  # one is the common case: adding another is the exception
             where=self._where(g.add_prompt),
             progress=self._progress(),
         )
@@ -288,7 +286,6 @@ class Interview(Answers):
         return False
 
     def _mapping(self, ui: Terminal, g: Group, parts: list[Part], existing: dict[str, Any], again: bool) -> None:
-        given = bool(existing)
         put(self.answers, parts, existing)
         key_question = next(q for q in g.items if isinstance(q, Question) and q.id == g.key)
         rest = [q for q in g.items if q is not key_question]
@@ -296,7 +293,7 @@ class Interview(Answers):
             if again:
                 ui.say(f"{g.title.capitalize()} {key}: {summary_of(existing[key])}")
             self._group_item(ui, Group(group=g.group, kind="list", title=g.title, items=rest), [*parts, key], again)
-        while self._more(ui, g, parts, len(existing), again, given):
+        while self._more(ui, g, parts, len(existing), again):
             ui.say(f"{g.title.capitalize()} {len(existing) + 1}")
             key = self._new_key(ui, key_question, existing)
             existing[key] = {}

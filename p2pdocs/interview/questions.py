@@ -74,7 +74,6 @@ class Group(_Spec):
     key: str | None = None
     when: str | None = None
     add_prompt: str = "Add another?"
-    add_default: str | None = Field(None, description="Expression: the default answer to add_prompt (count = items).")
     standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
     standard_title: str = ""
     count: str | None = Field(None, description="Expression: how many items the person asked for (no add_prompt).")
