@@ -230,6 +230,19 @@ def test_a_sow_start_before_the_effective_date_is_refused_at_that_question() -> 
     assert interview.problems() == []
 
 
+def test_a_health_check_before_the_effective_date_is_refused_at_its_question() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["First health check (YYYY-MM-DD)"] = ["2027-01-10", "2027-06-30"]
+    ui = Scripted(script)
+    Interview().run(ui)
+    assert ui.rejected == [
+        (
+            "First health check (YYYY-MM-DD)",
+            "the first health check (10 January 2027) must come after the effective date (15 January 2027)",
+        )
+    ]
+
+
 def test_every_prompt_says_where_it_is() -> None:
     ui = Scripted(EXAMPLE_ANSWERS)
     Interview().run(ui)
@@ -283,6 +296,11 @@ def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
     assert len(ui.asked) + len(ui.flags) + 1 <= 60, [p.message for p in ui.asked]
     deal = interview.deal()["agreement"]
     assert deal["governance"]["meetings"] == "monthly" and deal["disputes"]["process"] == "escalation_mediation"
+    setup = next(p for p in ui.asked if p.message == "Use the standard set-up from the agreement?")
+    assert "prime partner for this project Acme Integration" in setup.help
+    assert "Margins for Acme Integration as seller in year 1: projects and assignments 20%, SaaS subscriptions 25%" in (
+        setup.help
+    )
     sow = interview.deal()["statements_of_work"][0]
     assert sow["responsibilities"]["acme"][:2] == ["Project management", "Customer contract and invoicing"]
 
