@@ -37,7 +37,7 @@ class QuestionaryTerminal:
         if prompt.help:
             self.console.print(f"  · {prompt.help}", style="italic dim", markup=False)
         if prompt.error:
-            self.console.print(f"  ✗ {prompt.error}", style="bold red", markup=False)
+            self._error(prompt.error)
         if prompt.kind == "confirm":
             return questionary.confirm(prompt.message, default=bool(prompt.default)).unsafe_ask()
         if prompt.kind == "select":
@@ -47,18 +47,24 @@ class QuestionaryTerminal:
             ).unsafe_ask()
         if prompt.kind == "checkbox":
             chosen = set(prompt.default or [])
-            choices = [Choice(title, value, checked=value in chosen) for value, title in prompt.choices]
-            return questionary.checkbox(
-                prompt.message, choices=choices, validate=lambda picked: bool(picked) or "choose at least one"
-            ).unsafe_ask()
+            while True:
+                choices = [Choice(title, value, checked=value in chosen) for value, title in prompt.choices]
+                picked = questionary.checkbox(prompt.message, choices=choices).unsafe_ask()
+                if picked:
+                    return picked
+                self._error("choose at least one (space selects)")
         default = str(prompt.default or "")
         while True:  # the reason for a refused answer goes under the question, wrapped, in red
             raw = questionary.text(prompt.message, default=default).unsafe_ask()
             problem = prompt.check(raw)
             if problem is None:
                 return raw
-            self.console.print(f"  ✗ {problem}", style="bold red", markup=False)
+            self._error(problem)
             default = str(raw)
+
+    def _error(self, text: str) -> None:
+        """A refused answer's reason, under the question: wrapped, in the error style."""
+        self.console.print(f"  ✗ {text}", style="bold red", markup=False)
 
     def flag(self, finding: Finding) -> bool:
         style = _SEVERITY[finding.severity]

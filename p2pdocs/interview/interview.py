@@ -9,9 +9,8 @@ rows are :mod:`review`.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,8 +26,11 @@ from p2pdocs.interview.questions import (
     Question,
     Section,
     convert,
+    default_of,
     delete,
     get,
+    label,
+    lower_first,
     parse_path,
     put,
     render_text,
@@ -104,14 +106,13 @@ class Interview(Answers):
             return True
         return False
 
-    def _where(self, label: str, party: str | None = None) -> str:
+    def _where(self, prompt: str, party: str | None = None) -> str:
         """Where a question is: section > party or item > field."""
         out = [self._at[1]]
         for g, parts in self._stack:
             key = parts[-1]
             out.append(self.name(key) if isinstance(key, str) and self.name(key) else f"{g.title} {_n(key)}")
-        text = label.replace("{party}", self.name(party)).split(" (")[0].rstrip("?").strip()
-        return " > ".join([*out, text[:1].lower() + text[1:]])
+        return " > ".join([*out, lower_first(label(prompt.replace("{party}", self.name(party))))])
 
     def _progress(self) -> str:
         return f"section {self._at[0]} of {len(self.questions.sections)}"
@@ -141,7 +142,7 @@ class Interview(Answers):
         if not again and (current is not None or show_path(parts) in skipped):
             return  # answered, or left empty on purpose: a resumed interview does not ask again
         so_far, remains = running_total(self, parts)
-        default = current if current is not None else (remains if remains is not None else self._default(q, scope))
+        default = current if current is not None else (remains if remains is not None else default_of(q, scope))
         message = q.prompt.replace("{party}", self.name(party)) if party else q.prompt
         help = render_text(q.help, {**scope, "sow_margin_help": self.margin_help(item)})
         prompt = self._prompt(q, message, f"{help} {so_far}".strip(), default, parts)
@@ -170,13 +171,6 @@ class Interview(Answers):
         assert isinstance(start, int)
         whole = list(get(self.answers, parts[:-1]) or [])[:start]
         put(self.answers, parts[:-1], whole + values)
-
-    def _default(self, q: Question, scope: Mapping[str, Any]) -> Any:
-        if q.default_from:
-            value = expr(q.default_from, scope)
-            if value is not None:
-                return value
-        return copy.deepcopy(q.default)
 
     def _prompt(self, q: Question, message: str, help: str, default: Any, parts: list[Part]) -> Prompt:
         parties = tuple(self.parties())

@@ -3,6 +3,7 @@ convert and check an answer with the same types and ranges as the deal file."""
 
 from __future__ import annotations
 
+import copy
 import re
 import types
 import typing
@@ -98,6 +99,24 @@ class Questionnaire(_Spec):
 @lru_cache(maxsize=2)
 def load_questions(path: Path = QUESTIONS) -> Questionnaire:
     return Questionnaire.model_validate(read(path).data)
+
+
+def label(prompt: str) -> str:
+    """A question as a label: without its hints in brackets and its question mark."""
+    return prompt.split(" (")[0].rstrip("?").strip()
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def default_of(q: Question, scope: Mapping[str, Any]) -> Any:
+    """The default answer of ``q``: its expression's value when it has one, else its default."""
+    if q.default_from:
+        value = evaluate(q.default_from, scope)
+        if value is not None:
+            return value
+    return copy.deepcopy(q.default)
 
 
 # -- paths into the answers ---------------------------------------------------------------

@@ -11,11 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from p2pdocs.compose.textenv import money, percent, words
+from p2pdocs.compose.textenv import money, percent, sentence, words
 from p2pdocs.deal.dates import long_date
 from p2pdocs.interview.answers import Answers
 from p2pdocs.interview.prompt import display
-from p2pdocs.interview.questions import Group, Part, Question, get, parse_path
+from p2pdocs.interview.questions import Group, Part, Question, get, label, parse_path
 
 Rows = list[tuple[str, str]]
 
@@ -26,12 +26,6 @@ def summary(answers: Answers) -> list[tuple[str, Rows]]:
     for section in answers.questions.sections:
         out.append((section.title, _rows(answers, section.items, [])))
     return out
-
-
-def label(prompt: str) -> str:
-    """A question as a label: without its hints in brackets and its question mark."""
-    text = prompt.split(" (")[0].rstrip("?").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _rows(answers: Answers, items: list[Question | Group], prefix: list[Part], depth: int = 0) -> Rows:
@@ -47,12 +41,15 @@ def _rows(answers: Answers, items: list[Question | Group], prefix: list[Part], d
                 value = get(answers.answers, prefix + parse_path(entry.id.replace("{party}", key)))
                 if value is not None:
                     rows.append(
-                        (label(entry.prompt.replace("{party}", answers.name(key))), _shown(answers, entry, value))
+                        (
+                            sentence(label(entry.prompt.replace("{party}", answers.name(key)))),
+                            _shown(answers, entry, value),
+                        )
                     )
             continue
         value = answers.current(entry, prefix + parse_path(entry.id))
         if value is not None and value != []:
-            rows.append((label(entry.prompt), _shown(answers, entry, value)))
+            rows.append((sentence(label(entry.prompt)), _shown(answers, entry, value)))
     return rows
 
 
@@ -66,7 +63,7 @@ def _group_rows(answers: Answers, g: Group, prefix: list[Part], depth: int) -> R
         index: Part = key if isinstance(value, dict) else i
         sub = [e for e in g.items if not (isinstance(e, Question) and e.id == g.key)]
         inner = _rows(answers, sub, [*prefix, *parse_path(g.group), index], depth + 1)
-        title = answers.name(key) if isinstance(value, dict) else f"{label(g.title)} {i + 1}"
+        title = answers.name(key) if isinstance(value, dict) else f"{sentence(g.title)} {i + 1}"
         if depth or len(inner) <= 4:
             rows.append((title, ", ".join(v for _, v in inner)))
         else:

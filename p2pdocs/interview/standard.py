@@ -10,7 +10,18 @@ from typing import Any
 
 from p2pdocs.interview.answers import Answers
 from p2pdocs.interview.prompt import display
-from p2pdocs.interview.questions import Group, Part, Question, get, parse_path, put, show_path
+from p2pdocs.interview.questions import (
+    Group,
+    Part,
+    Question,
+    default_of,
+    get,
+    label,
+    lower_first,
+    parse_path,
+    put,
+    show_path,
+)
 from p2pdocs.interview.questions import evaluate as expr
 
 
@@ -42,7 +53,7 @@ def propose(state: Answers, ids: list[str], items: list[Question | Group], prefi
             scope = {**trial.scope(item if isinstance(item, dict) else {}, prefix), "party": key}
             if entry.when and not expr(entry.when, scope):
                 continue
-            value = entry.value if entry.type == "fixed" else _default(entry, scope)
+            value = entry.value if entry.type == "fixed" else default_of(entry, scope)
             if entry.type == "party" and value not in trial.parties():
                 return None  # no standard party to offer: ask
             if value is None or value == []:
@@ -50,21 +61,7 @@ def propose(state: Answers, ids: list[str], items: list[Question | Group], prefi
                 continue
             put(trial.answers, parts, value)
             if entry.type != "fixed" and not entry.id.startswith("_"):
-                label = _label(entry.prompt.replace("{party}", trial.name(key)) if key else entry.prompt)
+                text = lower_first(label(entry.prompt.replace("{party}", trial.name(key)) if key else entry.prompt))
                 shown = trial.name(value) if entry.type == "party" else display(value)
-                rows.append(f"{label} {shown}")
+                rows.append(f"{text} {shown}")
     return Proposal(trial.answers, rows, empty) if rows else None
-
-
-def _default(q: Question, scope: dict[str, Any]) -> Any:
-    if q.default_from:
-        value = expr(q.default_from, scope)
-        if value is not None:
-            return value
-    return copy.deepcopy(q.default)
-
-
-def _label(prompt: str) -> str:
-    """A prompt as a label: without its hints in brackets and its question mark."""
-    text = prompt.split(" (")[0].rstrip("?").strip()
-    return text[:1].lower() + text[1:]
