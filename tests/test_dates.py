@@ -118,8 +118,10 @@ def test_the_interview_reports_it_instead_of_crashing() -> None:
 
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Effective date (YYYY-MM-DD)"] = ["9999-12-01"]
+    script["Use the standard disputes and term?"] = [False]
     script["Initial term (months)"] = ["1"]
     script["Write a partnership plan (objectives, pitch, KPIs, investment)?"] = [False]
+    script["How many statements of work now (0 for none)?"] = ["0"]  # a SoW could not start in 9999
     interview = Interview()
     interview.run(Scripted(script))
     assert any(p.startswith(HEALTH_CHECK) for p in interview.problems()), interview.problems()

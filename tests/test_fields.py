@@ -114,8 +114,12 @@ def test_the_interview_defaults_to_the_standard_positions() -> None:
     assert questions["agreement.disputes.process"].default == "escalation_mediation"
     assert questions["agreement.term.dormancy_months"].default == 6
     assert questions["agreement.governance.agenda_owner"].default_from == "a.prime_partner"
-    assert questions["agreement.margins[].by_year[1]"].default_from == (
-        "{'projects': 10, 'saas': 12.5, 'licences': 12.5}.get(item.revenue_type, 10)"
+    assert questions["agreement.margins[].by_year[0]"].default_from == (
+        "{'projects': 20, 'saas': 25, 'licences': 25}.get(item.revenue_type, 20)"
+    )
+    # the later years are one answer, a list: its default is the rest of the standard row
+    assert questions["agreement.margins[].by_year[1:]"].default_from == (
+        "{'projects': [10], 'saas': [12.5], 'licences': [12.5]}.get(item.revenue_type, [10])"
     )
 
 

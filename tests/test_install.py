@@ -24,6 +24,7 @@ def test_wheel_installs_and_generates(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "p2pdocs/_data/templates/partnering-agreement.docx" in names
     assert "p2pdocs/_data/clauses/outline.yaml" in names
+    assert "p2pdocs/interview/starts/referral-only.yaml" in names, "p2pdocs new --from-template needs them"
     # A fresh virtualenv with the wheel alone; its dependencies are the ones this test runs
     # with (a .pth file), since CI installs them fresh from the same pyproject.toml anyway
     env_dir = tmp_path / "venv"

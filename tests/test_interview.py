@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE
-from wizard_script import EXAMPLE_ANSWERS
+from conftest import EXAMPLE, run_cli
+from wizard_script import EXAMPLE_ANSWERS, ORDINARY
 
 from p2pdocs.interview.interview import Interview, Prompt
 from p2pdocs.playbook.findings import Finding, evaluate
@@ -87,6 +88,7 @@ def test_interview_reproduces_the_reference_example() -> None:
 def test_questions_apply_only_when_they_should() -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Relationship models (space to select)"] = [["co_sell"]]
+    script["Use the standard support, referral and payment terms?"] = [False]
     script["Is support for joint customers in scope?"] = [False]
     ui = Scripted(script)
     interview = Interview()
@@ -101,6 +103,7 @@ def test_questions_apply_only_when_they_should() -> None:
 
 def test_arbitration_asks_for_seat_and_rules() -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Use the standard disputes and term?"] = [False]
     script["Dispute process"] = ["escalation_arbitration"]
     script["Arbitration rules"] = ["the LCIA Rules"]
     script["Seat of arbitration"] = ["London"]
@@ -111,7 +114,7 @@ def test_arbitration_asks_for_seat_and_rules() -> None:
 
 
 def test_playbook_defaults_for_margins() -> None:
-    ui = Scripted(EXAMPLE_ANSWERS)
+    ui = Scripted({**EXAMPLE_ANSWERS, "Use the standard disputes and term?": [False]})
     Interview().run(ui)
     defaults = [(p.message, p.default) for p in ui.asked if p.message.startswith("Margin in")]
     # saas row proposes 25 then 12.5; project rows 20 then 10
@@ -120,7 +123,7 @@ def test_playbook_defaults_for_margins() -> None:
     helps = [p.help for p in ui.asked if p.message == "Margin in year one (%)"]
     assert "20-30% for SaaS and licences" in helps[0]
     prime = next(p for p in ui.asked if p.message.startswith("Prime partner"))
-    assert prime.default == "contoso", "the prime defaults to the originating party"
+    assert prime.default == "contoso", "the prime defaults to the first party"
     disputes = next(p for p in ui.asked if p.message == "Dispute process")
     assert disputes.default == "escalation_mediation"
 
@@ -133,11 +136,13 @@ def test_playbook_defaults_for_margins() -> None:
         ("Currency (ISO code)", "euro", "ISO 4217"),
         ("Effective date (YYYY-MM-DD)", "15/01/2027", "expected a date"),
         ("Agreement id", "../etc", "used in file names"),
-        ("Partner manager's email", "cara", "email address"),
+        ("Partner manager (name, email; empty for none)", "Cara Lind, cara", "email address"),
+        ("Signatory (name, title)", "Ana Silva", "separated by a comma"),
     ],
 )
 def test_bad_answers_are_explained_and_asked_again(message: str, bad: str, reason: str) -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Use the standard basics?"] = [False]
     script.setdefault(message, [])
     good = script[message][0] if script[message] else None
     script[message] = [bad, *(script[message] or [good])] if good is not None else [bad, "EUR"]
@@ -151,6 +156,8 @@ def test_bad_answers_are_explained_and_asked_again(message: str, bad: str, reaso
 def test_risky_answers_are_flagged_at_once_and_may_be_kept() -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Margin in year one (%)"] = ["25", "15", "20"]
+    script["Use the standard rules of engagement?"] = [False]
+    script["Use the standard support, referral and payment terms?"] = [False]
     script["Visibility to the customer"] = ["white_label"]
     script["Share of support revenue paid for second-line support (%, empty for none)"] = [""]
     script["Targets (separated by ;)"] = [""]
@@ -181,15 +188,121 @@ def test_a_flagged_answer_can_be_changed() -> None:
     assert interview.deal()["agreement"]["margins"][1]["by_year"] == [22, 12]
 
 
-def test_milestones_must_add_up_before_the_sow_is_accepted() -> None:
+def test_milestones_over_100_are_refused_as_they_are_entered() -> None:
     script = copy.deepcopy(EXAMPLE_ANSWERS)
-    script["Share of the fee (%)"] = ["30", "30", "50", "30", "30", "40"]
-    script["Add another milestone?"] = [True, True, False, False]
+    script["Share of the fee (%)"] = ["30", "30", "50", "40"]
     ui = Scripted(script)
     interview = Interview()
     interview.run(ui)
-    assert any("add up to 110%, not 100%" in s for s in ui.said)
+    assert ui.rejected == [("Share of the fee (%)", "milestone percentages add up to 110%, not 100%")]
+    shares = [p for p in ui.asked if p.message == "Share of the fee (%)"]
+    assert "So far 60%; 40% remains." in shares[2].help and shares[2].default == "40", "the last is offered the rest"
     assert [m["percent"] for m in interview.deal()["statements_of_work"][0]["milestones"]] == [30, 30, 40]
+
+
+def test_milestones_short_of_100_reask_only_the_last_share() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Share of the fee (%)"] = ["30", "30", "30", "40"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    asked = [p.message for p in ui.asked]
+    again = [p for p in ui.asked if p.error]
+    assert [(p.message, p.error) for p in again] == [
+        ("Share of the fee (%)", "milestone percentages add up to 90%, not 100%")
+    ]
+    assert asked.count("Project title") == 1 and asked.count("Milestone") == 3, "only the wrong answer is asked again"
+    assert [m["percent"] for m in interview.deal()["statements_of_work"][0]["milestones"]] == [30, 30, 40]
+
+
+def test_a_sow_start_before_the_effective_date_is_refused_at_that_question() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Start date (YYYY-MM-DD)"] = ["2026-12-01", "2027-02-01"]
+    script["Due (YYYY-MM-DD)"] = ["2027-08-01", "2027-03-01", "2027-04-30", "2027-07-15"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert ui.rejected == [
+        ("Start date (YYYY-MM-DD)", "starts before the agreement's effective date (15 January 2027)"),
+        ("Due (YYYY-MM-DD)", "due 1 August 2027, outside the SoW (1 February 2027 to 31 July 2027)"),
+    ]
+    assert [p.message for p in ui.asked].count("Project title") == 1
+    assert interview.problems() == []
+
+
+def test_a_health_check_before_the_effective_date_is_refused_at_its_question() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["First health check (YYYY-MM-DD)"] = ["2027-01-10", "2027-06-30"]
+    ui = Scripted(script)
+    Interview().run(ui)
+    assert ui.rejected == [
+        (
+            "First health check (YYYY-MM-DD)",
+            "the first health check (10 January 2027) must come after the effective date (15 January 2027)",
+        )
+    ]
+
+
+def test_every_prompt_says_where_it_is() -> None:
+    ui = Scripted(EXAMPLE_ANSWERS)
+    Interview().run(ui)
+    sections = [s.title for s in Interview().questions.sections]
+    for prompt in ui.asked:
+        section = prompt.where.split(" > ")[0]
+        assert section in sections, prompt
+        assert prompt.progress == f"section {sections.index(section) + 1} of {len(sections)}", prompt
+    where = {p.where for p in ui.asked}
+    assert "Parties > Fabrikam > executive sponsor" in where
+    assert "Partnership plan > money Contoso invests" in where
+    assert "Statements of work > statement of work 1 > milestone 3 > share of the fee" in where
+
+
+def test_small_things_usd_key_case_kind_menu_and_assumptions() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["Use the standard basics?"] = [False]
+    script["Currency (ISO code)"] = ["usd"]
+    script["Short key for this party"] = ["Contoso", "fabrikam"]
+    script["Assumptions (separated by ;, empty for none)"] = ["Store access is provided"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    deal = interview.deal()
+    assert deal["agreement"]["currency"] == "USD"
+    assert list(deal["agreement"]["parties"]) == ["contoso", "fabrikam"]
+    kind = next(p for p in ui.asked if p.message == "Kind of company")
+    assert "other revenue" not in [title for _, title in kind.choices] and ("other", "other") in kind.choices
+    assert deal["statements_of_work"][0]["assumptions"] == ["Store access is provided"]
+
+
+def test_a_rule_about_a_whole_list_waits_until_the_list_is_closed() -> None:
+    script = copy.deepcopy(EXAMPLE_ANSWERS)
+    script["KPI"] = [None, "Win rate again"]
+    ui = Scripted(script)
+    events: list[str] = []
+    ui.flag = lambda f: events.append(f"flag {f.rule}") or True  # type: ignore[method-assign]
+    ask = ui.ask
+    ui.ask = lambda p: events.append(p.message) or ask(p)  # type: ignore[method-assign]
+    Interview().run(ui)
+    assert "flag P42" in events
+    assert events.index("flag P42") > max(i for i, e in enumerate(events) if e == "Add another KPI?")
+
+
+def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
+    ui = Scripted(ORDINARY)
+    interview = Interview()
+    interview.run(ui)
+    assert interview.problems() == []
+    # with the flag of the missing plan ("Keep this answer?") and "What next?": at most 60 prompts
+    assert len(ui.asked) + len(ui.flags) + 1 <= 60, [p.message for p in ui.asked]
+    deal = interview.deal()["agreement"]
+    assert deal["governance"]["meetings"] == "monthly" and deal["disputes"]["process"] == "escalation_mediation"
+    setup = next(p for p in ui.asked if p.message == "Use the standard set-up from the agreement?")
+    assert "prime partner for this project Acme Integration" in setup.help
+    assert "Margins for Acme Integration as seller in year 1: projects and assignments 20%, SaaS subscriptions 25%" in (
+        setup.help
+    )
+    sow = interview.deal()["statements_of_work"][0]
+    assert sow["responsibilities"]["acme"][:2] == ["Project management", "Customer contract and invoicing"]
 
 
 def test_changing_a_section_reasks_only_what_now_applies() -> None:
@@ -219,17 +332,17 @@ def test_from_an_existing_deal_every_answer_is_prefilled() -> None:
     ui = Scripted({})
     interview.run(ui)
     interview_asked = [p.message for p in ui.asked if not p.message.startswith("Add another")]
-    wizard_only = {"Which party usually originates the deals?"}
+    wizard_only: set[str] = set()
     assert set(interview_asked) <= wizard_only | {
         "Set rules of engagement (deal registration, protection window)?",
         "State how the partner is shown to customers?",
-        "Does a selling partner keep a margin on the other's products or services?",
+        "How many margin rows (a seller and a revenue type each; 0 for none)?",
         "Is support for joint customers in scope?",
         "Commit to joint readiness and certification?",
         "Grant any ownership stakes?",
         "Set a governance cadence?",
-        "Add statements of work now?",
-        "Different figures for year 3 and beyond?",
+        "How many statements of work now (0 for none)?",
+        "Assumptions (separated by ;, empty for none)",
         "Payment terms (days)",
         "Write a partnership plan (objectives, pitch, KPIs, investment)?",
         "Name the risks to the partnership and how trust is built?",
@@ -239,3 +352,45 @@ def test_from_an_existing_deal_every_answer_is_prefilled() -> None:
         "Assets Contoso invests (empty for none)",
     }
     assert normalise(interview.deal()) == normalise(example())
+
+
+@pytest.mark.parametrize("name", ["isv-si-co-sell", "referral-only", "resale-white-label", "three-party-teaming"])
+def test_each_starting_deal_validates_and_generates(name: str, tmp_path: Path) -> None:
+    from p2pdocs.interview.starting import path_of
+
+    listed = run_cli("new", "--list-templates")
+    assert listed.exit_code == 0 and name in listed.output
+    result = run_cli("generate", str(path_of(name)), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.glob("*/partnering-agreement.docx"))
+
+
+def test_a_starting_deal_asks_what_every_deal_gives_for_itself() -> None:
+    from p2pdocs.interview.starting import starting_answers
+
+    interview = Interview(answers=starting_answers("resale-white-label"))
+    ui = Scripted(
+        {
+            "Agreement id": ["NW-RESALE-2027"],
+            "Effective date (YYYY-MM-DD)": ["2027-05-01"],
+            "Legal name": ["Northwind Services Ltd", "Tailspin Software GmbH"],
+            "Jurisdiction of incorporation": ["England and Wales", "Germany"],
+            "Registered address": ["1 Road, Leeds", "2 Weg, Bonn"],
+            "Signatory (name, title)": ["Ann Lee, CEO", "Jon Berg, CEO"],
+            "How many statements of work now (0 for none)?": ["0"],
+        }
+    )
+    interview.run(ui)
+    asked = [p.message for p in ui.asked]
+    assert asked[:3] == ["Agreement id", "Effective date (YYYY-MM-DD)", "Legal name"]
+    assert "Kind of company" not in asked and "Relationship models (space to select)" not in asked
+    deal = interview.deal()["agreement"]
+    assert deal["visibility"]["disclosure"] == "white_label" and deal["parties"]["reseller"]["type"] == "msp"
+    assert deal["parties"]["vendor"]["legal_name"] == "Tailspin Software GmbH"
+    assert interview.problems() == []
+
+
+def test_an_unknown_starting_deal_is_refused_with_the_choices() -> None:
+    result = run_cli("new", "--from-template", "nope")
+    assert result.exit_code == 2
+    assert "no starting deal 'nope'; choose one of: isv-si-co-sell, referral-only" in result.output

@@ -79,7 +79,9 @@ def test_the_interview_explains_a_statement_of_work_field_by_field() -> None:
         del sow[key]
     sow["start"] = "someday"
     interview = Interview(answers={k: v for k, v in data.items() if k != "p2pdocs"})
-    said = interview._item_problems(["statements_of_work", 0])
+    said = [
+        f"{'.'.join(map(str, loc))}: {message}" for loc, message in interview._item_problems(["statements_of_work", 0])
+    ]
     assert not any("validation error" in s for s in said), said
     assert "title: missing: this field is required" in said
     assert "fees: missing: this field is required" in said

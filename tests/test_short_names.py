@@ -128,7 +128,7 @@ def test_the_interview_names_parties_by_the_same_rule() -> None:
     script["Short key for this party"] = ["north-wind", "fabrikam"]
     script["Short name in the documents (empty for the default)"] = ["", "Fabrikam"]
     script["Legal name"] = ["Northwind Traders Ltd", "Fabrikam Software GmbH"]
-    party_answers = ("Which party usually originates the deals?", "Seller (keeps the margin)", "Held by")
+    party_answers = ("Seller (keeps the margin)", "Held by")
     party_answers += ("Owner", "KPI owner")
     for prompt in party_answers:
         script[prompt] = ["north-wind" if v == "contoso" else v for v in script[prompt]]
@@ -146,7 +146,7 @@ def test_the_interview_names_parties_by_the_same_rule() -> None:
     helps = [p.help for p in ui.asked if p.message.startswith("Short name")]
     assert helps[0].endswith("company form: Northwind Traders.")
     rows = dict(row for _, section in interview.summary() for row in section)
-    assert rows["Prime partner (holds the customer contract)"] == "Northwind Traders", "the review screen too"
+    assert rows["Prime partner"] == "Northwind Traders", "the review screen too"
 
 
 def test_two_parties_with_the_same_short_name_are_refused(write_deal: Callable[..., Path], tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import EXAMPLE, ROOT, run_cli
 from test_interview import normalise
-from wizard_script import EXAMPLE_ANSWERS
+from wizard_script import EXAMPLE_ANSWERS, ORDINARY
 
 from p2pdocs.interview.questions import Group, Question, load_questions
 from p2pdocs.word.render import docx_text
@@ -45,10 +45,33 @@ def _questions() -> dict[str, Question]:
 
 QUESTIONS = _questions()
 EXTRA = {  # prompts of the program itself, not of questions.yaml
-    "What next?": ["generate", "change", "save", "quit"],
+    "What next?": ["generate", "change", "save", "quit", "next", "show"],
     "Which section?": [s.id for s in load_questions().sections],
+    "Show which section?": [s.id for s in load_questions().sections],
 }
-CONFIRMS = {"Keep this answer?", "Interrupted. Save a draft to resume later?", "Quit without saving?"}
+
+
+def _standard_prompts() -> set[str]:
+    found = {f"Use the standard {s.standard_title}?" for s in load_questions().sections if s.standard}
+
+    def walk(items: list[Question | Group]) -> None:
+        for item in items:
+            if isinstance(item, Group):
+                if item.standard:
+                    found.add(f"Use the standard {item.standard_title}?")
+                walk(item.items)
+
+    for section in load_questions().sections:
+        walk(section.items)
+    return found
+
+
+CONFIRMS = {
+    "Keep this answer?",
+    "Interrupted. Save a draft to resume later?",
+    "Quit without saving?",
+    *_standard_prompts(),
+}
 TEXTS = {"Save the draft as", "Save the deal file as"}
 
 
@@ -76,7 +99,10 @@ class Wizard:
         )
         self.text = ""
         self.pos = 0
+        self.before = ""  # the screen text between the previous prompt and this one
         self.transcript: list[str] = []
+        self.keys = 0
+        self.parties = PARTIES
         names = sorted(
             {
                 *QUESTIONS,
@@ -111,6 +137,7 @@ class Wizard:
         while time.monotonic() < deadline:
             match = self.prompt.search(self.text, self.pos)
             if match:
+                self.before = self.text[self.pos : match.start()]
                 self.pos = match.end()
                 return match.group(1)
             if not self.child.isalive():
@@ -133,6 +160,11 @@ class Wizard:
             self._read(deadline)
         self.pos = self.text.index(pattern, self.pos) + len(pattern)
 
+    def send(self, keys: str) -> None:
+        """Type ``keys``; counts key presses (an arrow key is one)."""
+        self.keys += len(keys.replace(DOWN, "k"))
+        self.child.send(keys)
+
     def answer(self, message: str, value: Any) -> None:
         """Answer the prompt ``message`` with ``value`` (None: accept its default)."""
         self.transcript.append(f"{message} <- {value!r}")
@@ -149,27 +181,27 @@ class Wizard:
             )
         )
         if value is None:
-            self.child.send("\r")
+            self.send("\r")
         elif kind == "confirm":
-            self.child.send("y" if value else "n")
+            self.send("y" if value else "n")
         elif kind in ("select", "party"):
-            choices = PARTIES if kind == "party" else (question.choices if question else EXTRA[message])
-            self.child.send(SHORTCUTS[choices.index(value)])
+            choices = self.parties if kind == "party" else (question.choices if question else EXTRA[message])
+            self.send(SHORTCUTS[choices.index(value)])
             time.sleep(0.05)
-            self.child.send("\r")
+            self.send("\r")
         elif kind == "checkbox":
             assert question is not None
             default = set(question.default or [])
             for i, choice in enumerate(question.choices):
                 if (choice in default) != (choice in value):
-                    self.child.send(" ")
+                    self.send(" ")
                     time.sleep(0.02)
                 if i < len(question.choices) - 1:
-                    self.child.send(DOWN)
+                    self.send(DOWN)
                     time.sleep(0.02)
-            self.child.send("\r")
+            self.send("\r")
         else:
-            self.child.send("\x15" + str(value) + "\r")  # Ctrl-U clears a pre-filled default
+            self.send("\x15" + str(value) + "\r")  # Ctrl-U clears a pre-filled default
 
     def run(self, script: dict[str, list[Any]], until: str = "What next?") -> None:
         """Answer prompts from ``script`` (by message, in order) until ``until`` is asked."""
@@ -202,7 +234,7 @@ def agreement_text(folder: Path) -> str:
 def test_full_interview_gives_the_reference_deal_and_documents(tmp_path: Path) -> None:
     wizard = Wizard(tmp_path)
     wizard.run(script())
-    assert "Review the terms" in wizard.text and "Point-of-sale modernisation" in wizard.text
+    assert "Review: CONTOSO-FABRIKAM-2027" in wizard.text and "Point-of-sale modernisation" in wizard.text
     assert "Partnership plan" in wizard.text and "business plan, but for partnerships" in wizard.text
     wizard.answer("What next?", "generate")
     assert wizard.finish() == 0, wizard.text[-2000:]
@@ -228,7 +260,8 @@ def test_bad_margin_flag_and_jump_back_from_review(tmp_path: Path) -> None:
         wizard.answer(message, queue.pop(0) if queue else None)
     answers["Margin in year one (%)"].pop(0)
     wizard.answer(message, "120")
-    wizard.wait_for("must be less than or equal to 100 (got 120)")
+    wizard.wait_for("✗ must be less than or equal to 100 (got 120)")
+    assert wizard.next_prompt() == "Margin in year one (%)", "asked again under the reason"
     wizard.child.send("\x1525\r")
     answers["Margin in year one (%)"][0] = "15"  # contoso's projects row: below the playbook's 20%
     while (message := wizard.next_prompt()) != "Keep this answer?":
@@ -269,12 +302,49 @@ def test_ctrl_c_saves_a_draft_and_resume_finishes(tmp_path: Path) -> None:
     resumed = Wizard(tmp_path, "--resume", draft.name)
     first = resumed.next_prompt()
     assert first == "Kind of stake", "resume continues where it stopped"
+    assert "section 7 of 10 · Ownership stakes > ownership stake 1 > kind of stake" in resumed.before
     resumed.answer(first, answers["Kind of stake"].pop(0))
-    resumed.run(answers)
+    sections = [s.title for s in load_questions().sections]
+    while (message := resumed.next_prompt()) != "What next?":
+        if message != "Keep this answer?":  # a flag belongs to the question before it
+            where = re.search(r"section (\d+) of 10 · ([^>\n]+) >", resumed.before)
+            assert where and sections[int(where[1]) - 1] == where[2].strip(), (message, resumed.before)
+        queue = answers.get(message)
+        resumed.answer(message, queue.pop(0) if queue else None)
     resumed.answer("What next?", "generate")
     assert resumed.finish() == 0, resumed.text[-2000:]
+    assert not draft.exists() and f"Removed the draft {draft.name}" in resumed.text
     saved = yaml.safe_load((tmp_path / "CONTOSO-FABRIKAM-2027.yaml").read_text(encoding="utf-8"))
     same_deal(saved, yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+
+
+def test_the_ordinary_deal_in_at_most_60_prompts_with_a_wrong_date_refused_at_once(tmp_path: Path) -> None:
+    """An integrator and an ISV, projects and SaaS margins, one SoW, the standard answers
+    taken where offered; a SoW start before the effective date is refused at that question."""
+    answers = copy.deepcopy(ORDINARY)
+    wizard = Wizard(tmp_path)
+    wizard.parties = ["acme", "globex"]
+    wizard.run(answers, until="Start date (YYYY-MM-DD)")
+    wizard.answer("Start date (YYYY-MM-DD)", "2027-01-15")
+    wizard.wait_for("✗ starts before the agreement's effective date (1 March 2027)")
+    assert wizard.next_prompt() == "Start date (YYYY-MM-DD)", "asked again at once, not after the SoW"
+    wizard.answer("Start date (YYYY-MM-DD)", answers["Start date (YYYY-MM-DD)"].pop(0))
+    wizard.run(answers)
+    prompts = len(wizard.transcript) + 1  # and "What next?"
+    assert prompts <= 60, wizard.transcript
+    review = wizard.before
+    assert review.index("Playbook flags (1)") < review.index("P40") < review.index("1. Parties")
+    assert "Page 1 of" in review and "Kind of company" in review and "systems integrator" in review
+    assert len(review.strip("\n").splitlines()) <= 40 - 6, "a page and the menu fit the terminal"
+    assert all(len(line) <= 120 for line in review.splitlines())
+    wizard.answer("What next?", "next")
+    assert wizard.next_prompt() == "What next?"
+    assert "SaaS subscriptions" in wizard.before and "10. Statements of work" not in review
+    wizard.answer("What next?", "generate")
+    assert wizard.finish() == 0, wizard.text[-2000:]
+    saved = yaml.safe_load((tmp_path / "ACME-GLOBEX-2027.yaml").read_text(encoding="utf-8"))
+    assert saved["statements_of_work"][0]["start"].isoformat() == "2027-04-01"
+    assert (tmp_path / "out" / "ACME-GLOBEX-2027" / "sow-SOW-001.docx").exists()
 
 
 def test_from_an_existing_deal_goes_straight_to_the_review(tmp_path: Path) -> None:

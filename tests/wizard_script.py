@@ -20,15 +20,17 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
         "1 King Street, London EC2V 8AU, United Kingdom",
         "Friedrichstrasse 10, 10117 Berlin, Germany",
     ],
-    "Signatory's name": ["Ana Silva", "Dieter Braun"],
-    "Signatory's title": ["Managing Director", "Geschaeftsfuehrer"],
-    "Executive sponsor's name (empty for none)": ["Ben Osei", "Eva Roth"],
-    "Executive sponsor's title": ["Chief Operating Officer", "VP Partnerships"],
-    "Partner manager's name (empty for none)": ["Cara Lind", "Farid Haddad"],
-    "Partner manager's email": ["cara.lind@contoso.example", "farid.haddad@fabrikam.example"],
+    "Signatory (name, title)": ["Ana Silva, Managing Director", "Dieter Braun, Geschaeftsfuehrer"],
+    "Executive sponsor (name, title; empty for none)": [
+        "Ben Osei, Chief Operating Officer",
+        "Eva Roth, VP Partnerships",
+    ],
+    "Partner manager (name, email; empty for none)": [
+        "Cara Lind, cara.lind@contoso.example",
+        "Farid Haddad, farid.haddad@fabrikam.example",
+    ],
     "Add another party?": [False],
     "Relationship models (space to select)": [["resale", "referral", "co_delivery"]],
-    "Which party usually originates the deals?": ["contoso"],
     "Write a partnership plan (objectives, pitch, KPIs, investment)?": [True],
     "Shared objectives (separated by ;)": [
         "Win 12 joint retail customers in the Nordics in 2027; Certify 10 consultants on Retail Cloud"
@@ -59,7 +61,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Seller (keeps the margin)": ["contoso", "contoso", "fabrikam"],
     "Margin in year one (%)": ["25", "22", "20"],
     "Margin in later years (%)": ["12.5", "12", "10"],
-    "Add another margin row?": [True, True, False],
+    "How many margin rows (a seller and a revenue type each; 0 for none)?": ["3"],
     "Second-line support": ["fabrikam"],
     "Grant any ownership stakes?": [True],
     "Held by": ["contoso"],
@@ -72,7 +74,9 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Exclusivity": ["exclusive"],
     "Targets (separated by ;)": ["EUR 500000 of partner-sourced annual recurring revenue within 12 months"],
     "Add another ownership stake?": [False],
+    "Use the standard governance?": [False],
     "Shared workspace (empty for none)": ["Microsoft Teams"],
+    "Use the standard set-up from the agreement?": [False],
     "Project title": ["Point-of-sale modernisation"],
     "Customer": ["Northwind Traders AB"],
     "Start date (YYYY-MM-DD)": ["2027-02-01"],
@@ -91,5 +95,33 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Milestone": ["Solution design accepted", "Pilot live", "Rollout complete"],
     "Share of the fee (%)": ["30", "30", "40"],
     "Add another milestone?": [True, True, False],
-    "Add another statement of work?": [False],
+}
+
+
+# The ordinary deal of issue 19: an integrator and an ISV, projects and SaaS margins, one
+# SoW, the playbook's standard answers taken wherever they are offered (no plan yet).
+ORDINARY: dict[str, list[Any]] = {
+    "Agreement id": ["ACME-GLOBEX-2027"],
+    "Effective date (YYYY-MM-DD)": ["2027-03-01"],
+    "Short key for this party": ["acme", "globex"],
+    "Legal name": ["Acme Integration Ltd", "Globex Software GmbH"],
+    "Kind of company": ["systems_integrator", "isv"],
+    "Jurisdiction of incorporation": ["England and Wales", "Germany"],
+    "Registered address": ["2 Queen Street, London EC4N 1SP", "Hauptstrasse 5, 10827 Berlin"],
+    "Signatory (name, title)": ["Ann Lee, Managing Director", "Jon Berg, Geschaeftsfuehrer"],
+    "Executive sponsor (name, title; empty for none)": ["Sam Hill, COO", "Eva Roth, VP Partnerships"],
+    "Partner manager (name, email; empty for none)": ["Kim Park, kim@acme.example", "Ola Nord, ola@globex.example"],
+    "Relationship models (space to select)": [["resale", "co_delivery"]],
+    "Write a partnership plan (objectives, pitch, KPIs, investment)?": [False],
+    "Revenue type": ["projects", "saas"],
+    "Seller (keeps the margin)": ["acme", "acme"],
+    "Project title": ["CRM roll-out"],
+    "Customer": ["Initech AB"],
+    "Start date (YYYY-MM-DD)": ["2027-04-01"],
+    "End date (YYYY-MM-DD)": ["2027-09-30"],
+    "Scope": ["Roll out Globex CRM to 200 users, with data migration and training."],
+    "Deliverable": ["Go-live"],
+    "Due (YYYY-MM-DD)": ["2027-09-15"],
+    "Fixed price": ["120000"],
+    "Milestone": ["Go-live accepted"],
 }

@@ -102,6 +102,8 @@ def generate(
 @click.option("--deal-file", type=click.Path(path_type=Path), help="Where to save the deal [default: <id>.yaml].")
 @click.option("--from", "source", type=click.Path(exists=True, path_type=Path), help="Edit an existing deal file.")
 @click.option("--resume", type=click.Path(exists=True, path_type=Path), help="Continue a saved draft.")
+@click.option("--from-template", "template", metavar="NAME", help="Start from a bundled starting deal.")
+@click.option("--list-templates", is_flag=True, help="List the bundled starting deals and exit.")
 @click.option("--no-generate", is_flag=True, help="Save the deal file only.")
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet (needs LibreOffice).")
 @pdf_timeout_option
@@ -112,19 +114,25 @@ def new(
     deal_file: Path | None,
     source: Path | None,
     resume: Path | None,
+    template: str | None,
+    list_templates: bool,
     no_generate: bool,
     pdf: bool,
     pdf_timeout: float | None,
     force: bool,
 ) -> None:
     """Interview: answer questions and get a deal file and its documents."""
+    from p2pdocs.cli.wizard import check_template, run_wizard
+
+    if list_templates or template:
+        check_template(template, list_templates)
+        if list_templates:
+            return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise NoTerminal(
             "p2pdocs new is an interactive interview and needs a terminal.\n"
             "To generate documents from a deal file without one, run: p2pdocs generate DEAL.yaml"
         )
-    from p2pdocs.cli.wizard import run_wizard
-
     sys.exit(
         run_wizard(
             out=out,
@@ -135,6 +143,7 @@ def new(
             force=force,
             pdf=pdf,
             pdf_timeout=pdf_timeout,
+            template=template,
         )
     )
 

@@ -9,7 +9,20 @@ import click
 
 from p2pdocs.deal.writing import deal_text, draft_text, load_answers
 from p2pdocs.interview.interview import Interview
+from p2pdocs.interview.starting import starting_answers
 from p2pdocs.run.outputs import write_atomic
+
+
+def check_template(name: str | None, list_them: bool) -> None:
+    """List the bundled starting deals, or check that ``name`` is one (before a terminal
+    is needed)."""
+    from p2pdocs.interview.starting import path_of, starting_deals
+
+    if list_them:
+        for start, what in starting_deals():
+            click.echo(f"{start:<22} {what}")
+    elif name:
+        path_of(name)
 
 
 def run_wizard(
@@ -22,12 +35,16 @@ def run_wizard(
     force: bool,
     pdf: bool = False,
     pdf_timeout: float | None = None,
+    template: str | None = None,
 ) -> int:
-    """Run the interview in this terminal; returns the exit status."""
+    """Run the interview in this terminal; returns the exit status. A draft it resumed is
+    removed once the deal file is saved (and its documents generated)."""
     from p2pdocs.cli.terminal import QuestionaryTerminal
 
     ui = QuestionaryTerminal()
-    interview = Interview(answers=load_answers(source) if source else {})
+    answers = starting_answers(template) if template else load_answers(source) if source else {}
+    interview = Interview(answers=answers)
+    draft = source if resume else None
     try:
         if source is None or resume:
             interview.run(ui)
@@ -40,11 +57,13 @@ def run_wizard(
                 path = _save(ui, interview, deal_file, force)
                 if path is None:
                     continue
-                return _generate(path, out, force, pdf, pdf_timeout) if generate else 0
+                status = _generate(path, out, force, pdf, pdf_timeout) if generate else 0
+                return _done(ui, draft, path, status)
             elif action == "save":
                 if interview.problems():
                     return 0 if _save_draft(ui, interview) else 1
-                return 0 if _save(ui, interview, deal_file, force) else 1
+                path = _save(ui, interview, deal_file, force)
+                return _done(ui, draft, path, 0) if path else 1
             elif ui.confirm("Quit without saving?", False):
                 return 1
     except KeyboardInterrupt:
@@ -55,6 +74,17 @@ def run_wizard(
         except KeyboardInterrupt:
             pass
         return 130
+
+
+def _done(ui: object, draft: Path | None, saved: Path, status: int) -> int:
+    """Remove the draft the interview resumed, now that its deal file is saved."""
+    from p2pdocs.cli.terminal import QuestionaryTerminal
+
+    assert isinstance(ui, QuestionaryTerminal)
+    if status == 0 and draft is not None and draft.resolve() != saved.resolve() and draft.exists():
+        draft.unlink()
+        ui.say(f"Removed the draft {draft}: the deal file {saved} replaces it")
+    return status
 
 
 def _deal_id(interview: Interview) -> str:

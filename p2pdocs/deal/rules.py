@@ -28,12 +28,9 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
     ``sows`` holds None for a statement of work that did not validate; checks that need
     the agreement run only when it validated.
     """
-    in_calendar = True
     if agreement is not None:
         yield from _agreement(agreement)
-        dates = list(_implied_dates(agreement))
-        in_calendar = not dates
-        yield from dates
+        yield from _implied_dates(agreement)
     seen: dict[str, tuple[int, str]] = {}
     for i, raw in enumerate(raw_sows):
         sid = raw.get("id") if isinstance(raw, dict) else None
@@ -51,9 +48,16 @@ def check(agreement: Agreement | None, sows: Sequence[StatementOfWork | None], r
                 )
     for i, sow in enumerate(sows):
         if sow is not None:
-            yield from _sow(sow, ("statements_of_work", i))
-            if agreement is not None and in_calendar:
-                yield from _sow_in_term(agreement, sow, ("statements_of_work", i))
+            yield from sow_problems(agreement, sow, ("statements_of_work", i))
+
+
+def sow_problems(agreement: Agreement | None, sow: StatementOfWork, base: Loc = ()) -> Found:
+    """The cross-field problems of one statement of work (its dates, deliverables, milestones
+    and fees), and its dates against the agreement's when ``agreement`` is given (and the
+    agreement's own dates are in the calendar); locations start with ``base``."""
+    yield from _sow(sow, base)
+    if agreement is not None and next(_implied_dates(agreement), None) is None:
+        yield from _sow_in_term(agreement, sow, base)
 
 
 def term_end(agreement: Agreement) -> date:
@@ -150,32 +154,67 @@ def _agreement(a: Agreement) -> Found:
     support = a.support_services
     if support and support.in_scope and support.first_line is None:
         yield ("agreement", "support_services", "first_line"), "missing: say which party gives first-line support"
-    if a.plan and a.plan.first_health_check and a.plan.first_health_check <= a.effective_date:
-        yield (
-            ("agreement", "plan", "first_health_check"),
-            (
-                f"the first health check ({long_date(a.plan.first_health_check)}) must come after the effective date "
-                f"({long_date(a.effective_date)})"
-            ),
-        )
+    problem = health_check_problem(a.effective_date, a.plan.first_health_check) if a.plan else None
+    if problem:
+        yield ("agreement", "plan", "first_health_check"), problem
     if len(set(a.models)) != len(a.models):
         yield ("agreement", "models"), "lists a relationship model twice"
 
 
-def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:
-    end_of_term = term_end(a)
-    if sow.start < a.effective_date:
-        yield (*base, "start"), f"starts before the agreement's effective date ({long_date(a.effective_date)})"
-    elif sow.start > end_of_term:
-        yield (*base, "start"), f"starts after the agreement's initial term ends ({long_date(end_of_term)})"
-    elif sow.end > end_of_term and not a.term.auto_renew:
-        yield (
-            (*base, "end"),
-            (
-                f"ends after the agreement's term ({long_date(end_of_term)}), "
-                "which does not renew; end the SoW earlier or extend the term"
-            ),
+def health_check_problem(effective: date, check: date | None) -> str | None:
+    """Why the first health check cannot be on ``check`` for an agreement from ``effective``."""
+    if check is not None and check <= effective:
+        return (
+            f"the first health check ({long_date(check)}) must come after the effective date ({long_date(effective)})"
         )
+    return None
+
+
+def _sow_in_term(a: Agreement, sow: StatementOfWork, base: Loc) -> Found:
+    problem = sow_start_problem(a, sow.start)
+    if problem:
+        yield (*base, "start"), problem
+        return
+    problem = sow_end_problem(a, sow.start, sow.end) if sow.end >= sow.start else None  # else: _sow says it
+    if problem:
+        yield (*base, "end"), problem
+
+
+def sow_start_problem(a: Agreement, start: date) -> str | None:
+    """Why a SoW cannot start on ``start`` under the agreement ``a``, or None."""
+    if start < a.effective_date:
+        return f"starts before the agreement's effective date ({long_date(a.effective_date)})"
+    end_of_term = term_end(a)
+    if start > end_of_term:
+        return f"starts after the agreement's initial term ends ({long_date(end_of_term)})"
+    return None
+
+
+def sow_end_problem(a: Agreement | None, start: date, end: date) -> str | None:
+    """Why a SoW that starts on ``start`` cannot end on ``end`` (under ``a`` when known)."""
+    if end < start:
+        return f"ends ({long_date(end)}) before it starts ({long_date(start)})"
+    if a is not None and not a.term.auto_renew and end > term_end(a):
+        return (
+            f"ends after the agreement's term ({long_date(term_end(a))}), "
+            "which does not renew; end the SoW earlier or extend the term"
+        )
+    return None
+
+
+def due_problem(start: date, end: date, due: date) -> str | None:
+    """Why a deliverable of a SoW from ``start`` to ``end`` cannot be due on ``due``."""
+    if not start <= due <= end:
+        return f"due {long_date(due)}, outside the SoW ({long_date(start)} to {long_date(end)})"
+    return None
+
+
+def milestones_problem(percents: Sequence[Decimal], complete: bool = True) -> str | None:
+    """Why the milestones' shares are wrong: over 100% at any time, not 100% once complete."""
+    total = sum(percents, start=_ZERO)
+    if total > 100 or (complete and percents and total != 100):
+        return f"milestone percentages add up to {total.normalize():f}%, not 100%"
+    return None
 
 
 def _sow(sow: StatementOfWork, base: Loc) -> Found:
@@ -184,23 +223,17 @@ def _sow(sow: StatementOfWork, base: Loc) -> Found:
     except OutOfRange as exc:
         yield (*base, "end"), f"the acceptance period after the SoW's end {exc}"
     if sow.end < sow.start:
-        yield (*base, "end"), f"ends ({long_date(sow.end)}) before it starts ({long_date(sow.start)})"
+        yield (*base, "end"), sow_end_problem(None, sow.start, sow.end) or ""
     for i, deliverable in enumerate(sow.deliverables):
-        if not sow.start <= deliverable.due <= sow.end:
-            yield (
-                (*base, "deliverables", i, "due"),
-                (f"due {long_date(deliverable.due)}, outside the SoW ({long_date(sow.start)} to {long_date(sow.end)})"),
-            )
+        problem = due_problem(sow.start, sow.end, deliverable.due)
+        if problem:
+            yield (*base, "deliverables", i, "due"), problem
     for i, milestone in enumerate(sow.milestones):
         if milestone.due is not None and not sow.start <= milestone.due <= sow.end:
             yield (*base, "milestones", i, "due"), f"due {long_date(milestone.due)}, outside the SoW"
-    if sow.milestones:
-        total = sum((m.percent for m in sow.milestones), start=_ZERO)
-        if total != 100:
-            yield (
-                (*base, "milestones", len(sow.milestones) - 1, "percent"),
-                (f"milestone percentages add up to {total.normalize():f}%, not 100%"),
-            )
+    problem = milestones_problem([m.percent for m in sow.milestones])
+    if problem:
+        yield (*base, "milestones", len(sow.milestones) - 1, "percent"), problem
     fees = sow.fees
     if fees.model == "fixed" and fees.amount is None:
         yield (*base, "fees", "amount"), "missing: a fixed fee needs an amount"

@@ -39,6 +39,7 @@ Kind = Literal[
     "party",
     "list",
     "percent_list",
+    "pair",
     "fixed",
 ]
 Part = str | int
@@ -60,9 +61,11 @@ class Question(_Spec):
     optional: bool = False
     omit_default: bool = False
     controls: str | None = None
-    transient: bool = False
     for_each_party: bool = False
     value: Any = None
+    labels: dict[str, str] = Field(default_factory=dict, description="Choice titles where words() would mislead.")
+    case: Literal["upper", "lower"] | None = Field(None, description="Typed text is put in this case.")
+    fields: list[str] = Field(default_factory=list, description="A pair: the two fields, typed as 'a, b'.")
 
 
 class Group(_Spec):
@@ -74,7 +77,9 @@ class Group(_Spec):
     key: str | None = None
     when: str | None = None
     add_prompt: str = "Add another?"
-    add_default: str | None = Field(None, description="Expression: the default answer to add_prompt (count = items).")
+    standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
+    standard_title: str = ""
+    count: str | None = Field(None, description="Expression: how many items the person asked for (no add_prompt).")
 
 
 class Section(_Spec):
@@ -82,6 +87,8 @@ class Section(_Spec):
     title: str
     help: str = ""
     items: list[Question | Group]
+    standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
+    standard_title: str = ""
 
 
 class Questionnaire(_Spec):
@@ -116,8 +123,9 @@ def _standard_defaults(path: Path, items: list[Any], prefix: str) -> None:
         if "default" in item or "default_from" in item:
             raise TemplateError(f"{path}: {prefix}{item['id']}: its default is the standard position")
         if standard.by is not None:
-            at = int(index.rstrip("]:") or 0)
-            suggested = {k: v[at] for k, v in standard.values.items() if len(v) > at}
+            at = int(index.rstrip("]:") or 0)  # by_year[1] asks one figure, by_year[1:] the rest
+            tail = index.endswith(":]")
+            suggested = {k: v[at:] if tail else v[at] for k, v in standard.values.items() if len(v) > at}
             if suggested:
                 otherwise = _literal(suggested.get(standard.otherwise_suggest or ""))
                 table = ", ".join(f"{k!r}: {_literal(v)}" for k, v in suggested.items())
@@ -131,7 +139,27 @@ def _standard_defaults(path: Path, items: list[Any], prefix: str) -> None:
 
 def _literal(value: Any) -> str:
     """``value`` as an expression literal (a number as written: ``12.5``, not ``Decimal('12.5')``)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
     return str(value) if isinstance(value, Decimal) else repr(value)
+
+
+def label(prompt: str) -> str:
+    """A question as a label: without its hints in brackets and its question mark."""
+    return prompt.split(" (")[0].rstrip("?").strip()
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def default_of(q: Question, scope: Mapping[str, Any]) -> Any:
+    """The default answer of ``q``: its expression's value when it has one, else its default."""
+    if q.default_from:
+        value = evaluate(q.default_from, scope)
+        if value is not None:
+            return value
+    return copy.deepcopy(q.default)
 
 
 # -- paths into the answers ---------------------------------------------------------------
@@ -235,6 +263,15 @@ def convert(question: Question, raw: Any) -> Any:
         if question.optional:
             return None
         raise BadAnswer("an answer is required")
+    if question.case == "upper":
+        text = text.upper()
+    elif question.case == "lower":
+        text = text.lower()
+    if kind == "pair":
+        first, _, second = (t.strip() for t in text.partition(","))
+        if not first or not second:
+            raise BadAnswer(f"give the {question.fields[0]} and the {question.fields[1]}, separated by a comma")
+        return dict(zip(question.fields, (first, second), strict=True))
     try:
         if kind == "date":
             return date.fromisoformat(text)
