@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from p2pdocs.compose.textenv import HELPERS, join_and, money
+from p2pdocs.compose.textenv import HELPERS, join_and, money, place
 from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.rules import health_check, term_end
+from p2pdocs.deal.rules import dispute_process, health_check, term_end
 from p2pdocs.deal.terms import Agreement, Deal, Stake, StatementOfWork, party_name
 from p2pdocs.deal.values import RelationshipModel
 from p2pdocs.errors import TemplateError
@@ -45,6 +45,65 @@ def money_flows(a: Agreement) -> bool:
     )
 
 
+#: The fixed floor of the liability cap when the deal gives none, in currencies where a round
+#: figure reads naturally; in any other currency the floor is the equivalent of EUR 250,000.
+_CAP_FLOOR = {"EUR": Decimal(250_000), "USD": Decimal(250_000), "CHF": Decimal(250_000), "GBP": Decimal(200_000)}
+
+
+def liability_floor(a: Agreement) -> str:
+    """The fixed amount the liability cap is never less than, as the clause states it."""
+    amount = a.legal.liability_cap_amount
+    if amount is None:
+        amount = _CAP_FLOOR.get(a.currency)
+        if amount is None:
+            return (
+                f"the amount in {a.currency} equal to {money(250_000, 'EUR')} at the European Central Bank's "
+                "reference rate on the date the claim arises"
+            )
+    return money(amount, a.currency)
+
+
+def dispute_summary(a: Agreement) -> str:
+    """The dispute process the agreement states, in a line (the cover page, the memo):
+    ``escalation, then the courts of England and Wales``."""
+    d = dispute_process(a)
+    courts = place(d.courts or a.governing_law) if d.process == "escalation_courts" else place(a.governing_law)
+    return {
+        "escalation": f"escalation, then the courts of {courts}",
+        "escalation_mediation": f"escalation, then mediation, then the courts of {courts}",
+        "escalation_arbitration": f"escalation, then arbitration under {d.arbitration_rules}, "
+        f"seated in {place(d.arbitration_seat or '')}",
+        "escalation_courts": f"escalation, then the courts of {courts}, with exclusive jurisdiction",
+    }[d.process]
+
+
+def english_law(a: Agreement) -> bool:
+    """Whether the law of England and Wales governs (third parties have statutory rights there)."""
+    return "england" in a.governing_law.casefold() or "english" in a.governing_law.casefold()
+
+
+def number_words(a: Agreement) -> dict[str, str]:
+    """Phrases that count the parties right: "the other Party" in a two-party agreement,
+    "the other Parties" in one of three or more."""
+    two = len(a.parties) == 2
+    return {
+        "other_party": "the other Party" if two else "the other Parties",
+        "other_partys": "the other Party's" if two else "the other Parties'",
+        "either_party": "either Party" if two else "any Party",
+        "neither_party": "neither Party" if two else "no Party",
+    }
+
+
+def introducers(a: Agreement) -> tuple[list[str], list[str]]:
+    """When selling runs one way: the parties that introduce Opportunities, and those they
+    introduce them to (by default the others introduce to the Prime Partner)."""
+    engagement = a.engagement
+    source = engagement.introduced_by if engagement and engagement.introduced_by else None
+    if source is None:
+        return [k for k in a.parties if k != a.prime_partner], [a.prime_partner]
+    return [source], [k for k in a.parties if k != source]
+
+
 def agreement_context(deal: Deal) -> dict[str, Any]:
     """The names clause text of an agreement may use (besides ``ref`` and ``has``)."""
     a = deal.agreement
@@ -58,6 +117,7 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
             return "the person it names in writing to the other Parties"
         return f"{pm.name} ({pm.email})"
 
+    sources, targets = introducers(a)
     return {
         **HELPERS,
         "a": a,
@@ -76,6 +136,19 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "manager": manager,
         "stake_right": lambda stake: _STAKE_RIGHT[stake.exclusivity] if isinstance(stake, Stake) else "",
         "money": lambda value: money(value, a.currency),
+        "named_sponsors": join_and(
+            f"{p.sponsor.name} ({p.sponsor.title}) for {name(k)}" for k, p in a.parties.items() if p.sponsor
+        ),
+        "unnamed_sponsors": [name(k) for k, p in a.parties.items() if p.sponsor is None],
+        "disputes": dispute_process(a),
+        "dispute_summary": dispute_summary(a),
+        "liability_floor": liability_floor(a),
+        "english_law": english_law(a),
+        "countries_differ": len({p.jurisdiction.casefold() for p in a.parties.values()}) > 1,
+        "two_parties": len(a.parties) == 2,
+        "introducers": [name(k) for k in sources],
+        "introduced_to": [name(k) for k in targets],
+        **number_words(a),
     }
 
 

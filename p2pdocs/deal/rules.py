@@ -14,7 +14,7 @@ from typing import Any
 
 from p2pdocs.deal import shortnames
 from p2pdocs.deal.dates import OutOfRange, add_days, add_months, long_date, period_end
-from p2pdocs.deal.terms import Agreement, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Disputes, StatementOfWork
 from p2pdocs.deal.yamlsource import Loc
 
 Found = Iterator[tuple[Loc, str]]
@@ -66,6 +66,15 @@ def health_check(a: Agreement) -> date:
     if a.plan and a.plan.first_health_check:
         return a.plan.first_health_check
     return add_months(a.effective_date, 6)
+
+
+#: The dispute process of a deal that gives none: escalation, then the courts of the governing law.
+DEFAULT_DISPUTES = Disputes(process="escalation_courts")
+
+
+def dispute_process(a: Agreement) -> Disputes:
+    """The dispute process the documents state: the deal's, else :data:`DEFAULT_DISPUTES`."""
+    return a.disputes or DEFAULT_DISPUTES
 
 
 def _implied_dates(a: Agreement) -> Found:

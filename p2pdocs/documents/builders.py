@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from p2pdocs.compose.assemble import Composition, compose
-from p2pdocs.compose.context import agreement_context, ordered_models, sow_context, sow_margins
+from p2pdocs.compose.context import agreement_context, dispute_summary, ordered_models, sow_context, sow_margins
 from p2pdocs.compose.library import Library
 from p2pdocs.compose.textenv import cadence, count, join_and, money, number, percent, sentence, words
 from p2pdocs.deal.dates import long_date
@@ -82,9 +82,15 @@ def deal_properties(a: Agreement, title: str, subject: str, extra_keywords: tupl
 
 
 def signature_blocks(a: Agreement) -> list[dict[str, str]]:
-    """One signature block per party: legal name, signatory's name and title."""
+    """One signature block per party: legal name (with its company number when the deal
+    gives one), signatory's name and title."""
     return [
-        {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title} for p in a.parties.values()
+        {
+            "legal_name": f"{p.legal_name} (company number {p.company_number})" if p.company_number else p.legal_name,
+            "name": p.signatory.name,
+            "title": p.signatory.title,
+        }
+        for p in a.parties.values()
     ]
 
 
@@ -125,8 +131,7 @@ def cover_terms(deal: Deal) -> list[list[str]]:
                 f"{percent(a.referral.fee_percent)} of the first {count(a.referral.fee_months, 'month')}' Net Revenue",
             ]
         )
-    if a.disputes:
-        rows.append(["Disputes", sentence(words(a.disputes.process))])
+    rows.append(["Disputes", sentence(dispute_summary(a))])
     if a.governance and a.governance.meetings:
         rows.append(["Partner meetings", sentence(cadence(a.governance.meetings))])
     return rows

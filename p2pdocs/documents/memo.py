@@ -35,7 +35,7 @@ def open_items(deal: Deal) -> list[str]:
         "visibility": "visibility to the customer",
         "enablement": "joint readiness and certification",
         "governance": "governance cadence",
-        "disputes": "a dispute process (the courts of the governing law decide)",
+        "disputes": "dispute process (the default applies: escalation, then the courts of the governing law)",
         "plan": "a partnership plan",
     }
     for key, label in optional.items():

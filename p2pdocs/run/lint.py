@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from p2pdocs.compose.library import Clause, Library, LibraryError, ParagraphSpec, load_library
 from p2pdocs.compose.limits import RenderTimeout, time_limit
-from p2pdocs.deal.terms import Agreement, Stake, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Disputes, Stake, StatementOfWork
 from p2pdocs.errors import InvalidInput, P2pdocsError, Problem
 from p2pdocs.resources import clause_dirs, clauses_dir, current, template_path, templates_dir
 
@@ -45,6 +45,21 @@ NAMES = frozenset(
         "sow_margins",
         "agreement_ref",
         "has_agreement",
+        "refs",
+        "named_sponsors",
+        "unnamed_sponsors",
+        "disputes",
+        "dispute_summary",
+        "liability_floor",
+        "english_law",
+        "countries_differ",
+        "two_parties",
+        "introducers",
+        "introduced_to",
+        "other_party",
+        "other_partys",
+        "either_party",
+        "neither_party",
         "true",
         "false",
         "none",
@@ -53,8 +68,8 @@ NAMES = frozenset(
         "None",
     }
 )
-MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake}
-REFERENCES = {"ref", "has", "agreement_ref", "has_agreement"}
+MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake, "disputes": Disputes}
+REFERENCES = {"ref", "refs", "has", "agreement_ref", "has_agreement"}
 #: seconds one sample deal may take to compose and render
 LINT_SECONDS = 20.0
 
