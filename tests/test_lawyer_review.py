@@ -206,7 +206,7 @@ def test_executive_sponsors_are_named_where_escalation_goes_to_them() -> None:
 
 def test_a_party_without_a_sponsor_names_one_in_writing() -> None:
     clause = section(text_of(no_sponsor("fabrikam")), "Resolving disagreements")
-    assert "The executive sponsors are Ben Osei (Chief Operating Officer) for Contoso." in clause
+    assert "The executive sponsor is Ben Osei (Chief Operating Officer) for Contoso." in clause
     assert (
         "Fabrikam names its executive sponsor in writing to the other Party within 30 days of the date of this "
         "Agreement. Until it does, the person who signs this Agreement for it acts as its executive sponsor." in clause
