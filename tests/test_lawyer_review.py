@@ -221,9 +221,9 @@ def test_a_party_without_a_sponsor_names_one_in_writing() -> None:
 @pytest.mark.parametrize(
     ("chosen", "phrases"),
     [
-        (["co_sell"], ["co-selling: the Parties pursue an Opportunity together"]),
+        (["co_sell"], ["as follows. Co-selling: the Parties pursue an Opportunity together"]),
         (["referral", "co_sell"], ["referral: a Party introduces a Customer", "Section 8; and (b) co-selling:"]),
-        (["teaming"], ["teaming: the Parties bid together"]),
+        (["teaming"], ["as follows. Teaming: the Parties bid together"]),
         (["resale", "co_delivery"], ["resale: the Prime Partner buys", "co-delivery: the Parties deliver a project"]),
     ],
 )
