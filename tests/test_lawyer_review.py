@@ -500,3 +500,10 @@ def test_lists_are_joined_with_and() -> None:
 
     clause = section(text_of(no_margins), "Statements of work")
     assert "each Party's responsibilities, the deliverables and the fees." in clause
+
+
+def test_a_stake_without_targets_is_not_dialled_back_against_them() -> None:
+    clause = section(text_of(stake(targets=[])), "Ownership stakes")
+    assert "No targets have been set for this stake." in clause
+    assert "The stake continues until the Parties agree otherwise in writing." in clause
+    assert "whether or not the targets are met" not in clause and "steps down one level" not in clause
