@@ -507,3 +507,22 @@ def test_a_stake_without_targets_is_not_dialled_back_against_them() -> None:
     assert "No targets have been set for this stake." in clause
     assert "The stake continues until the Parties agree otherwise in writing." in clause
     assert "whether or not the targets are met" not in clause and "steps down one level" not in clause
+
+
+def test_the_sow_counts_the_parties_too() -> None:
+    def flow_down(d: dict[str, Any]) -> None:
+        d["statements_of_work"][0]["customer_contract"] = {"flow_down": ["Security policy v3", "Audit rights"]}
+
+    for changes, expected in (
+        (
+            (flow_down,),
+            ["The other Party complies with the following terms", "Contoso gives the other Party in writing"],
+        ),
+        ((flow_down, third_party), ["The other Parties comply with the following terms", "before they start work"]),
+    ):
+        deal = deal_of(*changes)
+        agreement = agreement_document(deal, library())
+        text = sow_document(deal, deal.statements_of_work[0], library(), agreement.composition).composition.text()
+        for phrase in expected:
+            assert phrase in text
+        assert ("the other Parties" in text) == (len(deal.agreement.parties) > 2)
