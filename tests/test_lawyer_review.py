@@ -30,8 +30,10 @@ def deal_of(*changes: Change) -> Deal:
     return validate_deal({k: v for k, v in data.items() if k != "p2pdocs"}, lambda loc: ("deal.yaml", 0, ()))
 
 
+@cache
 def agreement_lines(*changes: Change) -> str:
-    """The agreement's text as Word shows it, one paragraph a line."""
+    """The agreement's text as Word shows it, one paragraph a line (the same changes, the
+    same function objects, are generated once)."""
     doc = agreement_document(deal_of(*changes), library())
     return docx_text(render_docx(template_path(doc.template), doc.context, doc.properties))
 
@@ -458,14 +460,9 @@ VARIED: dict[str, tuple[Change, ...]] = {
 }
 
 
-@cache
-def varied(label: str) -> str:
-    return agreement_lines(*VARIED[label])
-
-
 @pytest.mark.parametrize("label", list(VARIED))
 def test_style_a_lawyer_would_fix(label: str) -> None:
-    lines = varied(label)
+    lines = agreement_lines(*VARIED[label])
     text = " ".join(lines.split())
     assert not SPELLED.findall(text), "figures as digits"
     assert "per cent" not in text
