@@ -17,6 +17,7 @@ def risky(d: dict[str, Any]) -> None:
     d["agreement"]["margins"][1]["by_year"] = [15, 12]
     d["agreement"]["visibility"]["disclosure"] = "white_label"
     del d["agreement"]["disputes"]
+    del d["agreement"]["enablement"]
 
 
 def commented(write_deal: Callable[..., Path], tmp_path: Path) -> Path:
@@ -52,7 +53,9 @@ def test_findings_become_comments_on_their_sections(write_deal: Callable[..., Pa
     p11 = next(text for text in places if text.startswith("P11 (medium)"))
     assert places[p11] == "5. Visibility to the Customer"
     p27 = next(text for text in places if text.startswith("P27"))
-    assert places[p27] == "Key terms", "a finding about a clause that is out goes on the key terms"
+    assert places[p27].endswith(". Resolving disagreements"), "no disputes: the default process's clause"
+    p19 = next(text for text in places if text.startswith("P19"))
+    assert places[p19] == "Key terms", "a finding about a clause that is out goes on the key terms"
     plain = tmp_path / "plain"
     assert run_cli("generate", str(write_deal(risky)), "-o", str(plain)).exit_code == 0
     assert len(Document(str(plain / FOLDER / "partnering-agreement.docx")).comments) == 0

@@ -75,7 +75,7 @@ def test_cover_rows_and_open_items_follow_the_catalogue() -> None:
     cover = dict(cover_terms(view))
     assert cover["Party: Contoso"] == "Contoso Consulting Ltd (systems integrator), England and Wales"
     assert cover["Initial term"].startswith("24 months, to ")
-    assert cover["Disputes"] == "Escalation, then mediation, then the courts"
+    assert cover["Disputes"] == "Escalation, then mediation, then the courts of England and Wales"
     items = open_items(view)
     assert items[0] == "No rules of engagement (deal registration, protection window) is given."
     assert "Contoso: no executive sponsor is given." in items

@@ -31,7 +31,7 @@ def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
         "12.5%",
         "22%",
         "Year 2 and later",
-        "29. General terms",
+        "35. General terms",
         "Name: Ana Silva",
         "Title: Geschaeftsfuehrer",
     ):

@@ -31,9 +31,12 @@ def test_memo_in_markdown_and_word(write_deal: Callable[..., Path], tmp_path: Pa
         assert "Contoso keeps 15% on projects in year 1; the playbook expects at least 20%" in text
         assert "P27" in text and "P21" in text
         assert "roles.prime" in text and "resells" in text
-        assert "The Parties resell, co-deliver or team, so one Party must hold each Customer contract." in text
+        assert "Every relationship model on the cover page is carried out here" in text
         assert "disputes.resolution" in text
-        assert "The deal sets no dispute process; the courts of the governing law decide disputes." in text
+        assert (
+            "The deal sets no dispute process, so the default applies: "
+            "escalation, then the courts of England and Wales, with exclusive jurisdiction." in text
+        )
         assert "Fabrikam: no executive sponsor is given." in text
         assert "SoW SOW-001: no customer contract reference is given." in text
     for name in ("partnering-agreement.docx", "sow-SOW-001.docx"):

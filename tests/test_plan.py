@@ -135,7 +135,8 @@ def test_without_a_plan_no_annex_and_the_agreement_reads_correctly(
     files = generate(write_deal(without_plan), tmp_path / "out")
     assert "partnership-plan.docx" not in files and "deal-register.xlsx" not in files
     text = docx_text(files["partnering-agreement.docx"].read_bytes())
-    assert "The Parties keep a partnership plan setting out" in text and "Partnership Plan dated" not in text
+    assert "The Parties agree and keep in writing a business plan for the relationship" in text
+    assert "Partnership Plan dated" not in text
 
 
 def test_plan_validation(write_deal: Callable[..., Path], tmp_path: Path) -> None:

@@ -99,7 +99,7 @@ class _Composer:
         self.context = dict(context)
         self.numbers: dict[str, str] = {}
         self.included: set[str] = set()
-        self.context.update(has=self.included.__contains__, ref=self.ref)
+        self.context.update(has=self.included.__contains__, ref=self.ref, refs=self.refs)
 
     def ref(self, target: str) -> str:
         number = self.numbers.get(target)
@@ -108,6 +108,19 @@ class _Composer:
                 f"{self._current}: refers to '{target}', which is not in this document; guard the reference with has()"
             )
         return f"Section {number}"
+
+    def refs(self, *targets: str) -> str:
+        """The sections of those ``targets`` that are in this document, in order:
+        ``Sections 10, 22 and 25``; a target left out of the document is skipped."""
+        numbers = sorted(
+            {self.numbers[t] for t in targets if t in self.numbers},
+            key=lambda n: tuple(int(part) for part in n.split(".")),
+        )
+        if not numbers:
+            return ""
+        if len(numbers) == 1:
+            return f"Section {numbers[0]}"
+        return f"Sections {', '.join(numbers[:-1])} and {numbers[-1]}"
 
     _current = ""
 
@@ -224,12 +237,25 @@ class _Composer:
                         continue
                     out.append(_Planned("item", _letters(letter), item_spec.text, scope))
                     letter += 1
-        return out
+        return _no_lone_items(out)
 
     def _write(self, clause: Clause, p: _Planned) -> Para:
         if p.kind == "table":
             return Para("table", "", "", p.table)
         return Para(p.kind, p.number, self.render(clause, p.source, p.scope))
+
+
+def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:
+    """A list of one is no list: an item with no item before or after it is written as a
+    plain paragraph, never as a lone "(a)"."""
+    for i, p in enumerate(planned):
+        if p.kind != "item":
+            continue
+        before = i > 0 and planned[i - 1].kind == "item"
+        after = i + 1 < len(planned) and planned[i + 1].kind == "item"
+        if not before and not after:
+            planned[i] = _Planned("text", "", p.source, p.scope, p.anchor, p.table)
+    return planned
 
 
 def _failure(clause: Clause, exc: Exception, what: str) -> P2pdocsError:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from p2pdocs.compose.textenv import HELPERS
+from p2pdocs.compose.phrases import dispute_summary, english_law, introducers, liability_floor, number_words
+from p2pdocs.compose.textenv import HELPERS, join_and
 from p2pdocs.compose.view import DealView
+from p2pdocs.deal.rules import dispute_process
 from p2pdocs.deal.terms import Stake, StatementOfWork
 from p2pdocs.errors import TemplateError
 
@@ -36,6 +38,7 @@ def agreement_context(view: DealView) -> dict[str, Any]:
             return "the person it names in writing to the other Parties"
         return f"{pm.name} ({pm.email})"
 
+    sources, targets = introducers(a)
     return {
         **HELPERS,
         "a": a,
@@ -54,6 +57,19 @@ def agreement_context(view: DealView) -> dict[str, Any]:
         "manager": manager,
         "stake_right": lambda stake: _STAKE_RIGHT[stake.exclusivity] if isinstance(stake, Stake) else "",
         "money": view.money,
+        "named_sponsors": join_and(
+            f"{p.sponsor.name} ({p.sponsor.title}) for {view.name(k)}" for k, p in a.parties.items() if p.sponsor
+        ),
+        "unnamed_sponsors": [view.name(k) for k, p in a.parties.items() if p.sponsor is None],
+        "disputes": dispute_process(a),
+        "dispute_summary": dispute_summary(a),
+        "liability_floor": liability_floor(a),
+        "english_law": english_law(a),
+        "countries_differ": len({p.jurisdiction.casefold() for p in a.parties.values()}) > 1,
+        "two_parties": len(a.parties) == 2,
+        "introducers": [view.name(k) for k in sources],
+        "introduced_to": [view.name(k) for k in targets],
+        **number_words(a),
     }
 
 

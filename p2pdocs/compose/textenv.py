@@ -8,6 +8,7 @@ Word happens later, in the render layer, on the finished text.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -51,6 +52,47 @@ def money(value: Decimal | int, currency: str) -> str:
 def sentence(text: str) -> str:
     """First letter in capitals, the rest untouched (``SaaS`` stays ``SaaS``)."""
     return text[:1].upper() + text[1:]
+
+
+#: first words of place names that take the article: "the law of the State of Delaware"
+_ARTICLE_PLACES = frozenset(
+    {"state", "commonwealth", "province", "canton", "republic", "kingdom", "principality", "grand", "federal"}
+    | {"emirate", "district", "territory", "united", "netherlands", "philippines", "bahamas", "gambia", "maldives"}
+)
+
+
+def place(value: str) -> str:
+    """A place as it reads after "the law of" or "the courts of": ``State of Delaware`` ->
+    ``the State of Delaware``, ``Netherlands`` -> ``the Netherlands``; ``England and Wales``
+    and a place that already has its article stay as given."""
+    first = value.split(" ", 1)[0].casefold()
+    return f"the {value}" if first in _ARTICLE_PLACES else value
+
+
+#: words that open a phrase and are written in capitals only at the start of a sentence
+_FUNCTION_WORDS = frozenset(
+    {"the", "a", "an", "all", "any", "each", "every", "our", "their", "its", "some", "those", "these", "this"}
+    | {"that", "up", "to", "at", "least", "more", "than"}
+)
+
+
+def mid(value: str) -> str:
+    """Text from the deal placed mid-sentence: an opening function word loses its capital
+    (``The 25 largest retailers`` -> ``the 25 largest retailers``); names keep theirs."""
+    first = value.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.casefold() in _FUNCTION_WORDS:
+        return first[:1].lower() + value[1:]
+    return value
+
+
+_CURRENCIES = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "ISK", "PLN", "CZK", "HUF", "RON", "BGN", "JPY"]
+_CURRENCIES += ["CNY", "INR", "AUD", "CAD", "NZD", "SGD", "HKD", "ZAR", "BRL", "MXN", "AED", "SAR", "KRW", "TRY"]
+_AMOUNT = re.compile(rf"\b({'|'.join(_CURRENCIES)}) ?(\d{{4,}})(\.\d{{2}})?\b")
+
+
+def amounts(value: str) -> str:
+    """Amounts in text from the deal written the house way: ``EUR 500000`` -> ``EUR 500,000``."""
+    return _AMOUNT.sub(lambda m: f"{m.group(1)} {int(m.group(2)):,}{m.group(3) or ''}", value)
 
 
 def cadence(value: str) -> str:
@@ -164,6 +206,9 @@ def make_environment() -> SandboxedEnvironment:
         "join_and": join_and,
         "date": date_text,
         "ordinal": ordinal,
+        "place": place,
+        "mid": mid,
+        "amounts": amounts,
     }
     env.filters.update((name, _strict(f)) for name, f in helpers.items())
     # no globals: jinja merges them into every render's context, which is the dominant

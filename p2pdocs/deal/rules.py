@@ -14,7 +14,7 @@ from typing import Any
 
 from p2pdocs.deal import shortnames
 from p2pdocs.deal.dates import OutOfRange, add_days, add_months, long_date, period_end
-from p2pdocs.deal.terms import Agreement, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Disputes, StatementOfWork
 from p2pdocs.deal.yamlsource import Loc
 
 Found = Iterator[tuple[Loc, str]]
@@ -81,6 +81,15 @@ def dormancy_check(a: Agreement) -> date | None:
     """The first day the dormancy right can apply: the dormancy period after the effective date."""
     months = a.term.dormancy_months
     return add_months(a.effective_date, months) if months is not None else None
+
+
+#: The dispute process of a deal that gives none: escalation, then the courts of the governing law.
+DEFAULT_DISPUTES = Disputes(process="escalation_courts")
+
+
+def dispute_process(a: Agreement) -> Disputes:
+    """The dispute process the documents state: the deal's, else :data:`DEFAULT_DISPUTES`."""
+    return a.disputes or DEFAULT_DISPUTES
 
 
 def _implied_dates(a: Agreement) -> Found:

@@ -118,6 +118,13 @@ class SupportServices(Model):
 
 class Engagement(Model):
     bidirectional: StrictBool = True
+    introduced_by: PartyKey | None = Field(
+        None,
+        description=(
+            "When selling runs one way: the party that introduces Opportunities to the others. "
+            "Default: every party other than the Prime Partner, introducing to the Prime Partner."
+        ),
+    )
     deal_registration: StrictBool = True
     protection_days: Days = 90
 
@@ -142,6 +149,16 @@ class Stake(Model):
     targets: list[Text] = Field(default_factory=list, max_length=50)
     review: Cadence | None = None
     dial_back: DialBack | None = None
+    measured_over_months: Months = Field(
+        12,
+        description=(
+            "The targets are measured over this many months from the effective date; "
+            "the stake can be dialled back only at a review after that period."
+        ),
+    )
+    direct_sales: StrictBool = Field(
+        True, description="Whether the other parties keep selling their own products directly in the stake's scope."
+    )
 
 
 class Governance(Model):
@@ -179,6 +196,19 @@ class Payment(Model):
 class Legal(Model):
     confidentiality_years: Annotated[StrictInt, Field(ge=1, le=50)] = 3
     liability_cap_months: Annotated[StrictInt, Field(ge=1, le=120)] = 12
+    liability_cap_amount: Money | None = Field(
+        None,
+        description=(
+            "The fixed floor of the liability cap, in the agreement's currency: the cap is the greater of it and "
+            "the fees. Default: 250,000 in EUR, USD, CHF or GBP (200,000), else the equivalent of EUR 250,000."
+        ),
+    )
+    liability_super_cap: Money | None = Field(
+        None, description="A higher cap for breaches of confidentiality and data protection; default: no cap on them."
+    )
+    insurance_amount: Money | None = Field(
+        None, description="The minimum cover of each insurance a party keeps, per claim; default: none stated."
+    )
     non_solicitation_months: Annotated[StrictInt, Field(ge=0, le=60)] = 12
 
 

@@ -58,9 +58,14 @@ def deal_properties(view: DealView, title: str, subject: str, extra_keywords: tu
 
 
 def signature_blocks(view: DealView) -> list[dict[str, str]]:
-    """One signature block per party: legal name, signatory's name and title."""
+    """One signature block per party: legal name (with its company number when the deal
+    gives one), signatory's name and title."""
     return [
-        {"legal_name": p.legal_name, "name": p.signatory.name, "title": p.signatory.title}
+        {
+            "legal_name": f"{p.legal_name} (company number {p.company_number})" if p.company_number else p.legal_name,
+            "name": p.signatory.name,
+            "title": p.signatory.title,
+        }
         for p in view.agreement.parties.values()
     ]
 

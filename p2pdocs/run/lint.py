@@ -13,13 +13,13 @@ from pydantic import BaseModel
 
 from p2pdocs.compose.library import Clause, Library, ParagraphSpec, load_library
 from p2pdocs.compose.limits import time_limit
-from p2pdocs.deal.terms import Agreement, Stake, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Disputes, Stake, StatementOfWork
 from p2pdocs.errors import InvalidInput, LibraryError, P2pdocsError, Problem, RenderTimeout
 from p2pdocs.resources import clause_dirs, clauses_dir, current, template_path, templates_dir
 
 #: What clause text may name besides what the documents' contexts give: what the composer
 #: adds (``ref``, ``has``, ``loop`` in an ``each``), ``index``, and jinja's constants.
-COMPOSER_NAMES = frozenset({"ref", "has", "loop", "index", "true", "false", "none", "True", "False", "None"})
+COMPOSER_NAMES = frozenset({"ref", "refs", "has", "loop", "index", "true", "false", "none", "True", "False", "None"})
 
 
 @functools.cache
@@ -37,8 +37,8 @@ def clause_names() -> frozenset[str]:
     return frozenset({*agreement_context(view), *sow, *COMPOSER_NAMES})
 
 
-MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake}
-REFERENCES = {"ref", "has", "agreement_ref", "has_agreement"}
+MODELS: dict[str, type[BaseModel]] = {"a": Agreement, "sow": StatementOfWork, "stake": Stake, "disputes": Disputes}
+REFERENCES = {"ref", "refs", "has", "agreement_ref", "has_agreement"}
 #: seconds one sample deal may take to compose and render
 LINT_SECONDS = 20.0
 
