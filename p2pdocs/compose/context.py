@@ -7,13 +7,14 @@ The helpers keep directions right whichever party is which: clause text says
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from p2pdocs.compose.payments import cross_border, late_interest, party_fee_rows, projects_margin
 from p2pdocs.compose.textenv import HELPERS, join_and, money
 from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.rules import health_check, term_end
+from p2pdocs.deal.rules import contract_year_start, go_live, health_check, term_end, working_parties
 from p2pdocs.deal.terms import Agreement, Deal, Stake, StatementOfWork, party_name
 from p2pdocs.deal.values import RelationshipModel
 from p2pdocs.errors import TemplateError
@@ -35,13 +36,15 @@ def ordered_models(a: Agreement) -> list[str]:
     return sorted(set(a.models), key=order.index)
 
 
-def money_flows(a: Agreement) -> bool:
-    """Whether any amount is payable between the parties under the agreement."""
+def money_flows(a: Agreement, sows: Sequence[StatementOfWork] = ()) -> bool:
+    """Whether any amount is payable between the parties under the agreement (or its SoWs,
+    where several parties share a SoW's fees)."""
     support = a.support_services
     return bool(
         a.margins
         or ("referral" in a.models and a.referral)
         or (support and support.in_scope and support.compensation_percent)
+        or any(len(working_parties(sow)) > 1 for sow in sows)
     )
 
 
@@ -65,7 +68,7 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "party_keys": list(a.parties),
         "models": ordered_models(a),
         "prime": name(a.prime_partner),
-        "money_flows": money_flows(a),
+        "money_flows": money_flows(a, deal.statements_of_work),
         "term_end": term_end(a),
         "health_check": health_check(a),
         "plan_title": f"the Partnership Plan dated {long_date(a.effective_date)}" if a.plan else "",
@@ -76,6 +79,10 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "manager": manager,
         "stake_right": lambda stake: _STAKE_RIGHT[stake.exclusivity] if isinstance(stake, Stake) else "",
         "money": lambda value: money(value, a.currency),
+        "late_interest": late_interest(a),
+        "cross_border": cross_border(a),
+        "support_row": any(m.revenue_type == "support" for m in a.margins),
+        "resale_offer": [f"{name(k)}: {join_and(v)}" for k, v in a.resale.products.items() if v],
     }
 
 
@@ -108,5 +115,10 @@ def sow_context(deal: Deal, sow: StatementOfWork, agreement_numbers: Mapping[str
         sow_margins=sow_margins(a, sow),
         agreement_ref=agreement_ref,
         has_agreement=agreement_numbers.__contains__,
+        go_live=go_live(sow),
+        contract_year_start=contract_year_start(sow),
+        working=[party_name(a, k) for k in working_parties(sow)],
+        party_fees=bool(party_fee_rows(a, sow)),
+        projects_margin=projects_margin(a, sow),
     )
     return context

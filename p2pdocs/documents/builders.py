@@ -18,14 +18,17 @@ from typing import Any
 from p2pdocs.compose.assemble import Composition, compose
 from p2pdocs.compose.context import agreement_context, ordered_models, sow_context, sow_margins
 from p2pdocs.compose.library import Library
+from p2pdocs.compose.payments import party_fee_rows
 from p2pdocs.compose.textenv import cadence, count, join_and, money, number, percent, sentence, words
 from p2pdocs.deal.dates import long_date
 from p2pdocs.deal.rules import term_end
-from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork, party_name
+from p2pdocs.deal.terms import Agreement, Deal, Milestone, StatementOfWork, party_name
 from p2pdocs.word.provenance import PREFIX
 from p2pdocs.word.render import Properties
 
 CENT = Decimal("0.01")
+#: a table cell for a value the deal does not give (never "None", which reads as "nothing")
+NOT_STATED = "Not stated"
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,16 @@ def _lines(table: dict[str, list[Any]]) -> dict[str, list[Any]]:
     }
 
 
+def milestone_due(sow: StatementOfWork, milestone: Milestone) -> str:
+    """When a milestone falls due: on a date, on the acceptance of a named deliverable, or
+    (the deal giving neither) at the end of the SoW."""
+    if milestone.due is not None:
+        return long_date(milestone.due)
+    if milestone.on_acceptance_of is not None:
+        return f"On acceptance of {milestone.on_acceptance_of}"
+    return f"{long_date(sow.end)} (end of this SoW)"
+
+
 def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
     """The tables of a statement of work, by the names its clauses use."""
     a = deal.agreement
@@ -206,7 +219,11 @@ def sow_tables(deal: Deal, sow: StatementOfWork) -> dict[str, dict[str, list[Any
             "rows": [[sentence(words(t)), name(sow.prime), str(y), percent(m)] for t, y, m in sow_margins(a, sow)],
         },
     }
-    due = [long_date(m.due) if m.due else "On acceptance" for m in sow.milestones]
+    tables["party_fees"] = {
+        "header": ["Party", "Part of the fee", "Invoices", "Amount invoiced"],
+        "rows": party_fee_rows(a, sow),
+    }
+    due = [milestone_due(sow, m) for m in sow.milestones]
     if fees.model == "fixed" and fees.amount is not None:
         amounts = milestone_amounts(fees.amount, [m.percent for m in sow.milestones])
         rows = [
@@ -287,9 +304,9 @@ def plan_tables(deal: Deal) -> dict[str, dict[str, list[Any]]]:
             "rows": [
                 [
                     name(k),
-                    money(i.money, a.currency) if i.money is not None else "None",
-                    i.people or "None",
-                    i.assets or "None",
+                    money(i.money, a.currency) if i.money is not None else NOT_STATED,
+                    i.people or NOT_STATED,
+                    i.assets or NOT_STATED,
                 ]
                 for k, i in plan.investment.items()
             ],
