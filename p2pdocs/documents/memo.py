@@ -35,8 +35,8 @@ def open_items(deal: Deal) -> list[str]:
         "visibility": "visibility to the customer",
         "enablement": "joint readiness and certification",
         "governance": "governance cadence",
-        "disputes": "a dispute process (the courts of the governing law decide)",
-        "plan": "a partnership plan",
+        "disputes": "dispute process (the courts of the governing law decide)",
+        "plan": "partnership plan",
     }
     for key, label in optional.items():
         if getattr(a, key) is None:
@@ -68,6 +68,11 @@ def open_items(deal: Deal) -> list[str]:
             items.append(f"SoW {sow.id}: no staffing is given.")
         if not sow.assumptions:
             items.append(f"SoW {sow.id}: no assumptions are recorded.")
+        for m in sow.milestones:
+            if m.due is None and m.on_acceptance_of is None:
+                items.append(
+                    f"SoW {sow.id}: milestone '{m.name}' names no deliverable or date; it falls due at the SoW's end."
+                )
     return items
 
 
