@@ -115,7 +115,7 @@ class ServiceLevel(Model):
 def _service_levels() -> list[ServiceLevel]:
     """Common practice in public support schedules (conv.)."""
     levels = (("critical", 2, 1), ("high", 4, 3), ("normal", 8, 10))
-    return [ServiceLevel(priority=p, response_hours=h, resolve_days=d) for p, h, d in levels]  # type: ignore[arg-type]
+    return [ServiceLevel(priority=p, response_hours=h, resolve_days=d) for p, h, d in levels]
 
 
 class SupportServices(Model):
