@@ -237,5 +237,6 @@ def test_from_an_existing_deal_every_answer_is_prefilled() -> None:
         "Money Fabrikam invests (empty for none)",
         "People Fabrikam invests (empty for none)",
         "Assets Contoso invests (empty for none)",
+        "Products and services of Contoso others may resell (separated by ;, empty for none)",
     }
     assert normalise(interview.deal()) == normalise(example())
