@@ -327,10 +327,27 @@ def test_investment_table_never_says_none(write_deal: Callable[..., Path]) -> No
 def test_resale_appointment_with_products_and_eula(write_deal: Callable[..., Path]) -> None:
     t = texts(write_deal())["partnering-agreement.docx"]
     assert (
-        "Appointment to resell 3.1 Each Party named below appoints the other Parties, on a non-exclusive basis, to "
-        "resell to Customers the products and services listed against its name"
+        "Appointment to resell 3.1 Fabrikam appoints the other Parties, on a non-exclusive basis, to resell to "
+        "Customers the following of its products and services, of which it is the Supplier: Fabrikam Retail Cloud "
+        "subscriptions and Retail Cloud add-on modules."
     ) in t
-    assert "(a) Fabrikam: Fabrikam Retail Cloud subscriptions and Retail Cloud add-on modules." in t
+    assert "(a) Fabrikam" not in t
+
+
+def test_resale_appointment_by_several_suppliers(write_deal: Callable[..., Path]) -> None:
+    def change(d: dict[str, Any]) -> None:
+        three_parties(d)
+        d["agreement"]["resale"] = {
+            "products": {"fabrikam": ["Retail Cloud"], "litware": ["Managed networks"]},
+            "territory": "the Nordic countries",
+        }
+
+    t = texts(write_deal(change))["partnering-agreement.docx"]
+    assert (
+        "Each Party named below appoints the other Parties, on a non-exclusive basis, to resell to Customers in the "
+        "Nordic countries the products and services listed against its name, of which it is the Supplier: "
+        "(a) Fabrikam: Retail Cloud; and (b) Litware: Managed networks."
+    ) in t
     assert "under the Supplier's end-user terms" in t
     assert "Seller may use its own end-user terms instead" not in t
 

@@ -82,7 +82,7 @@ def agreement_context(deal: Deal) -> dict[str, Any]:
         "late_interest": late_interest(a),
         "cross_border": cross_border(a),
         "support_row": any(m.revenue_type == "support" for m in a.margins),
-        "resale_offer": [f"{name(k)}: {join_and(v)}" for k, v in a.resale.products.items() if v],
+        "resale_offer": [{"party": name(k), "products": join_and(v)} for k, v in a.resale.products.items() if v],
     }
 
 
