@@ -471,9 +471,10 @@ def test_second_line_service_levels(write_deal: Callable[..., Path]) -> None:
 
     t = texts(write_deal(change, name="other.yaml"))["partnering-agreement.docx"]
     assert (
-        "(a) for requests of critical priority, a response within 1 hour and a resolution or workaround within "
-        "1 Business Day." in t
+        "Fabrikam responds to each request Contoso passes on within 1 hour, and "
+        "resolves it or gives a workaround that lets the Customer continue to work within 1 Business Day" in t
     )
+    assert "(a) for requests" not in t
     assert "normal priority" not in t
 
     def same_line(d: dict[str, Any]) -> None:
