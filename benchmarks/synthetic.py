@@ -82,7 +82,7 @@ def deal(rng: random.Random, i: int) -> dict[str, Any]:
                 "out_of_scope": ["Hardware"],
                 "responsibilities": {key: ["Delivery", "Support"] for key in keys},
                 "deliverables": [{"name": "Design", "due": s + timedelta(days=20)}, {"name": "Go-live", "due": e}],
-                "fees": {"model": "fixed", "amount": rng.randint(20, 400) * 1000},
+                "fees": _fixed_fee(rng.randint(20, 400) * 1000, keys, prime),
                 "milestones": [{"name": "Design", "percent": 30}, {"name": "Go-live", "percent": 70}],
             }
         )
@@ -102,7 +102,8 @@ def deal(rng: random.Random, i: int) -> dict[str, Any]:
                 "in_scope": True,
                 "first_line": keys[0],
                 "second_line": keys[1],
-                "compensation_percent": 15,
+                # one mechanism for support revenue: a support margin row or compensation, not both
+                **({} if any(m["revenue_type"] == "support" for m in margins) else {"compensation_percent": 15}),
             },
             "engagement": {"bidirectional": True, "deal_registration": True, "protection_days": 90},
             "visibility": {"disclosure": rng.choice(["disclosed", "on_request"])},
@@ -135,3 +136,11 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _fixed_fee(amount: int, keys: list[str], prime: str) -> dict[str, Any]:
+    """A fixed fee split evenly between the working parties, the prime taking the rest."""
+    share = amount // len(keys) // 1000 * 1000
+    by_party = dict.fromkeys(keys, share)
+    by_party[prime] = amount - share * (len(keys) - 1)
+    return {"model": "fixed", "amount": amount, "by_party": by_party}

@@ -267,7 +267,7 @@ def main() -> int:
     build(
         "statement-of-work",
         "{{ doc.id }} · {{ doc.title }}{% if doc.draft %} · DRAFT{% endif %}",
-        ["responsibilities", "deliverables", "milestones", "rates", "staffing", "sow_margins"],
+        ["responsibilities", "deliverables", "milestones", "party_fees", "rates", "staffing", "sow_margins"],
         "Signed by the authorised representatives of the Parties, under the Agreement.",
     )
     build(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -49,9 +50,9 @@ def test_findings_become_comments_on_their_sections(write_deal: Callable[..., Pa
     assert {c.author for c in doc.comments} == {"p2pdocs playbook"}
     places = anchored(path)
     p01 = next(text for text in places if text.startswith("P01 (high)"))
-    assert "Contoso keeps 15% on projects in year 1" in p01 and places[p01] == "6. Margins"
+    assert "Contoso keeps 15% on projects in year 1" in p01 and re.fullmatch(r"\d+\. Margins", places[p01])
     p11 = next(text for text in places if text.startswith("P11 (medium)"))
-    assert places[p11] == "5. Visibility to the Customer"
+    assert re.fullmatch(r"\d+\. Visibility to the Customer", places[p11])
     p27 = next(text for text in places if text.startswith("P27"))
     assert places[p27].endswith(". Resolving disagreements"), "no disputes: the default process's clause"
     p19 = next(text for text in places if text.startswith("P19"))

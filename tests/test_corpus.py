@@ -171,7 +171,13 @@ def test_many_harmless_aliases_are_accepted(tmp_path: Path) -> None:
     due = datetime.date(2027, 3, 1)
     sow = data["statements_of_work"][0]
     data["statements_of_work"] = [
-        {**sow, "id": f"SOW-{n:03d}", "deliverables": [{"name": f"D{i}", "due": due} for i in range(1000)]}
+        {
+            **sow,
+            "id": f"SOW-{n:03d}",
+            "deliverables": [{"name": f"D{i}", "due": due} for i in range(1000)],
+            "go_live": "D0",  # go-live and milestones name deliverables of the SoW
+            "milestones": [{**m, "on_acceptance_of": "D0"} for m in sow["milestones"]],
+        }
         for n in range(21)
     ]
     path = tmp_path / "aliased.yaml"

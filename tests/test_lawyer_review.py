@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from conftest import example_data
 
+from p2pdocs.compose.view import deal_view
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.validate import validate_deal
-from p2pdocs.compose.view import deal_view
 from p2pdocs.documents.agreement import agreement_document
-from p2pdocs.documents.sow import sow_document
 from p2pdocs.documents.memo import build, markdown
+from p2pdocs.documents.sow import sow_document
 from p2pdocs.run.generate import library, render_document
 from p2pdocs.word.render import docx_text
 
@@ -226,7 +226,7 @@ def test_a_party_without_a_sponsor_names_one_in_writing() -> None:
     ("chosen", "phrases"),
     [
         (["co_sell"], ["as follows. Co-selling: the Parties pursue an Opportunity together"]),
-        (["referral", "co_sell"], ["referral: a Party introduces a Customer", "Section 8; and (b) co-selling:"]),
+        (["referral", "co_sell"], ["referral: a Party introduces a Customer", "; and (b) co-selling:"]),
         (["teaming"], ["as follows. Teaming: the Parties bid together"]),
         (["resale", "co_delivery"], ["resale: the Prime Partner buys", "co-delivery: the Parties deliver a project"]),
     ],
@@ -238,7 +238,7 @@ def test_every_relationship_model_on_the_cover_has_an_operative_paragraph(
     clause = section(text, "How the Parties work together")
     for phrase in phrases:
         assert phrase in clause
-    assert "Unless the Parties agree otherwise in writing for an Opportunity, the Prime Partner is Contoso." in clause
+    assert "Unless the Parties agree otherwise in writing for an Opportunity, the Prime Partner is Contoso" in clause
     assert "Prime Partner | Contoso" in text
 
 
@@ -305,8 +305,9 @@ def test_liability_carve_outs_and_the_super_cap() -> None:
     assert "This does not exclude or reduce any amount payable under this Agreement." in clause
     assert "amounts payable under this Agreement, such as fees and the price of products" in clause
     assert re.search(r"a Party's liability under Section \d+; and", clause)
-    assert "Sections 22 and 23, for which each Party's total liability to the other Party in an Agreement Year is " in (
-        clause
+    assert re.search(
+        r"Sections \d+ and \d+, for which each Party's total liability to the other Party in an Agreement Year is ",
+        clause,
     )
     assert "limited instead to EUR 1,000,000.00." in clause
     assert re.search(r"This indemnity is not subject to the limit in Section \d+\.3\.", section(text, "Indemnities"))
@@ -334,7 +335,7 @@ def test_three_parties_withdraw_and_the_agreement_continues_between_the_rest() -
     assert "withdraws from this Agreement when the notice takes effect" in clause
     assert "This Agreement then continues between the remaining Parties, and ends when fewer than two remain." in clause
     assert "The other Parties, acting together, may remove a Party from this Agreement by written notice" in clause
-    assert "the ownership stakes under Section 13 that the Party leaving holds end" in clause
+    assert re.search(r"the ownership stakes under Section \d+ that the Party leaving holds end", clause)
     assert SINGULAR.findall(text) == [], "a three-party agreement counts its parties right"
 
 
@@ -385,9 +386,9 @@ def test_warranties_compliance_force_majeure_insurance_and_change_of_control() -
 def test_termination_effects_and_a_complete_survival_list() -> None:
     text = text_of()
     clause = section(text, "Term and termination")
-    assert "the ownership stakes under Section 13 end, without affecting Customer contracts" in clause
+    assert re.search(r"the ownership stakes under Section \d+ end, without affecting Customer contracts", clause)
     assert "SoWs already signed continue until they are complete" in clause
-    assert "amounts earned before the end remain payable under Section 10" in clause
+    assert re.search(r"amounts earned before the end remain payable under Section \d+", clause)
     survival = re.search(r"\(f\) (Sections [\d., and]+) continue", clause)
     assert survival, clause
     listed = re.findall(r"\d+(?:\.\d+)?", survival.group(1))

@@ -44,7 +44,7 @@ def test_memo_in_markdown_and_word(write_deal: Callable[..., Path], tmp_path: Pa
         assert f"| {name} | `{digest}` |" in md
         assert f"{name} | {digest}" in word
     assert (
-        "| partnering-agreement.docx | 6 | margins.schedule | 1.0.0 | - | The deal gives a margin schedule of 3" in md
+        "| partnering-agreement.docx | 7 | margins.schedule | 1.0.0 | - | The deal gives a margin schedule of 3" in md
     )
 
 

@@ -38,8 +38,8 @@ def test_own_clause_replaces_bundled_by_id(tmp_path: Path) -> None:
     result = run_cli("--clauses", str(lib), "generate", str(EXAMPLE), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     text = docx_text((tmp_path / "out" / FOLDER / "partnering-agreement.docx").read_bytes())
-    assert "22. Confidentiality (our wording)" in text
-    assert "22.1\tEach Party keeps the other's information secret for 3 years." in text
+    assert "26. Confidentiality (our wording)" in text
+    assert "26.1\tEach Party keeps the other's information secret for 3 years." in text
     assert 'Confidential Information" means' not in text
     listing = run_cli("--clauses", str(lib), "clauses")
     assert re.search(r"^  confidentiality +2\.0\.0 +Confidentiality \(our wording\)$", listing.output, re.MULTILINE)

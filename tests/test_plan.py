@@ -80,8 +80,8 @@ def test_plan_annex_has_every_value(write_deal: Callable[..., Path], tmp_path: P
         "Fabrikam direct sales compete for the same stores | Deal registration | Fabrikam",
         "Leads passed each way | 10 per quarter | Every quarter | Contoso",
         "Return on investment | 3x in year 2 | Every year | Fabrikam",
-        "Contoso | EUR 50,000.00 | Two architects half-time | None",
-        "Fabrikam | None | None | Demo environment",
+        "Contoso | EUR 50,000.00 | Two architects half-time | Not stated",
+        "Fabrikam | Not stated | Not stated | Demo environment",
         "30 June 2027",
     ):
         assert expected in text, expected

@@ -92,19 +92,19 @@ CASES: list[tuple[str, str, str, str]] = [
         "outside the SoW",
     ),
     (
-        "      - {name: Rollout complete, percent: 40}",
+        "      - {name: Rollout complete, percent: 40",
         "      - {name: Rollout complete, percent: 45}",
         "statements_of_work[0].milestones[2].percent",
         "add up to 105%, not 100%",
     ),
     (
-        "    fees: {model: fixed, amount: 180000}",
+        "    fees: {model: fixed, amount: 180000",
         "    fees: {model: fixed}",
         "statements_of_work[0].fees.amount",
         "fixed fee needs an amount",
     ),
     (
-        "    fees: {model: fixed, amount: 180000}",
+        "    fees: {model: fixed, amount: 180000",
         "    fees: {model: time_and_materials}",
         "statements_of_work[0].fees.rate_card",
         "rate card",
@@ -139,7 +139,7 @@ def test_each_rule_names_file_line_and_field(tmp_path: Path, find: str, replace:
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     text = edit(example_line("  currency: EUR"), "  currency: eu")
     text = text.replace("      by_year: [22, 12]", "      by_year: [22, x]")
-    text = text.replace("    fees: {model: fixed, amount: 180000}", "    fees: {model: fixed}")
+    text = text.replace("    fees: {model: fixed, amount: 180000,", "    fees: {model: fixed,")
     code, output = lines_of(tmp_path, text)
     assert code == 2
     fields = [o.split(": ")[1] for o in output if o.startswith(str(tmp_path))]

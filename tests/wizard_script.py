@@ -92,6 +92,20 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Due (YYYY-MM-DD)": ["2027-03-01", "2027-04-30", "2027-07-15"],
     "Add another deliverable?": [True, True, False],
     "Fixed price": ["180000"],
+    "Does the fixed price include the software licences and SaaS?": [False],
+    "Part of the fixed price for Contoso (empty if it does no work)": ["120000"],
+    "Part of the fixed price for Fabrikam (empty if it does no work)": ["60000"],
+    "Deliverable whose acceptance is go-live (empty for the last one due)": ["Rollout to all stores"],
+    "Days of hypercare after go-live (empty for 30, or to the SoW's end)": ["14"],
+    "Deliverable whose acceptance makes it due (empty for the SoW's end)": [
+        "Solution design",
+        "Pilot in three stores",
+        "Rollout to all stores",
+    ],
+    "Products and services of Contoso others may resell (separated by ;, empty for none)": [""],
+    "Products and services of Fabrikam others may resell (separated by ;, empty for none)": [
+        "Fabrikam Retail Cloud subscriptions; Retail Cloud add-on modules"
+    ],
     "Milestone": ["Solution design accepted", "Pilot live", "Rollout complete"],
     "Share of the fee (%)": ["30", "30", "40"],
     "Add another milestone?": [True, True, False],
@@ -123,5 +137,8 @@ ORDINARY: dict[str, list[Any]] = {
     "Deliverable": ["Go-live"],
     "Due (YYYY-MM-DD)": ["2027-09-15"],
     "Fixed price": ["120000"],
+    # both parties work on the SoW (the standard set-up gives each its role): the fee is split
+    "Part of the fixed price for Acme Integration (empty if it does no work)": ["90000"],
+    "Part of the fixed price for Globex Software (empty if it does no work)": ["30000"],
     "Milestone": ["Go-live accepted"],
 }

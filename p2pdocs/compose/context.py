@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from p2pdocs.compose.payments import cross_border, late_interest, party_fee_rows, projects_margin
 from p2pdocs.compose.phrases import dispute_summary, english_law, introducers, liability_floor, number_words
 from p2pdocs.compose.textenv import HELPERS, join_and
 from p2pdocs.compose.view import DealView
-from p2pdocs.deal.rules import dispute_process
+from p2pdocs.deal.rules import contract_year_start, dispute_process, go_live, working_parties
 from p2pdocs.deal.terms import Stake, StatementOfWork
 from p2pdocs.errors import TemplateError
 
@@ -70,6 +71,10 @@ def agreement_context(view: DealView) -> dict[str, Any]:
         "introducers": [view.name(k) for k in sources],
         "introduced_to": [view.name(k) for k in targets],
         **number_words(a),
+        "late_interest": late_interest(a),
+        "cross_border": cross_border(a),
+        "support_row": any(m.revenue_type == "support" for m in a.margins),
+        "resale_offer": [{"party": view.name(k), "products": join_and(v)} for k, v in a.resale.products.items() if v],
     }
 
 
@@ -94,5 +99,10 @@ def sow_context(view: DealView, sow: StatementOfWork, agreement_numbers: Mapping
         sow_margins=view.sow_margins(sow),
         agreement_ref=agreement_ref,
         has_agreement=agreement_numbers.__contains__,
+        go_live=go_live(sow),
+        contract_year_start=contract_year_start(sow),
+        working=[view.name(k) for k in working_parties(sow)],
+        party_fees=bool(party_fee_rows(view.agreement, sow, view.name)),
+        projects_margin=projects_margin(view.agreement, sow),
     )
     return context

@@ -9,13 +9,14 @@ the rules of :mod:`p2pdocs.deal`) for each table cell and each clause.
 from __future__ import annotations
 
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from p2pdocs.compose.textenv import join_and, money
 from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.rules import health_check, term_end
+from p2pdocs.deal.rules import health_check, term_end, working_parties
 from p2pdocs.deal.terms import Agreement, Deal, StatementOfWork, party_name
 from p2pdocs.deal.values import RelationshipModel
 
@@ -75,13 +76,15 @@ def ordered_models(a: Agreement) -> list[str]:
     return sorted(set(a.models), key=order.index)
 
 
-def money_flows(a: Agreement) -> bool:
-    """Whether any amount is payable between the parties under the agreement."""
+def money_flows(a: Agreement, sows: Sequence[StatementOfWork] = ()) -> bool:
+    """Whether any amount is payable between the parties under the agreement (or its SoWs,
+    where several parties share a SoW's fees)."""
     support = a.support_services
     return bool(
         a.margins
         or ("referral" in a.models and a.referral)
         or (support and support.in_scope and support.compensation_percent)
+        or any(len(working_parties(sow)) > 1 for sow in sows)
     )
 
 
@@ -96,5 +99,5 @@ def deal_view(deal: Deal) -> DealView:
         term_end=term_end(a),
         health_check=health_check(a),
         effective=long_date(a.effective_date),
-        money_flows=money_flows(a),
+        money_flows=money_flows(a, deal.statements_of_work),
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from p2pdocs.deal import shortnames
 from p2pdocs.deal.dates import OutOfRange, add_days, add_months, long_date, period_end
-from p2pdocs.deal.terms import Agreement, Disputes, StatementOfWork
+from p2pdocs.deal.terms import Agreement, Deliverable, Disputes, StatementOfWork
 from p2pdocs.deal.yamlsource import Loc
 
 Found = Iterator[tuple[Loc, str]]
@@ -163,6 +163,13 @@ def _agreement(a: Agreement) -> Found:
     support = a.support_services
     if support and support.in_scope and support.first_line is None:
         yield ("agreement", "support_services", "first_line"), "missing: say which party gives first-line support"
+    rows = [i for i, m in enumerate(a.margins) if m.revenue_type == "support"]
+    if support and support.compensation_percent is not None and rows:
+        yield (
+            ("agreement", "support_services", "compensation_percent"),
+            f"support revenue is already split by agreement.margins[{rows[0]}]; give one mechanism for it: "
+            "the support row in margins or compensation_percent, not both",
+        )
     problem = health_check_problem(a.effective_date, a.plan.first_health_check) if a.plan else None
     if problem:
         yield ("agreement", "plan", "first_health_check"), problem
@@ -255,6 +262,8 @@ def _sow(sow: StatementOfWork, base: Loc) -> Found:
     for i, staff in enumerate(sow.staffing):
         if fees.model == "time_and_materials" and roles and staff.role not in roles:
             yield (*base, "staffing", i, "role"), f"'{staff.role}' is not on the rate card ({', '.join(roles)})"
+    yield from _sow_triggers(sow, base)
+    yield from _sow_fees(sow, base)
     ids: dict[str, int] = {}
     for i, deliverable in enumerate(sow.deliverables):
         if deliverable.name in ids:
@@ -263,3 +272,90 @@ def _sow(sow: StatementOfWork, base: Loc) -> Found:
                 f"deliverable named twice (also deliverables[{ids[deliverable.name]}])",
             )
         ids.setdefault(deliverable.name, i)
+
+
+def go_live(sow: StatementOfWork) -> Deliverable | None:
+    """The deliverable whose acceptance is go-live: the one named, else the last due."""
+    named = [d for d in sow.deliverables if d.name == sow.go_live]
+    return named[0] if named else max(sow.deliverables, key=lambda d: d.due, default=None)
+
+
+def contract_year_start(sow: StatementOfWork) -> date | None:
+    """The first day of the SoW's Contract Year, when the customer contract's start is given."""
+    started = sow.customer_contract.start if sow.customer_contract else None
+    return add_months(started, 12 * (sow.contract_year - 1)) if started else None
+
+
+def _sow_triggers(sow: StatementOfWork, base: Loc) -> Found:
+    names = [d.name for d in sow.deliverables]
+    listed = ", ".join(f"'{n}'" for n in names) or "none"
+    for i, milestone in enumerate(sow.milestones):
+        if milestone.on_acceptance_of is None:
+            continue
+        if milestone.due is not None:
+            yield (*base, "milestones", i, "due"), "give a date (due) or a deliverable (on_acceptance_of), not both"
+        elif milestone.on_acceptance_of not in names:
+            yield (
+                (*base, "milestones", i, "on_acceptance_of"),
+                f"'{milestone.on_acceptance_of}' is not a deliverable of this SoW (deliverables: {listed})",
+            )
+    if sow.go_live is not None and sow.go_live not in names:
+        yield (*base, "go_live"), f"'{sow.go_live}' is not a deliverable of this SoW (deliverables: {listed})"
+    live = go_live(sow)
+    if sow.hypercare_days is not None and live is not None:
+        try:
+            ends = add_days(live.due, sow.hypercare_days)
+        except OutOfRange as exc:
+            yield (*base, "hypercare_days"), f"the end of hypercare {exc}"
+            return
+        if ends > sow.end:
+            yield (
+                (*base, "hypercare_days"),
+                f"hypercare after go-live ('{live.name}', due {long_date(live.due)}) would run to {long_date(ends)}, "
+                f"past the SoW's end ({long_date(sow.end)}); shorten it or end the SoW later",
+            )
+    started = sow.customer_contract.start if sow.customer_contract else None
+    if started is not None:
+        try:
+            first, after = contract_year_start(sow), add_months(started, 12 * sow.contract_year)
+        except OutOfRange as exc:
+            yield (*base, "contract_year"), f"that Contract Year {exc}"
+            return
+        if first is not None and not first <= sow.start < after:
+            yield (
+                (*base, "contract_year"),
+                f"the SoW starts on {long_date(sow.start)}, outside Contract Year {sow.contract_year} of a customer "
+                f"contract that started on {long_date(started)} (that year runs {long_date(first)} to "
+                f"{long_date(add_days(after, -1))}); give the Contract Year the SoW starts in",
+            )
+
+
+def working_parties(sow: StatementOfWork) -> list[str]:
+    """The parties that work under a SoW: those with responsibilities, staff or a part of the fee."""
+    return list(dict.fromkeys([*sow.responsibilities, *(s.party for s in sow.staffing), *sow.fees.by_party]))
+
+
+def _sow_fees(sow: StatementOfWork, base: Loc) -> Found:
+    fees, working = sow.fees, working_parties(sow)
+    loc = (*base, "fees", "by_party")
+    if fees.model == "time_and_materials":
+        if fees.by_party:
+            yield loc, "is for fixed fees; under time and materials each party invoices the days of its own staff"
+        return
+    if not fees.by_party:
+        if len(working) > 1:
+            yield (
+                loc,
+                f"missing: several parties work under this SoW ({', '.join(working)}); give each one's part of the "
+                "fixed price, summing to the amount",
+            )
+        return
+    for key in working:
+        if key not in fees.by_party:
+            yield loc, f"missing: {key} works under this SoW; give its part of the fixed price"
+    total = sum(fees.by_party.values(), start=_ZERO)
+    if fees.amount is not None and total != fees.amount:
+        yield (
+            loc,
+            f"the parts add up to {total.normalize():,f}, not the fixed price {fees.amount.normalize():,f}",
+        )

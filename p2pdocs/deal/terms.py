@@ -107,12 +107,29 @@ class Referral(Model):
     fee_months: Months = Field(12, description="The fee is due on revenue of this many months.")
 
 
+class ServiceLevel(Model):
+    priority: Literal["critical", "high", "normal", "low"]
+    response_hours: Annotated[StrictInt, Field(ge=1, le=720)]
+    resolve_days: Days = Field(description="Business Days to resolve or give a workaround.")
+
+
+def _service_levels() -> list[ServiceLevel]:
+    """Common practice in public support schedules (conv.)."""
+    levels = (("critical", 2, 1), ("high", 4, 3), ("normal", 8, 10))
+    return [ServiceLevel(priority=p, response_hours=h, resolve_days=d) for p, h, d in levels]
+
+
 class SupportServices(Model):
     in_scope: StrictBool
     first_line: PartyKey | None = None
     second_line: PartyKey | None = None
-    compensation_percent: Percent | None = Field(
-        None, description="Share of support revenue paid to the party giving second-line support."
+    #: paid by the party receiving the support revenue; not with a support row in margins
+    compensation_percent: Percent | None = Field(None, description="Share of support revenue paid to second line.")
+    service_levels: list[ServiceLevel] = Field(
+        default_factory=_service_levels,
+        min_length=1,
+        max_length=4,
+        description="What second-line support answers to, per priority; default 2h/1, 4h/3, 8h/10 Business Days.",
     )
 
 
@@ -191,6 +208,11 @@ class Term(Model):
 class Payment(Model):
     days: Days = 30
     statements: Cadence = "monthly"
+    #: yearly, above the currency's reference rate; default: the statutory rate where the law sets one, else 4%
+    late_interest_percent: Percent | None = None
+    gross_up: StrictBool = Field(True, description="A payer that must withhold tax pays the payee the full amount.")
+    dispute_days: Days = Field(15, description="Days from receipt to dispute an invoice.")
+    set_off: StrictBool = Field(False, description="Whether a party may set off undisputed amounts owed to it.")
 
 
 class Legal(Model):
@@ -210,6 +232,25 @@ class Legal(Model):
         None, description="The minimum cover of each insurance a party keeps, per claim; default: none stated."
     )
     non_solicitation_months: Annotated[StrictInt, Field(ge=0, le=60)] = 12
+
+
+class DataProtection(Model):
+    breach_notice_hours: Annotated[StrictInt, Field(ge=1, le=720)] = Field(
+        48, description="Hours within which a processor tells the controller of a personal data breach."
+    )
+    transfers: Literal["safeguarded", "none"] = Field(
+        "safeguarded",
+        description="Transfers outside the EEA, UK and Switzerland: with safeguards, or none at all.",
+    )
+
+
+class Resale(Model):
+    """What a Seller may resell of each Supplier's offering (resale and white label)."""
+
+    products: dict[PartyKey, list[Text]] = Field(
+        default_factory=dict, description="Per supplying party, the products and services that may be resold."
+    )
+    territory: Line | None = Field(None, description="Where they may be resold; default: anywhere lawful.")
 
 
 Maturity = Literal["basic", "developing", "established", "dynamic"]
@@ -279,6 +320,8 @@ class Agreement(Model):
     payment: Payment = Field(default_factory=Payment)
     legal: Legal = Field(default_factory=Legal)
     plan: Plan | None = None
+    resale: Resale = Field(default_factory=Resale)
+    data_protection: DataProtection = Field(default_factory=DataProtection)
 
 
 class Deliverable(Model):
@@ -290,7 +333,8 @@ class Deliverable(Model):
 class Milestone(Model):
     name: Line
     percent: Percent
-    due: Date | None = None
+    due: Date | None = Field(None, description="The date it falls due; or give on_acceptance_of.")
+    on_acceptance_of: Line | None = Field(None, description="The deliverable whose acceptance makes it due.")
 
 
 class Rate(Model):
@@ -304,6 +348,16 @@ class Fees(Model):
     rate_card: list[Rate] = Field(default_factory=list, max_length=100)
     estimate_days: Annotated[Decimal, Field(gt=0, le=1_000_000, decimal_places=2)] | None = None
     expenses: Literal["included", "at_cost", "none"] = "included"
+    by_party: dict[PartyKey, Money] = Field(
+        default_factory=dict,
+        description=(
+            "Fixed fees: each working party's part of the price, summing to the amount. Required when several "
+            "parties have responsibilities or staff; the Prime Partner invoices the Customer, the others the Prime."
+        ),
+    )
+    licences_included: StrictBool = Field(
+        False, description="Whether the price includes the software licences and SaaS subscriptions the solution needs."
+    )
 
 
 class StaffRole(Model):
@@ -315,6 +369,7 @@ class StaffRole(Model):
 
 class CustomerContract(Model):
     reference: Line | None = None
+    start: Date | None = Field(None, description="When the customer contract started: Contract Year 1 begins then.")
     flow_down: list[Text] = Field(default_factory=list, max_length=100)
 
 
@@ -333,6 +388,12 @@ class StatementOfWork(Model):
     customer_lead: PartyKey | None = None
     deliverables: list[Deliverable] = Field(default_factory=list, max_length=1000)
     acceptance_days: Days = 10
+    go_live: Line | None = Field(
+        None, description="The deliverable whose acceptance is go-live; default: the last due."
+    )
+    hypercare_days: Days | None = Field(
+        None, description="Days of hypercare after go-live, within the SoW; default: 30 or to the SoW's end."
+    )
     fees: Fees
     milestones: list[Milestone] = Field(default_factory=list, max_length=1000)
     staffing: list[StaffRole] = Field(default_factory=list, max_length=500)

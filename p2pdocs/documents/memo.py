@@ -58,7 +58,14 @@ class Memo:
 
 def open_items(view: DealView) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer."""
-    return field_open_items(agreement_context(view), view.deal)
+    items = field_open_items(agreement_context(view), view.deal)
+    for sow in view.deal.statements_of_work:
+        for m in sow.milestones:
+            if m.due is None and m.on_acceptance_of is None:
+                items.append(
+                    f"SoW {sow.id}: milestone '{m.name}' names no deliverable or date; it falls due at the SoW's end."
+                )
+    return items
 
 
 def build(

@@ -13,6 +13,9 @@ from p2pdocs.compose.view import DealView
 from p2pdocs.deal.dates import long_date
 from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
 
+#: a table cell for a value the deal does not give (never "None", which reads as "nothing")
+NOT_STATED = "Not stated"
+
 
 def plan_tables(view: DealView) -> dict[str, dict[str, list[Any]]]:
     """The tables of the partnership plan annex."""
@@ -29,9 +32,9 @@ def plan_tables(view: DealView) -> dict[str, dict[str, list[Any]]]:
             "rows": [
                 [
                     name(k),
-                    view.money(i.money) if i.money is not None else "None",
-                    i.people or "None",
-                    i.assets or "None",
+                    view.money(i.money) if i.money is not None else NOT_STATED,
+                    i.people or NOT_STATED,
+                    i.assets or NOT_STATED,
                 ]
                 for k, i in plan.investment.items()
             ],

@@ -10,10 +10,11 @@ from p2pdocs.compose.assemble import Composition, compose
 from p2pdocs.compose.context import sow_context
 from p2pdocs.compose.kinds import STATEMENT_OF_WORK
 from p2pdocs.compose.library import Library
+from p2pdocs.compose.payments import party_fee_rows
 from p2pdocs.compose.textenv import number, percent, sentence, words
 from p2pdocs.compose.view import DealView
 from p2pdocs.deal.dates import long_date
-from p2pdocs.deal.terms import StatementOfWork
+from p2pdocs.deal.terms import Milestone, StatementOfWork
 from p2pdocs.documents.document import (
     Document,
     deal_properties,
@@ -31,6 +32,16 @@ def milestone_amounts(amount: Decimal, percents: list[Decimal]) -> list[Decimal]
     that the amounts add up to exactly ``amount``."""
     amounts = [(amount * p / 100).quantize(CENT, rounding=ROUND_HALF_UP) for p in percents[:-1]]
     return [*amounts, amount - sum(amounts, Decimal(0))] if percents else []
+
+
+def milestone_due(sow: StatementOfWork, milestone: Milestone) -> str:
+    """When a milestone falls due: on a date, on the acceptance of a named deliverable, or
+    (the deal giving neither) at the end of the SoW."""
+    if milestone.due is not None:
+        return long_date(milestone.due)
+    if milestone.on_acceptance_of is not None:
+        return f"On acceptance of {milestone.on_acceptance_of}"
+    return f"{long_date(sow.end)} (end of this SoW)"
 
 
 def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
@@ -70,7 +81,11 @@ def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list
             "rows": [[sentence(words(t)), name(sow.prime), str(y), percent(m)] for t, y, m in view.sow_margins(sow)],
         },
     }
-    due = [long_date(m.due) if m.due else "On acceptance" for m in sow.milestones]
+    tables["party_fees"] = {
+        "header": ["Party", "Part of the fee", "Invoices", "Amount invoiced"],
+        "rows": party_fee_rows(view.agreement, sow, view.name),
+    }
+    due = [milestone_due(sow, m) for m in sow.milestones]
     if fees.model == "fixed" and fees.amount is not None:
         amounts = milestone_amounts(fees.amount, [m.percent for m in sow.milestones])
         rows = [[m.name, percent(m.percent), money(x), d] for m, x, d in zip(sow.milestones, amounts, due, strict=True)]
