@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,18 +25,18 @@ def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
         "Contoso Consulting Ltd",
         "Fabrikam Software GmbH",
         "the Prime Partner is Contoso",
-        "6. Margins",
-        "6.1",
         "SaaS subscriptions",
         "25%",
         "12.5%",
         "22%",
         "Year 2 and later",
-        "35. General terms",
         "Name: Ana Silva",
         "Title: Geschaeftsfuehrer",
     ):
         assert expected in text, expected
+    margins = re.search(r"\b(\d+)\. Margins\b", text)
+    assert margins and f"{margins[1]}.1" in text, "numbered sections and clauses"
+    assert re.search(r"\b\d+\. General terms\b", text)
     for bad in ("{{", "{%", "None", "Error! Reference"):
         assert bad not in text
     sow = libreoffice_text(folder / "sow-SOW-001.docx", tmp_path)
@@ -45,11 +46,11 @@ def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
         "EUR 180,000.00",
         "EUR 54,000.00",
         "EUR 72,000.00",
-        "Under Section 6 of the Agreement",
         "22%",
         "25%",
     ):
         assert expected in sow, expected
+    assert f"Under Section {margins[1]} of the Agreement" in sow, "the SoW cites the agreement's Margins section"
 
 
 def test_libreoffice_calc_opens_the_register(tmp_path: Path, write_deal: Callable[..., Path]) -> None:
