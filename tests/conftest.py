@@ -41,6 +41,10 @@ def example_data() -> dict[str, Any]:
     return copy.deepcopy(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
 
 
+#: the reference example's agreement id: its folder in an output directory
+EXAMPLE_ID: str = example_data()["agreement"]["id"]
+
+
 def run_cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli
 
 from p2pdocs.word.render import docx_text
 
@@ -20,7 +20,7 @@ def example_text(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("out")
     result = run_cli("generate", str(EXAMPLE), "-o", str(out))
     assert result.exit_code == 0, result.output
-    return docx_text((out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes())
+    return docx_text((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
 
 
 def squash(text: str) -> str:
@@ -46,7 +46,7 @@ def assert_clean(text: str) -> None:
 def test_every_term_of_the_example_is_in_the_agreement(example_text: str) -> None:
     t = squash(example_text)
     expected = [
-        "CONTOSO-FABRIKAM-2027",
+        EXAMPLE_ID,
         "15 January 2027",
         "England and Wales",
         "EUR",
@@ -280,7 +280,7 @@ def test_same_input_gives_identical_bytes(tmp_path: Path) -> None:
     for run in ("a", "b"):
         out = tmp_path / run
         assert run_cli("generate", str(EXAMPLE), "-o", str(out)).exit_code == 0
-        outs.append((out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes())
+        outs.append((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
     assert outs[0] == outs[1]
 
 
@@ -290,7 +290,7 @@ def test_document_properties_come_from_the_deal(tmp_path: Path) -> None:
     from docx import Document
 
     assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
-    doc = Document(io.BytesIO((tmp_path / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes()))
+    doc = Document(io.BytesIO((tmp_path / EXAMPLE_ID / "partnering-agreement.docx").read_bytes()))
     props = doc.core_properties
     assert props.title == "Partnering Agreement CONTOSO-FABRIKAM-2027"
     assert props.created is not None and props.created.date().isoformat() == "2027-01-15"

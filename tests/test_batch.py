@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT, example_data, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, example_data, run_cli
 
 PROGRAMME = ROOT / "examples" / "programme" / "fabrikam-programme.yaml"
 
@@ -122,7 +122,7 @@ def test_directory_input_sorted_and_duplicate_ids(tmp_path: Path) -> None:
         result.output
     )
     assert f"(also {folder / 'b.yaml'}:1)" in result.output
-    assert not (out / "CONTOSO-FABRIKAM-2027").exists()
+    assert not (out / EXAMPLE_ID).exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert [d["source"]["file"] for d in manifest["deals"]] == [
         str(folder / "b.yaml"),
@@ -290,7 +290,7 @@ def test_no_memo_writes_the_documents_only(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-memo", "--no-progress")
     assert result.exit_code == 0, result.output
-    folder = out / "CONTOSO-FABRIKAM-2027"
+    folder = out / EXAMPLE_ID
     assert not (folder / "review-memo.docx").exists() and not (folder / "review-memo.md").exists()
     listed = [d["path"] for d in json.loads((out / "manifest.json").read_text())["deals"][0]["documents"]]
     assert sorted(listed) == sorted(p.relative_to(out).as_posix() for p in folder.iterdir())

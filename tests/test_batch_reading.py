@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, example_data, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, example_data, run_cli
 
 
 def deal(i: int) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def test_process_substitution_is_read_once(tmp_path: Path) -> None:
     command = f'exec {sys.executable} -m p2pdocs generate <(cat "{EXAMPLE}") -o "{out}" --no-progress -j 1'
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert (out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").is_file()
+    assert (out / EXAMPLE_ID / "partnering-agreement.docx").is_file()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pipes and FIFOs are POSIX")

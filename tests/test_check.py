@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 
 
 def risky(d: dict[str, Any]) -> None:
@@ -19,7 +19,7 @@ def test_findings_as_json(write_deal: Callable[..., Path]) -> None:
     result = run_cli("check", str(write_deal(risky)), "--format", "json")
     assert result.exit_code == 0
     (deal,) = json.loads(result.output)
-    assert deal["deal"] == "CONTOSO-FABRIKAM-2027" and deal["valid"] is True
+    assert deal["deal"] == EXAMPLE_ID and deal["valid"] is True
     by_rule = {f["rule"]: f for f in deal["findings"]}
     assert by_rule["P01"]["severity"] == "high"
     assert by_rule["P01"]["field"] == "agreement.margins[1].by_year[0]"

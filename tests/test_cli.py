@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli
 
 
 def test_overwrite_needs_force(tmp_path: Path) -> None:
-    target = tmp_path / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
+    target = tmp_path / EXAMPLE_ID / "partnering-agreement.docx"
     assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
     target.write_bytes(b"edited by hand")
     result = run_cli("generate", str(EXAMPLE), "-o", str(tmp_path))
@@ -83,7 +83,7 @@ def test_readme_main_command_generates_the_examples(tmp_path: Path) -> None:
     result = run_cli("generate", str(ROOT / "examples"), "-o", str(tmp_path), "--force", "--no-progress")
     assert result.exit_code == 0, result.output
     assert "generated 21 of 21 deals" in result.output
-    assert (tmp_path / "CONTOSO-FABRIKAM-2027" / "sow-SOW-001.docx").exists()
+    assert (tmp_path / EXAMPLE_ID / "sow-SOW-001.docx").exists()
     assert (tmp_path / "manifest.json").exists()
 
 

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import odt_content, run_cli
+from conftest import EXAMPLE_ID, odt_content, run_cli
 from docx import Document
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 def risky(d: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli
 
 from p2pdocs.word.render import docx_text
 
@@ -71,7 +71,7 @@ def test_verify_and_lint_refuse_hostile_files(name: str, tmp_path: Path) -> None
 def test_full_disk_leaves_nothing_half_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     assert run_cli("generate", str(EXAMPLE), "-o", str(out)).exit_code == 0
-    target = out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
+    target = out / EXAMPLE_ID / "partnering-agreement.docx"
     before = target.read_bytes()
     real_write = os.write
 
@@ -120,13 +120,13 @@ def test_symlinks_in_the_output_path_are_not_followed(tmp_path: Path) -> None:
     elsewhere.mkdir()
     out = tmp_path / "out"
     out.mkdir()
-    (out / "CONTOSO-FABRIKAM-2027").symlink_to(elsewhere, target_is_directory=True)
+    (out / EXAMPLE_ID).symlink_to(elsewhere, target_is_directory=True)
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--no-progress")
     assert result.exit_code == 2 and "is a symbolic link; refusing" in result.output
     assert list(elsewhere.iterdir()) == []
-    (out / "CONTOSO-FABRIKAM-2027").unlink()
-    (out / "CONTOSO-FABRIKAM-2027").mkdir()
-    (out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").symlink_to(elsewhere / "stolen.docx")
+    (out / EXAMPLE_ID).unlink()
+    (out / EXAMPLE_ID).mkdir()
+    (out / EXAMPLE_ID / "partnering-agreement.docx").symlink_to(elsewhere / "stolen.docx")
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--force", "--no-progress")
     assert result.exit_code == 2 and "symbolic link" in result.output
     assert not (elsewhere / "stolen.docx").exists()

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def test_wheel_installs_and_generates(tmp_path: Path) -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    out = work / "out" / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx"
+    out = work / "out" / EXAMPLE_ID / "partnering-agreement.docx"
     assert out.stat().st_size > 10_000
     where = subprocess.run(
         [str(env_dir / "bin" / "python"), "-c", "import p2pdocs; print(p2pdocs.__file__)"],

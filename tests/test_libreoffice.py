@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLE, libreoffice_convert, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, libreoffice_convert, run_cli, soffice
 
 
 def libreoffice_text(docx: Path, work: Path) -> str:
@@ -19,7 +19,7 @@ def libreoffice_text(docx: Path, work: Path) -> str:
 def test_libreoffice_reads_the_agreement_and_sow(tmp_path: Path) -> None:
     soffice()
     assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
-    folder = tmp_path / "CONTOSO-FABRIKAM-2027"
+    folder = tmp_path / EXAMPLE_ID
     text = libreoffice_text(folder / "partnering-agreement.docx", tmp_path)
     for expected in (
         "Contoso Consulting Ltd",
@@ -58,6 +58,6 @@ def test_libreoffice_calc_opens_the_register(tmp_path: Path, write_deal: Callabl
 
     soffice()
     assert run_cli("generate", str(write_deal(with_plan)), "-o", str(tmp_path / "out")).exit_code == 0
-    register = tmp_path / "out" / "CONTOSO-FABRIKAM-2027" / "deal-register.xlsx"
+    register = tmp_path / "out" / EXAMPLE_ID / "deal-register.xlsx"
     first = libreoffice_convert(register, "csv", tmp_path).read_text(encoding="utf-8").splitlines()[0]
     assert first == "Referred by,Referred to,Date,Customer,Opportunity,Stage,Protected until,Outcome,Revenue,Notes"

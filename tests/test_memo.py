@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli
+from conftest import EXAMPLE_ID, run_cli
 
 from p2pdocs.word.render import docx_text
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 def risky(d: dict[str, Any]) -> None:

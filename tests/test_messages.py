@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, example_data, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, example_data, run_cli
 from pydantic import ValidationError
 
 from p2pdocs.deal.terms import Agreement
@@ -25,7 +25,7 @@ def test_minus_zero_prints_as_zero(tmp_path: Path, write_deal: Callable[..., Pat
     out = tmp_path / "out"
     result = run_cli("generate", str(write_deal(zero)), "-o", str(out))
     assert result.exit_code == 0, result.output
-    text = docx_text((out / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes())
+    text = docx_text((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
     assert "0% / 0% (last figure for later years)" in text
     assert "-0%" not in text
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 def cheaper(d: dict[str, Any]) -> None:
@@ -116,7 +116,7 @@ def test_nothing_generated_and_no_manifest_exits_2(tmp_path: Path, monkeypatch: 
     _full_disk_for(monkeypatch, out, (".part",))  # every file is written through a temporary one
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "-j", "1", "--no-progress")
     assert result.exit_code == 2
-    assert "CONTOSO-FABRIKAM-2027" in result.output and "No space left on device" in result.output
+    assert EXAMPLE_ID in result.output and "No space left on device" in result.output
     assert "generated 0 of 1 deals (0 documents) in " in result.output and "; 1 failed" in result.output
     assert "error: the manifest could not be written: " in result.output
     assert "Traceback" not in result.output

@@ -10,12 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli
 
 from p2pdocs.resources import Sources, configure
 from p2pdocs.word.render import docx_text
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 CLAUSE = """id: confidentiality
 version: 2.0.0
 title: Confidentiality (our wording)

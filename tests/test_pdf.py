@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, ROOT, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli, soffice
 from pypdf import PdfReader
 
 from p2pdocs.pdf.packets import convert
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 def text_of(reader: PdfReader) -> str:
@@ -50,7 +50,7 @@ def test_packet_holds_every_document_with_bookmarks_and_metadata(example_pdfs: P
     meta = packet.metadata
     assert meta is not None
     assert meta.title == "Signing packet: Partnering Agreement CONTOSO-FABRIKAM-2027"
-    assert "CONTOSO-FABRIKAM-2027" in (meta.subject or "")
+    assert EXAMPLE_ID in (meta.subject or "")
     assert meta.author == "p2pdocs"
     assert "Contoso Consulting Ltd" in meta["/Keywords"] and "Fabrikam Software GmbH" in meta["/Keywords"]
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, soffice
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 FAKE = """#!{python}
 import os, signal, subprocess, sys, time

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 from openpyxl import load_workbook
 from test_interview import Scripted
 from wizard_script import EXAMPLE_ANSWERS
@@ -18,7 +18,7 @@ from p2pdocs.interview.interview import Interview
 from p2pdocs.playbook.findings import evaluate
 from p2pdocs.word.render import docx_text
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 PLAN: dict[str, Any] = {
     "objectives": ["Win 12 joint retail customers in the Nordics in 2027", "Certify 10 consultants on Retail Cloud"],
     "segments": {"industries": ["Retail", "Hospitality"], "regions": ["Nordics"], "customer_sizes": ["Mid-market"]},

@@ -13,9 +13,9 @@ import icalendar
 import openpyxl
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import EXAMPLE_ID, run_cli
 
-A, B = "CONTOSO-FABRIKAM-2027", "CONTOSO-FABRIKAM-B"
+A, B = EXAMPLE_ID, "CONTOSO-FABRIKAM-B"
 
 
 def _other(data: dict[str, Any]) -> None:

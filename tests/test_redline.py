@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, odt_content, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, odt_content, run_cli, soffice
 from lxml import etree
 
 from p2pdocs.word.fast_render import write_package
 from p2pdocs.word.redline import changes_in, redline_document, texts
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 UNO_HELPER = Path(__file__).with_name("uno_tracked.py")
 

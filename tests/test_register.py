@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import run_cli
+from conftest import EXAMPLE_ID, run_cli
 from openpyxl import load_workbook
 from test_plan import with_plan
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 LINK = '=HYPERLINK("http://attacker.example/x","Open")'
 
 

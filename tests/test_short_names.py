@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, example_data, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, example_data, run_cli
 from docx import Document
 from test_interview import Scripted
 from wizard_script import EXAMPLE_ANSWERS
@@ -21,7 +21,7 @@ from p2pdocs.deal.validate import load_deal
 from p2pdocs.interview.interview import Interview
 from p2pdocs.word.render import docx_text
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 
 from p2pdocs.documents.sow import milestone_amounts
 from p2pdocs.word.render import docx_text
@@ -141,7 +141,7 @@ def test_golden_sow_text(tmp_path: Path) -> None:
 
     golden = ROOT / "tests" / "golden" / "contoso-fabrikam.sow-SOW-001.txt"
     assert run_cli("generate", str(EXAMPLE), "-o", str(tmp_path)).exit_code == 0
-    text = docx_text((tmp_path / "CONTOSO-FABRIKAM-2027" / "sow-SOW-001.docx").read_bytes()) + "\n"
+    text = docx_text((tmp_path / EXAMPLE_ID / "sow-SOW-001.docx").read_bytes()) + "\n"
     if os.environ.get("P2PDOCS_UPDATE_GOLDEN"):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")

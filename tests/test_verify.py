@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import EXAMPLE, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 from docx import Document
 
 from p2pdocs.word.provenance import read_properties
 
-FOLDER = "CONTOSO-FABRIKAM-2027"
+FOLDER = EXAMPLE_ID
 
 
 def generated(tmp_path: Path) -> Path:
@@ -23,7 +23,7 @@ def generated(tmp_path: Path) -> Path:
 def test_documents_carry_their_provenance(tmp_path: Path) -> None:
     props = read_properties(generated(tmp_path).read_bytes())
     assert props["p2pdocs.version"] == "0.1.0"
-    assert props["p2pdocs.deal"] == "CONTOSO-FABRIKAM-2027"
+    assert props["p2pdocs.deal"] == EXAMPLE_ID
     assert props["p2pdocs.document"] == "partnering-agreement.docx"
     assert props["p2pdocs.template"] == "partnering-agreement.docx"
     assert len(props["p2pdocs.terms_sha256"]) == 64 and len(props["p2pdocs.template_sha256"]) == 64

@@ -14,7 +14,7 @@ from typing import Any
 import pexpect
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, ROOT, run_cli
 from test_interview import normalise
 from wizard_script import EXAMPLE_ANSWERS, ORDINARY
 
@@ -234,7 +234,7 @@ def script() -> dict[str, list[Any]]:
 
 
 def agreement_text(folder: Path) -> str:
-    return docx_text((folder / "CONTOSO-FABRIKAM-2027" / "partnering-agreement.docx").read_bytes())
+    return docx_text((folder / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
 
 
 def test_full_interview_gives_the_reference_deal_and_documents(tmp_path: Path) -> None:
@@ -250,8 +250,8 @@ def test_full_interview_gives_the_reference_deal_and_documents(tmp_path: Path) -
     assert run_cli("generate", str(EXAMPLE), "-o", str(reference)).exit_code == 0
     assert agreement_text(tmp_path / "out") == agreement_text(reference)
     for name in ("partnering-agreement.docx", "sow-SOW-001.docx", "partnership-plan.docx", "deal-register.xlsx"):
-        ours = (tmp_path / "out" / "CONTOSO-FABRIKAM-2027" / name).read_bytes()
-        assert ours == (reference / "CONTOSO-FABRIKAM-2027" / name).read_bytes(), name
+        ours = (tmp_path / "out" / EXAMPLE_ID / name).read_bytes()
+        assert ours == (reference / EXAMPLE_ID / name).read_bytes(), name
     (tmp_path / "session.txt").write_text("\n".join(wizard.transcript), encoding="utf-8")
 
 

@@ -12,14 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StrictBool,
     StrictInt,
 )
 
 # a party's short name, re-exported for the readers of the model; the rule lives in shortnames
+from p2pdocs.deal.plan import Plan
 from p2pdocs.deal.shortnames import party_name as party_name
 from p2pdocs.deal.values import (
     AgreementId,
@@ -34,6 +33,7 @@ from p2pdocs.deal.values import (
     Exclusivity,
     Id,
     Line,
+    Model,
     Money,
     Months,
     PartyKey,
@@ -49,12 +49,6 @@ from p2pdocs.deal.values import (
 def _canonical_models(models: list[str]) -> list[str]:
     order = ["referral", "resale", "co_sell", "co_delivery", "teaming"]
     return sorted(models, key=order.index)
-
-
-class Model(BaseModel):
-    """Base of every terms object: unknown keys are errors, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
 class Person(Model):
@@ -251,48 +245,6 @@ class Resale(Model):
         default_factory=dict, description="Per supplying party, the products and services that may be resold."
     )
     territory: Line | None = Field(None, description="Where they may be resold; default: anywhere lawful.")
-
-
-Maturity = Literal["basic", "developing", "established", "dynamic"]
-
-
-class Segments(Model):
-    industries: list[Line] = Field(default_factory=list, max_length=50)
-    regions: list[Line] = Field(default_factory=list, max_length=50)
-    customer_sizes: list[Line] = Field(default_factory=list, max_length=20)
-
-
-class Risk(Model):
-    risk: Text
-    mitigation: Text
-    owner: PartyKey
-
-
-class Kpi(Model):
-    name: Line
-    target: Line
-    period: Cadence
-    owner: PartyKey
-
-
-class Investment(Model):
-    money: Money | None = Field(None, description="Amount the party invests, in the agreement's currency.")
-    people: Line | None = None
-    assets: Line | None = None
-
-
-class Plan(Model):
-    """The partnership plan: a non-binding annex the agreement reviews against."""
-
-    objectives: list[Text] = Field(min_length=1, max_length=50)
-    segments: Segments | None = None
-    pitch: Text | None = None
-    contributions: dict[PartyKey, list[Text]] = Field(default_factory=dict)
-    maturity: Maturity | None = None
-    risks: list[Risk] = Field(default_factory=list, max_length=100)
-    kpis: list[Kpi] = Field(default_factory=list, max_length=100)
-    investment: dict[PartyKey, Investment] = Field(default_factory=dict)
-    first_health_check: Date | None = Field(None, description="Default: six months after the effective date.")
 
 
 class Agreement(Model):

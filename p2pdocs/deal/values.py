@@ -17,7 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     StrictInt,
     ValidationError,
@@ -211,3 +213,9 @@ Exclusivity = Literal["exclusive", "preferred", "non_exclusive"]
 DialBack = Literal["ladder", "revoke"]
 Cadence = Literal["weekly", "fortnightly", "monthly", "quarterly", "semi_annual", "annual"]
 DisputeProcess = Literal["escalation", "escalation_mediation", "escalation_arbitration", "escalation_courts"]
+
+
+class Model(BaseModel):
+    """Base of every terms object: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
