@@ -292,11 +292,16 @@ def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
     interview = Interview()
     interview.run(ui)
     assert interview.problems() == []
-    # with the flag of the missing plan ("Keep this answer?") and "What next?". Issue 19 asks
-    # for at most 60; the per-party split of a fixed price (issue 16) adds a prompt per working
-    # party and the products each party lets the others resell one each: 63 today (issue 19 stays
-    # open until it is 60 again).
-    assert len(ui.asked) + len(ui.flags) + 1 <= 63, [p.message for p in ui.asked]
+    # with the flag of the missing plan ("Keep this answer?") and "What next?" (issue 19: at most 60)
+    prompts = len(ui.asked) + len(ui.flags) + 1
+    assert prompts <= 60, [p.message for p in ui.asked]
+    asked = [p.message for p in ui.asked]
+    assert asked.count("Use the standard margins?") == 2 and "Margin in year one (%)" not in asked
+    assert [m for m in asked if m.startswith("Products and services of")] == [
+        "Products and services of Globex Software others may resell (separated by ;, empty for none)"
+    ], "the resale scope is asked of the supplier only: Acme resells Globex's SaaS"
+    split = next(p for p in ui.asked if p.message.startswith("Parts of the fixed price"))
+    assert split.default == "120000; 0" and "in turn Acme Integration; Globex Software" in split.help
     deal = interview.deal()["agreement"]
     assert deal["governance"]["meetings"] == "monthly" and deal["disputes"]["process"] == "escalation_mediation"
     setup = next(p for p in ui.asked if p.message == "Use the standard set-up from the agreement?")
@@ -306,6 +311,54 @@ def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
     )
     sow = interview.deal()["statements_of_work"][0]
     assert sow["responsibilities"]["acme"][:2] == ["Project management", "Customer contract and invoicing"]
+    assert sow["fees"]["by_party"] == {"acme": 90000, "globex": 30000}
+    assert [(m["revenue_type"], m["by_year"]) for m in deal["margins"]] == [
+        ("projects", [20, 10]),
+        ("saas", [25, 12.5]),
+    ]
+
+
+def test_a_fee_split_is_checked_as_it_is_typed() -> None:
+    """One answer for the parts of a fixed price: as many parts as parties, each an amount,
+    adding up to the price, every working party with a part; only that answer is asked again."""
+    script = copy.deepcopy(ORDINARY)
+    split = "Parts of the fixed price, party by party (separated by ;)"
+    script[split] = ["120000", "100000; 30000", "120000; ", "90000; -5", "90000; 30000"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert ui.rejected == [
+        (split, "give 2 parts, one for each party in turn, separated by ; (got 1)"),
+        (split, "the parts add up to 130,000, not the fixed price 120,000"),
+        (split, "missing: globex works under this SoW; give its part of the fixed price"),
+        (split, "globex's part must be greater than or equal to 0 (got -5)"),
+    ]
+    assert interview.deal()["statements_of_work"][0]["fees"]["by_party"] == {"acme": 90000, "globex": 30000}
+    assert interview.problems() == []
+
+
+def test_declining_the_standard_margins_asks_the_figures_and_two_sows_take_the_set_up() -> None:
+    script = copy.deepcopy(ORDINARY)
+    script["Use the standard margins?"] = [True, False]
+    script["Margin in year one (%)"] = ["30"]
+    script["Margin in later years (%)"] = ["15"]
+    script["How many statements of work now (0 for none)?"] = ["2"]
+    for key in ("Project title", "Customer", "Start date (YYYY-MM-DD)", "End date (YYYY-MM-DD)", "Scope"):
+        script[key] = script[key] * 2
+    script["Deliverable"] = ["Go-live", "Handover"]
+    script["Due (YYYY-MM-DD)"] = ["2027-09-15", "2027-09-20"]
+    script["Fixed price"] = ["120000", "50000"]
+    script["Parts of the fixed price, party by party (separated by ;)"] = ["90000; 30000", "50000; 0"]
+    script["Milestone"] = ["Go-live accepted", "Handover accepted"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert interview.problems() == []
+    deal = interview.deal()
+    assert [m["by_year"] for m in deal["agreement"]["margins"]] == [[20, 10], [30, 15]]
+    assert [s["id"] for s in deal["statements_of_work"]] == ["SOW-001", "SOW-002"]
+    assert deal["statements_of_work"][1]["fees"]["by_party"] == {"acme": 50000, "globex": 0}
+    assert [p.message for p in ui.asked].count("Use the standard set-up from the agreement?") == 2
 
 
 def test_changing_a_section_reasks_only_what_now_applies() -> None:

@@ -59,6 +59,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "First health check (YYYY-MM-DD)": ["2027-06-30"],
     "Revenue type": ["saas", "projects", "projects"],
     "Seller (keeps the margin)": ["contoso", "contoso", "fabrikam"],
+    "Use the standard margins?": [False, False, False],  # the figures are typed, one by one
     "Margin in year one (%)": ["25", "22", "20"],
     "Margin in later years (%)": ["12.5", "12", "10"],
     "How many margin rows (a seller and a revenue type each; 0 for none)?": ["3"],
@@ -93,8 +94,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Add another deliverable?": [True, True, False],
     "Fixed price": ["180000"],
     "Does the fixed price include the software licences and SaaS?": [False],
-    "Part of the fixed price for Contoso (empty if it does no work)": ["120000"],
-    "Part of the fixed price for Fabrikam (empty if it does no work)": ["60000"],
+    "Parts of the fixed price, party by party (separated by ;)": ["120000; 60000"],
     "Deliverable whose acceptance is go-live (empty for the last one due)": ["Rollout to all stores"],
     "Days of hypercare after go-live (empty for 30, or to the SoW's end)": ["14"],
     "Deliverable whose acceptance makes it due (empty for the SoW's end)": [
@@ -102,7 +102,6 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
         "Pilot in three stores",
         "Rollout to all stores",
     ],
-    "Products and services of Contoso others may resell (separated by ;, empty for none)": [""],
     "Products and services of Fabrikam others may resell (separated by ;, empty for none)": [
         "Fabrikam Retail Cloud subscriptions; Retail Cloud add-on modules"
     ],
@@ -138,7 +137,6 @@ ORDINARY: dict[str, list[Any]] = {
     "Due (YYYY-MM-DD)": ["2027-09-15"],
     "Fixed price": ["120000"],
     # both parties work on the SoW (the standard set-up gives each its role): the fee is split
-    "Part of the fixed price for Acme Integration (empty if it does no work)": ["90000"],
-    "Part of the fixed price for Globex Software (empty if it does no work)": ["30000"],
+    "Parts of the fixed price, party by party (separated by ;)": ["90000; 30000"],
     "Milestone": ["Go-live accepted"],
 }
