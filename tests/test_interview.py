@@ -305,7 +305,7 @@ def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
     deal = interview.deal()["agreement"]
     assert deal["governance"]["meetings"] == "monthly" and deal["disputes"]["process"] == "escalation_mediation"
     setup = next(p for p in ui.asked if p.message == "Use the standard set-up from the agreement?")
-    assert "prime partner for this project Acme Integration" in setup.help
+    assert "prime partner for this project: Acme Integration" in setup.help
     assert "Margins for Acme Integration as seller in year 1: projects and assignments 20%, SaaS subscriptions 25%" in (
         setup.help
     )

@@ -154,7 +154,8 @@ def label(prompt: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """``Shared objectives`` -> ``shared objectives``; ``SoW id`` and ``KPI`` stay."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def default_of(q: Question, scope: Mapping[str, Any]) -> Any:
@@ -252,10 +253,17 @@ def _expression(expression: str) -> Callable[..., Any]:
 
 
 def render_text(text: str, scope: Mapping[str, Any]) -> str:
+    if "{" not in text:
+        return text
     try:
-        return _ENV.from_string(text).render(scope)
+        return _template(text).render(scope)
     except jinja2.TemplateError:
         return text
+
+
+@lru_cache(maxsize=256)
+def _template(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
 
 
 # -- answers: read, convert, check --------------------------------------------------------

@@ -8,6 +8,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from p2pdocs.compose.fields import catalogue
 from p2pdocs.interview.answers import Answers
 from p2pdocs.interview.questions import (
     Group,
@@ -78,5 +79,13 @@ def propose(state: Answers, ids: list[str], items: list[Question | Group], prefi
             puts.append((entry, parts, value))
             if entry.type != "fixed" and not entry.id.startswith("_"):
                 text = lower_first(label(entry.prompt.replace("{party}", trial.name(key)) if key else entry.prompt))
-                rows.append(f"{text} {shown(trial, entry, value)}")
+                said = ", ".join(value) if entry.type == "list" else shown(trial, entry, value)  # rows take the ;
+                rows.append(f"{_field_label(parts) or text}: {said}")
     return Proposal(trial.answers, rows, empty, puts) if rows else None
+
+
+def _field_label(parts: list[Part]) -> str | None:
+    """The field's label in the field catalogue (as the documents name it), if it has one."""
+    key = "".join("[]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
+    info = catalogue().fields.get(key)
+    return info.label if info else None
