@@ -5,7 +5,7 @@ pseudo-terminal, and the review screen as that terminal shows it.
 
 The ordinary deal: an integrator and an ISV, projects and SaaS margins, one SoW, the
 playbook's standard answers taken wherever they are offered (tests/wizard_script.py
-ORDINARY, typed by tests/test_wizard_pty.py's Wizard, which counts every key sent: a typed
+ORDINARY, typed by tests/wizard_driver.py's Wizard, which counts every key sent: a typed
 character, Enter, an arrow key, the Ctrl-U that clears a pre-filled answer). --tree runs
 another checkout's code and script (e.g. an export of main, for the figures before a
 change). --capture writes the screen when the review first asks "What next?".
@@ -94,7 +94,10 @@ def main() -> None:
     parser.add_argument("--capture", type=Path, help="Write the review screen here.")
     args = parser.parse_args()
     sys.path[:0] = [str(args.tree.resolve() / "tests"), str(args.tree.resolve())]  # its p2pdocs too
-    from test_wizard_pty import Wizard  # the tree's own driver and script
+    try:
+        from wizard_driver import Wizard  # the tree's own driver and script
+    except ImportError:  # before the driver had a module of its own
+        from test_wizard_pty import Wizard
     from wizard_script import ORDINARY
 
     with tempfile.TemporaryDirectory() as folder:

@@ -4,76 +4,20 @@ flags and the deal it produces."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import EXAMPLE, run_cli
-from wizard_script import EXAMPLE_ANSWERS, ORDINARY
+from wizard_script import EXAMPLE_ANSWERS, ORDINARY, Scripted, normalise
 
-from p2pdocs.interview.interview import Interview, Prompt
-from p2pdocs.playbook.findings import Finding, evaluate
-
-
-class Scripted:
-    """Answers each prompt from a script (by message, in order), else with its default;
-    records what was asked, said and flagged. A scripted answer the prompt's own check
-    rejects is recorded and the next scripted answer is used, as a person would retype."""
-
-    def __init__(self, script: dict[str, list[Any]], keep: Callable[[Finding], bool] = lambda f: True) -> None:
-        self.script = copy.deepcopy(script)
-        self.keep = keep
-        self.asked: list[Prompt] = []
-        self.said: list[str] = []
-        self.flags: list[Finding] = []
-        self.rejected: list[tuple[str, str]] = []
-
-    def section(self, title: str, help: str) -> None:
-        self.said.append(f"== {title}")
-
-    def ask(self, prompt: Prompt) -> Any:
-        self.asked.append(prompt)
-        while True:
-            queue = self.script.get(prompt.message)
-            answer = queue.pop(0) if queue else None
-            if answer is None:  # None in a script: accept the default, as Enter does
-                answer = prompt.default
-            if prompt.kind == "text" and not isinstance(answer, str):
-                answer = "" if answer is None else str(answer)
-            problem = prompt.check(answer) if prompt.kind == "text" else None
-            if problem is None:
-                return answer
-            self.rejected.append((prompt.message, problem))
-            if not queue:
-                raise AssertionError(f"{prompt.message}: {answer!r} rejected ({problem}) and no more answers")
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
-
-    def flag(self, finding: Finding) -> bool:
-        self.flags.append(finding)
-        return self.keep(finding)
+from p2pdocs.interview.interview import Interview
+from p2pdocs.playbook.findings import evaluate
 
 
 def example() -> dict[str, Any]:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-
-
-def normalise(data: Any) -> Any:
-    """Numbers as text so that 12.5 (YAML float) and Decimal('12.5') compare equal."""
-    if isinstance(data, dict):
-        return {k: normalise(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [normalise(v) for v in data]
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        from decimal import Decimal
-
-        return f"{Decimal(str(data)).normalize():f}"
-    if hasattr(data, "normalize"):
-        return f"{data.normalize():f}"
-    return data
 
 
 def test_interview_reproduces_the_reference_example() -> None:
