@@ -4,76 +4,20 @@ flags and the deal it produces."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from conftest import EXAMPLE, run_cli
-from wizard_script import EXAMPLE_ANSWERS, ORDINARY
+from wizard_script import EXAMPLE_ANSWERS, ORDINARY, Scripted, normalise
 
-from p2pdocs.interview.interview import Interview, Prompt
-from p2pdocs.playbook.findings import Finding, evaluate
-
-
-class Scripted:
-    """Answers each prompt from a script (by message, in order), else with its default;
-    records what was asked, said and flagged. A scripted answer the prompt's own check
-    rejects is recorded and the next scripted answer is used, as a person would retype."""
-
-    def __init__(self, script: dict[str, list[Any]], keep: Callable[[Finding], bool] = lambda f: True) -> None:
-        self.script = copy.deepcopy(script)
-        self.keep = keep
-        self.asked: list[Prompt] = []
-        self.said: list[str] = []
-        self.flags: list[Finding] = []
-        self.rejected: list[tuple[str, str]] = []
-
-    def section(self, title: str, help: str) -> None:
-        self.said.append(f"== {title}")
-
-    def ask(self, prompt: Prompt) -> Any:
-        self.asked.append(prompt)
-        while True:
-            queue = self.script.get(prompt.message)
-            answer = queue.pop(0) if queue else None
-            if answer is None:  # None in a script: accept the default, as Enter does
-                answer = prompt.default
-            if prompt.kind == "text" and not isinstance(answer, str):
-                answer = "" if answer is None else str(answer)
-            problem = prompt.check(answer) if prompt.kind == "text" else None
-            if problem is None:
-                return answer
-            self.rejected.append((prompt.message, problem))
-            if not queue:
-                raise AssertionError(f"{prompt.message}: {answer!r} rejected ({problem}) and no more answers")
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
-
-    def flag(self, finding: Finding) -> bool:
-        self.flags.append(finding)
-        return self.keep(finding)
+from p2pdocs.interview.interview import Interview
+from p2pdocs.playbook.findings import evaluate
 
 
 def example() -> dict[str, Any]:
     return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-
-
-def normalise(data: Any) -> Any:
-    """Numbers as text so that 12.5 (YAML float) and Decimal('12.5') compare equal."""
-    if isinstance(data, dict):
-        return {k: normalise(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [normalise(v) for v in data]
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        from decimal import Decimal
-
-        return f"{Decimal(str(data)).normalize():f}"
-    if hasattr(data, "normalize"):
-        return f"{data.normalize():f}"
-    return data
 
 
 def test_interview_reproduces_the_reference_example() -> None:
@@ -292,20 +236,73 @@ def test_the_ordinary_deal_takes_the_standard_answers_in_few_prompts() -> None:
     interview = Interview()
     interview.run(ui)
     assert interview.problems() == []
-    # with the flag of the missing plan ("Keep this answer?") and "What next?". Issue 19 asks
-    # for at most 60; the per-party split of a fixed price (issue 16) adds a prompt per working
-    # party and the products each party lets the others resell one each: 63 today (issue 19 stays
-    # open until it is 60 again).
-    assert len(ui.asked) + len(ui.flags) + 1 <= 63, [p.message for p in ui.asked]
+    # with the flag of the missing plan ("Keep this answer?") and "What next?" (issue 19: at most 60)
+    prompts = len(ui.asked) + len(ui.flags) + 1
+    assert prompts <= 60, [p.message for p in ui.asked]
+    asked = [p.message for p in ui.asked]
+    assert asked.count("Use the standard margins?") == 2 and "Margin in year one (%)" not in asked
+    assert [m for m in asked if m.startswith("Products and services of")] == [
+        "Products and services of Globex Software others may resell (separated by ;, empty for none)"
+    ], "the resale scope is asked of the supplier only: Acme resells Globex's SaaS"
+    split = next(p for p in ui.asked if p.message.startswith("Parts of the fixed price"))
+    assert split.default == "120000; 0" and "in turn Acme Integration; Globex Software" in split.help
     deal = interview.deal()["agreement"]
     assert deal["governance"]["meetings"] == "monthly" and deal["disputes"]["process"] == "escalation_mediation"
     setup = next(p for p in ui.asked if p.message == "Use the standard set-up from the agreement?")
-    assert "prime partner for this project Acme Integration" in setup.help
+    assert "prime partner for this project: Acme Integration" in setup.help
     assert "Margins for Acme Integration as seller in year 1: projects and assignments 20%, SaaS subscriptions 25%" in (
         setup.help
     )
     sow = interview.deal()["statements_of_work"][0]
     assert sow["responsibilities"]["acme"][:2] == ["Project management", "Customer contract and invoicing"]
+    assert sow["fees"]["by_party"] == {"acme": 90000, "globex": 30000}
+    assert [(m["revenue_type"], m["by_year"]) for m in deal["margins"]] == [
+        ("projects", [20, 10]),
+        ("saas", [25, 12.5]),
+    ]
+
+
+def test_a_fee_split_is_checked_as_it_is_typed() -> None:
+    """One answer for the parts of a fixed price: as many parts as parties, each an amount,
+    adding up to the price, every working party with a part; only that answer is asked again."""
+    script = copy.deepcopy(ORDINARY)
+    split = "Parts of the fixed price, party by party (separated by ;)"
+    script[split] = ["120000", "100000; 30000", "120000; ", "90000; -5", "90000; 30000"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert ui.rejected == [
+        (split, "give 2 parts, one for each party in turn, separated by ; (got 1)"),
+        (split, "the parts add up to 130,000, not the fixed price 120,000"),
+        (split, "missing: globex works under this SoW; give its part of the fixed price"),
+        (split, "globex's part must be greater than or equal to 0 (got -5)"),
+    ]
+    assert interview.deal()["statements_of_work"][0]["fees"]["by_party"] == {"acme": 90000, "globex": 30000}
+    assert interview.problems() == []
+
+
+def test_declining_the_standard_margins_asks_the_figures_and_two_sows_take_the_set_up() -> None:
+    script = copy.deepcopy(ORDINARY)
+    script["Use the standard margins?"] = [True, False]
+    script["Margin in year one (%)"] = ["30"]
+    script["Margin in later years (%)"] = ["15"]
+    script["How many statements of work now (0 for none)?"] = ["2"]
+    for key in ("Project title", "Customer", "Start date (YYYY-MM-DD)", "End date (YYYY-MM-DD)", "Scope"):
+        script[key] = script[key] * 2
+    script["Deliverable"] = ["Go-live", "Handover"]
+    script["Due (YYYY-MM-DD)"] = ["2027-09-15", "2027-09-20"]
+    script["Fixed price"] = ["120000", "50000"]
+    script["Parts of the fixed price, party by party (separated by ;)"] = ["90000; 30000", "50000; 0"]
+    script["Milestone"] = ["Go-live accepted", "Handover accepted"]
+    ui = Scripted(script)
+    interview = Interview()
+    interview.run(ui)
+    assert interview.problems() == []
+    deal = interview.deal()
+    assert [m["by_year"] for m in deal["agreement"]["margins"]] == [[20, 10], [30, 15]]
+    assert [s["id"] for s in deal["statements_of_work"]] == ["SOW-001", "SOW-002"]
+    assert deal["statements_of_work"][1]["fees"]["by_party"] == {"acme": 50000, "globex": 0}
+    assert [p.message for p in ui.asked].count("Use the standard set-up from the agreement?") == 2
 
 
 def test_changing_a_section_reasks_only_what_now_applies() -> None:

@@ -2,11 +2,18 @@
 
 Each prompt maps to the answers given to it, in order (a prompt asked for each party or
 each row appears once per time it is asked). Prompts not listed take their default.
+:class:`Scripted` answers them in the interview without a terminal.
 """
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
+
+from p2pdocs.interview.interview import Prompt
+from p2pdocs.playbook.findings import Finding
 
 EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Agreement id": ["CONTOSO-FABRIKAM-2027"],
@@ -59,6 +66,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "First health check (YYYY-MM-DD)": ["2027-06-30"],
     "Revenue type": ["saas", "projects", "projects"],
     "Seller (keeps the margin)": ["contoso", "contoso", "fabrikam"],
+    "Use the standard margins?": [False, False, False],  # the figures are typed, one by one
     "Margin in year one (%)": ["25", "22", "20"],
     "Margin in later years (%)": ["12.5", "12", "10"],
     "How many margin rows (a seller and a revenue type each; 0 for none)?": ["3"],
@@ -93,8 +101,7 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
     "Add another deliverable?": [True, True, False],
     "Fixed price": ["180000"],
     "Does the fixed price include the software licences and SaaS?": [False],
-    "Part of the fixed price for Contoso (empty if it does no work)": ["120000"],
-    "Part of the fixed price for Fabrikam (empty if it does no work)": ["60000"],
+    "Parts of the fixed price, party by party (separated by ;)": ["120000; 60000"],
     "Deliverable whose acceptance is go-live (empty for the last one due)": ["Rollout to all stores"],
     "Days of hypercare after go-live (empty for 30, or to the SoW's end)": ["14"],
     "Deliverable whose acceptance makes it due (empty for the SoW's end)": [
@@ -102,7 +109,6 @@ EXAMPLE_ANSWERS: dict[str, list[Any]] = {
         "Pilot in three stores",
         "Rollout to all stores",
     ],
-    "Products and services of Contoso others may resell (separated by ;, empty for none)": [""],
     "Products and services of Fabrikam others may resell (separated by ;, empty for none)": [
         "Fabrikam Retail Cloud subscriptions; Retail Cloud add-on modules"
     ],
@@ -138,7 +144,59 @@ ORDINARY: dict[str, list[Any]] = {
     "Due (YYYY-MM-DD)": ["2027-09-15"],
     "Fixed price": ["120000"],
     # both parties work on the SoW (the standard set-up gives each its role): the fee is split
-    "Part of the fixed price for Acme Integration (empty if it does no work)": ["90000"],
-    "Part of the fixed price for Globex Software (empty if it does no work)": ["30000"],
+    "Parts of the fixed price, party by party (separated by ;)": ["90000; 30000"],
     "Milestone": ["Go-live accepted"],
 }
+
+
+class Scripted:
+    """Answers each prompt from a script (by message, in order), else with its default;
+    records what was asked, said and flagged. A scripted answer the prompt's own check
+    rejects is recorded and the next scripted answer is used, as a person would retype."""
+
+    def __init__(self, script: dict[str, list[Any]], keep: Callable[[Finding], bool] = lambda f: True) -> None:
+        self.script = copy.deepcopy(script)
+        self.keep = keep
+        self.asked: list[Prompt] = []
+        self.said: list[str] = []
+        self.flags: list[Finding] = []
+        self.rejected: list[tuple[str, str]] = []
+
+    def section(self, title: str, help: str) -> None:
+        self.said.append(f"== {title}")
+
+    def ask(self, prompt: Prompt) -> Any:
+        self.asked.append(prompt)
+        while True:
+            queue = self.script.get(prompt.message)
+            answer = queue.pop(0) if queue else None
+            if answer is None:  # None in a script: accept the default, as Enter does
+                answer = prompt.default
+            if prompt.kind == "text" and not isinstance(answer, str):
+                answer = "" if answer is None else str(answer)
+            problem = prompt.check(answer) if prompt.kind == "text" else None
+            if problem is None:
+                return answer
+            self.rejected.append((prompt.message, problem))
+            if not queue:
+                raise AssertionError(f"{prompt.message}: {answer!r} rejected ({problem}) and no more answers")
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def flag(self, finding: Finding) -> bool:
+        self.flags.append(finding)
+        return self.keep(finding)
+
+
+def normalise(data: Any) -> Any:
+    """Numbers as text so that 12.5 (YAML float) and Decimal('12.5') compare equal."""
+    if isinstance(data, dict):
+        return {k: normalise(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [normalise(v) for v in data]
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return f"{Decimal(str(data)).normalize():f}"
+    if hasattr(data, "normalize"):
+        return f"{data.normalize():f}"
+    return data

@@ -63,8 +63,11 @@ class QuestionaryTerminal:
             default = str(raw)
 
     def _error(self, text: str) -> None:
-        """A refused answer's reason, under the question: wrapped, in the error style."""
-        self.console.print(f"  ✗ {text}", style="bold red", markup=False)
+        """A refused answer's reason, under the question: wrapped (under its first word), in
+        the error style."""
+        width = max(40, self.console.size.width - 1)
+        for line in textwrap.wrap(f"✗ {text}", width, initial_indent="  ", subsequent_indent="    "):
+            self.console.print(line, style="bold red", markup=False, highlight=False)
 
     def flag(self, finding: Finding) -> bool:
         style = _SEVERITY[finding.severity]

@@ -342,20 +342,25 @@ def _sow_fees(sow: StatementOfWork, base: Loc) -> Found:
         if fees.by_party:
             yield loc, "is for fixed fees; under time and materials each party invoices the days of its own staff"
         return
-    if not fees.by_party:
+    for message in fee_split_problems(fees.amount, working, fees.by_party):
+        yield loc, message
+
+
+def fee_split_problems(amount: Decimal | None, working: Sequence[str], by_party: dict[str, Decimal]) -> list[str]:
+    """Why the parts of a fixed price are wrong (the interview checks them as they are typed)."""
+    if not by_party:
         if len(working) > 1:
-            yield (
-                loc,
+            return [
                 f"missing: several parties work under this SoW ({', '.join(working)}); give each one's part of the "
-                "fixed price, summing to the amount",
-            )
-        return
-    for key in working:
-        if key not in fees.by_party:
-            yield loc, f"missing: {key} works under this SoW; give its part of the fixed price"
-    total = sum(fees.by_party.values(), start=_ZERO)
-    if fees.amount is not None and total != fees.amount:
-        yield (
-            loc,
-            f"the parts add up to {total.normalize():,f}, not the fixed price {fees.amount.normalize():,f}",
-        )
+                "fixed price, summing to the amount"
+            ]
+        return []
+    out = [
+        f"missing: {key} works under this SoW; give its part of the fixed price"
+        for key in working
+        if key not in by_party
+    ]
+    total = sum(by_party.values(), start=_ZERO)
+    if amount is not None and total != amount:
+        out.append(f"the parts add up to {total.normalize():,f}, not the fixed price {amount.normalize():,f}")
+    return out

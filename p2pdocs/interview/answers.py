@@ -51,9 +51,25 @@ class Answers:
             "a": self.answers.get("agreement", {}),
             "item": item or {},
             "parties": self.parties(),
+            "names": [self.name(p) for p in self.parties()],
             "index": index,
             "health_check_default": _six_months_after(effective),
+            "suppliers": self.suppliers(),
+            "working": working_parties(item or {}),
         }
+
+    def suppliers(self) -> list[str]:
+        """The parties whose products others resell: all but those keeping a margin on SaaS or
+        licences (they resell), or every party when that leaves none; a party that already
+        lists products stays one."""
+        margins = get(self.answers, ["agreement", "margins"]) or []
+        resellers = {
+            m.get("seller") for m in margins if isinstance(m, dict) and m.get("revenue_type") in ("saas", "licences")
+        }
+        listed = get(self.answers, ["agreement", "resale", "products"]) or {}
+        parties = self.parties()
+        found = [p for p in parties if p not in resellers or listed.get(p)]
+        return found or parties
 
     def margin_help(self, item: Mapping[str, Any] | None) -> str:
         prime = (item or {}).get("prime")
@@ -128,6 +144,12 @@ class Answers:
         except InvalidInput as exc:
             return [f"{p.path}: {p.message}" for p in exc.problems]
         return []
+
+
+def working_parties(sow: Mapping[str, Any]) -> list[str]:
+    """The parties with responsibilities in a SoW being answered (they work under it)."""
+    responsibilities = sow.get("responsibilities")
+    return [str(k) for k, v in responsibilities.items() if v] if isinstance(responsibilities, dict) else []
 
 
 def _ordered(data: dict[str, Any], order: list[str]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 from p2pdocs.compose.textenv import percent
 from p2pdocs.deal import rules
 from p2pdocs.deal.dates import OutOfRange
-from p2pdocs.interview.answers import Answers
+from p2pdocs.interview.answers import Answers, working_parties
 from p2pdocs.interview.questions import Part, get
 
 Check = Callable[[Any], str | None]
@@ -36,6 +36,11 @@ def cross_check(state: Answers, parts: list[Part]) -> Check | None:
         return _safe(lambda v: rules.sow_end_problem(agreement, start, v))
     if rest[:1] == ["deliverables"] and rest[2:] == ["due"] and isinstance(start, date) and isinstance(end, date):
         return lambda v: rules.due_problem(start, end, v)
+    if rest == ["fees", "by_party"]:
+        amount = (sow.get("fees") or {}).get("amount")
+        working = working_parties(sow)
+        price = amount if isinstance(amount, Decimal) else None
+        return lambda v: next(iter(rules.fee_split_problems(price, working, v)), None)
     if len(rest) == 3 and rest[0] == "milestones" and rest[2] == "percent":
         others = _other_shares(sow, rest[1])
         return lambda v: rules.milestones_problem([*others, v], complete=False)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from p2pdocs.compose.textenv import words
-from p2pdocs.interview.answers import Answers
+from p2pdocs.interview.answers import Answers, working_parties
 from p2pdocs.interview.crosschecks import cross_check, item_problems, running_total
 from p2pdocs.interview.flags import prefixes, review_flags
 from p2pdocs.interview.prompt import Prompt, Terminal, as_text, summary_of
@@ -33,8 +32,10 @@ from p2pdocs.interview.questions import (
     lower_first,
     parse_path,
     put,
+    put_tail,
     render_text,
     show_path,
+    split_of,
 )
 from p2pdocs.interview.questions import (
     evaluate as expr,
@@ -99,8 +100,7 @@ class Interview(Answers):
         margins = Answers(proposal.answers, self.questions).margin_help(item) if isinstance(item, dict) else ""
         help = f"{'; '.join(proposal.rows)}. {margins} Yes takes all of these at once; no asks each.".replace("  ", " ")
         if ui.ask(Prompt("confirm", message, help, True, where=self._where(title), progress=self._progress())):
-            self.answers.clear()
-            self.answers.update(proposal.answers)
+            proposal.apply(self.answers)
             skipped = self.answers.setdefault("_wizard", {}).setdefault("skipped", [])
             skipped.extend(p for p in proposal.empty if p not in skipped)
             return True
@@ -143,6 +143,8 @@ class Interview(Answers):
             return  # answered, or left empty on purpose: a resumed interview does not ask again
         so_far, remains = running_total(self, parts)
         default = current if current is not None else (remains if remains is not None else default_of(q, scope))
+        if q.type == "split":
+            default = self._split_default(current, item)
         message = q.prompt.replace("{party}", self.name(party)) if party else q.prompt
         help = render_text(q.help, {**scope, "sow_margin_help": self.margin_help(item)})
         prompt = self._prompt(q, message, f"{help} {so_far}".strip(), default, parts)
@@ -151,8 +153,10 @@ class Interview(Answers):
             prompt, where=where, progress=self._progress(), also=cross_check(self, parts), error=error
         )
         value = convert(q, ui.ask(prompt))
+        if q.type == "split":
+            value = split_of(self.parties(), value) or None
         if q.type == "percent_list":
-            self._put_tail(parts, value or [])
+            put_tail(self.answers, parts, value or [])
         elif value is None or value == []:
             delete(self.answers, parts)
             if show_path(parts) not in skipped:
@@ -166,11 +170,16 @@ class Interview(Answers):
         if q.controls is not None and value is False:
             delete(self.answers, parse_path(q.controls))
 
-    def _put_tail(self, parts: list[Part], values: list[Decimal]) -> None:
-        start = parts[-1]
-        assert isinstance(start, int)
-        whole = list(get(self.answers, parts[:-1]) or [])[:start]
-        put(self.answers, parts[:-1], whole + values)
+    def _split_default(self, current: Any, item: dict[str, Any]) -> str:
+        """A split's answer as typed: the parts given, else the whole price for the prime and
+        nothing yet for the other working parties."""
+        if isinstance(current, dict):
+            return "; ".join(as_text(current.get(p)) for p in self.parties())
+        amount = (item.get("fees") or {}).get("amount")
+        working = working_parties(item)
+        return "; ".join(
+            as_text(amount) if p == item.get("prime") else "0" if p in working else "" for p in self.parties()
+        )
 
     def _prompt(self, q: Question, message: str, help: str, default: Any, parts: list[Part]) -> Prompt:
         parties = tuple(self.parties())
@@ -241,12 +250,11 @@ class Interview(Answers):
     def _group_item(self, ui: Terminal, g: Group, parts: list[Part], again: bool) -> None:
         self._stack.append((g, parts))
         try:
-            fresh = g.standard and not get(self.answers, parts)
+            fresh = g.standard and not g.standard_after and not get(self.answers, parts)
             if fresh and self._offer_standard(ui, g.standard, g.standard_title, g.items, parts):
                 again = False  # a new item: what the standard answered is not asked
             while True:
-                item = get(self.answers, parts)
-                self._items(ui, g.items, parts, item, again)
+                self._item_answers(ui, g, parts, again)
                 while problems := self._item_problems(parts):
                     if not all(self._reask(ui, g.items, parts, loc, message) for loc, message in problems):
                         break  # a problem no single question answers: ask the item again
@@ -259,6 +267,15 @@ class Interview(Answers):
                 again = True
         finally:
             self._stack.pop()
+
+    def _item_answers(self, ui: Terminal, g: Group, parts: list[Part], again: bool) -> None:
+        """A group item's questions; a standard that depends on an answer (the margins of a
+        revenue type) is offered once that answer is known, for the questions after it."""
+        at = next((i + 1 for i, e in enumerate(g.items) if isinstance(e, Question) and e.id == g.standard_after), 0)
+        self._items(ui, g.items[:at], parts, get(self.answers, parts), again)
+        # not offered when its answers are given (propose says so): a resumed or changed item
+        taken = bool(at) and self._offer_standard(ui, g.standard, g.standard_title, g.items[at:], parts)
+        self._items(ui, g.items[at:], parts, get(self.answers, parts), again and not taken)
 
     def _reask(
         self, ui: Terminal, items: list[Question | Group], prefix: list[Part], loc: list[Part], why: str

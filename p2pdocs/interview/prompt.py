@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from p2pdocs.compose.textenv import words
-from p2pdocs.interview.questions import BadAnswer, Part, Question, check, convert
+from p2pdocs.interview.questions import BadAnswer, Part, Question, check, convert, split_of
 from p2pdocs.playbook.findings import Finding
 
 
@@ -39,11 +39,24 @@ class Prompt:
             value = convert(self.question, raw)
         except BadAnswer as exc:
             return str(exc)
+        if self.question.type == "split":
+            return self._split_problem(value)
         values = value if self.question.type == "percent_list" else [value]
         problem = next((p for v in values or [] if (p := check(list(self.parts), v, list(self.parties)))), None)
         if problem is None and self.also is not None and value is not None:
             return self.also(value)
         return problem
+
+    def _split_problem(self, values: list[Any] | None) -> str | None:
+        """A split answer: one part per party, each a valid amount, then the rule across them."""
+        if values is None:
+            return None
+        if len(values) != len(self.parties):
+            return f"give {len(self.parties)} parts, one for each party in turn, separated by ; (got {len(values)})"
+        for party, value in zip(self.parties, values, strict=True):
+            if value is not None and (problem := check([*self.parts, party], value, list(self.parties))):
+                return f"{party}'s part {problem}"
+        return self.also(split_of(self.parties, values)) if self.also is not None else None
 
 
 class Terminal(Protocol):

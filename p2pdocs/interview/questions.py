@@ -40,6 +40,7 @@ Kind = Literal[
     "list",
     "percent_list",
     "pair",
+    "split",
     "fixed",
 ]
 Part = str | int
@@ -80,6 +81,9 @@ class Group(_Spec):
     standard: list[str] = Field(default_factory=list, description="Ids offered at once, as one confirmation.")
     standard_title: str = ""
     count: str | None = Field(None, description="Expression: how many items the person asked for (no add_prompt).")
+    standard_after: str | None = Field(
+        None, description="Offer the standard once this item's answer is known (it picks the standard), not first."
+    )
 
 
 class Section(_Spec):
@@ -150,7 +154,8 @@ def label(prompt: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    """``Shared objectives`` -> ``shared objectives``; ``SoW id`` and ``KPI`` stay."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
 def default_of(q: Question, scope: Mapping[str, Any]) -> Any:
@@ -207,6 +212,14 @@ def put(data: dict[str, Any], parts: list[Part], value: Any) -> None:
         current = current[part]
 
 
+def put_tail(data: dict[str, Any], parts: list[Part], values: list[Any]) -> None:
+    """Put ``values`` in the list above ``parts`` from its index on (``by_year[1:]``)."""
+    start = parts[-1]
+    assert isinstance(start, int)
+    whole = list(get(data, parts[:-1]) or [])[:start]
+    put(data, parts[:-1], whole + values)
+
+
 def delete(data: Any, parts: list[Part]) -> None:
     """Remove the value at ``parts``, and the mappings it leaves empty above it."""
     parent = get(data, parts[:-1]) if len(parts) > 1 else data
@@ -240,10 +253,17 @@ def _expression(expression: str) -> Callable[..., Any]:
 
 
 def render_text(text: str, scope: Mapping[str, Any]) -> str:
+    if "{" not in text:
+        return text
     try:
-        return _ENV.from_string(text).render(scope)
+        return _template(text).render(scope)
     except jinja2.TemplateError:
         return text
+
+
+@lru_cache(maxsize=256)
+def _template(text: str) -> jinja2.Template:
+    return _ENV.from_string(text)
 
 
 # -- answers: read, convert, check --------------------------------------------------------
@@ -286,9 +306,20 @@ def convert(question: Question, raw: Any) -> Any:
             return items or None
         if kind == "percent_list":
             return [Decimal(item.strip().rstrip("%")) for item in text.split(";") if item.strip()]
+        if kind == "split":  # one amount per party, in order; empty for a party without one
+            return [Decimal(_amount(item)) if item.strip() else None for item in text.split(";")]
     except (ValueError, InvalidOperation):
         raise BadAnswer(_EXPECTED.get(kind, "not a valid answer")) from None
     return text
+
+
+def split_of(parties: list[str] | tuple[str, ...], values: list[Any] | None) -> dict[str, Any]:
+    """A split answer (one amount per party, in order) as the deal file's mapping by party."""
+    return {p: v for p, v in zip(parties, values or [], strict=False) if v is not None}
+
+
+def _amount(text: str) -> str:
+    return text.strip().replace(",", "").replace("_", "")
 
 
 _EXPECTED = {
@@ -298,6 +329,7 @@ _EXPECTED = {
     "money": "expected an amount, e.g. 180000",
     "decimal": "expected a number, e.g. 120.5",
     "percent_list": "expected percentages separated by ;, e.g. 10; 8",
+    "split": "expected amounts separated by ;, e.g. 90000; 30000",
 }
 
 

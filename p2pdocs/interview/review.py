@@ -43,13 +43,13 @@ def _rows(answers: Answers, items: list[Question | Group], prefix: list[Part], d
                     rows.append(
                         (
                             sentence(label(entry.prompt.replace("{party}", answers.name(key)))),
-                            _shown(answers, entry, value),
+                            shown(answers, entry, value),
                         )
                     )
             continue
         value = answers.current(entry, prefix + parse_path(entry.id))
         if value is not None and value != []:
-            rows.append((sentence(label(entry.prompt)), _shown(answers, entry, value)))
+            rows.append((sentence(label(entry.prompt)), shown(answers, entry, value)))
     return rows
 
 
@@ -72,10 +72,13 @@ def _group_rows(answers: Answers, g: Group, prefix: list[Part], depth: int) -> R
     return rows
 
 
-def _shown(answers: Answers, q: Question, value: Any) -> str:
+def shown(answers: Answers, q: Question, value: Any) -> str:
     """An answer as the documents write it."""
     if q.type == "party" and isinstance(value, str):
         return answers.name(value)
+    if q.type == "split" and isinstance(value, dict):
+        currency = str(get(answers.answers, ["agreement", "currency"]) or "")
+        return "; ".join(f"{answers.name(k)} {money(v, currency)}" for k, v in value.items())
     if q.type in ("percent", "percent_list"):
         values = value if isinstance(value, list) else [value]
         return " then ".join(percent(Decimal(str(v))) for v in values)
