@@ -102,10 +102,10 @@ def _run(
     def finish(i: int, outcome: Outcome) -> None:
         in_flight.pop(i, None)
         report.add(outcome)
-        notify(outcome)
-        manifest.add(i, outcome)
+        manifest.add(i, outcome)  # before the progress: a Ctrl-C while it shows leaves the deal in the manifest
         if not keep:
             outcome.entry.deal = None
+        notify(outcome)
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
@@ -124,6 +124,9 @@ def _run(
             parallel(work, enumerate(entries), out, force, jobs, in_flight, finish, comments, memo)
     except KeyboardInterrupt:
         report.interrupted = True
+    except BaseException:  # a run that could not go on (a cluster that refused it): no manifest
+        manifest.spool.close()
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
     died = any(o.errors == [WORKER_DIED] for o in report.failed)
