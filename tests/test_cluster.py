@@ -32,7 +32,7 @@ def cluster() -> Iterator[Any]:
     restarts it when it dies), and a client of the test's own to look at them."""
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
         ) as local,
         distributed.Client(local, set_as_default=False) as client,
     ):
