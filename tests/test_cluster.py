@@ -1,7 +1,8 @@
 """generate --scheduler: the deals on a dask.distributed cluster of real processes (a
 scheduler and two worker processes on 127.0.0.1, one cluster for the module): the same
 bytes as a local run, a worker killed mid-run, an interruption, a worker of another
-p2pdocs refused, and the messages when the cluster cannot be used."""
+p2pdocs refused, a scheduler lost mid-run (its own scheduler and worker, started as a user
+starts them), and the messages when the cluster cannot be used."""
 
 from __future__ import annotations
 
@@ -204,3 +205,57 @@ def test_an_unreachable_scheduler_and_jobs_with_a_scheduler(
     both = run_cli("generate", str(path), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:1", "-j", "2")
     assert both.exit_code == 2
     assert "--jobs sets local worker processes; with --scheduler the cluster's workers run deals" in both.output
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow  # its own scheduler and worker processes (the module's cluster would not survive it): ~6 s
+def test_a_lost_scheduler_fails_the_deals_left_and_the_manifest_lists_them(
+    batch: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A scheduler and a worker started as a user starts them (`dask scheduler`, `dask
+    worker`); the scheduler is killed after the second deal: the deals left fail, saying
+    why, and the manifest lists every deal in input order."""
+    import subprocess
+
+    path, local = batch
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1]],
+        **quiet,  # type: ignore[call-overload]
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dask", "worker", address, "--nthreads", "1", "--no-dashboard"],
+        **quiet,  # type: ignore[call-overload]
+    )
+    try:
+        seen: list[Outcome] = []
+
+        def done(outcome: Outcome) -> None:
+            seen.append(outcome)
+            if len(seen) == 2:
+                scheduler.kill()
+
+        inputs = Inputs([path])
+        report = run(iter(inputs), tmp_path / "out", on_done=done, total=inputs.total, scheduler=address)
+    finally:
+        for process in (scheduler, worker):
+            process.kill()
+            process.wait(timeout=30)
+    lost = f"not generated: the connection to the dask scheduler at {address} was lost; run again to complete"
+    manifest = _manifest(tmp_path / "out")
+    assert [d["id"] for d in manifest] == [f"DEAL-{i:03d}" for i in range(12)]
+    generated = [d["id"] for d in manifest if d["status"] == "generated"]
+    assert len(generated) >= 2 and report.exit_code == 1
+    assert all(d["errors"] == [lost] for d in manifest if d["status"] == "failed" and d["id"] != "DEAL-005")
+    assert len([d for d in manifest if d["errors"] == [lost]]) == 11 - len(generated)
+    for deal_id in generated:
+        assert tree(tmp_path / "out" / deal_id) == tree(local / deal_id)

@@ -57,7 +57,9 @@ def on_cluster(
     """Run ``job`` on every valid entry on the cluster at ``scheduler``, as
     :func:`p2pdocs.run.pool.parallel` does on local workers: ``finish`` gets each outcome
     (an invalid entry's at once), ``in_flight`` holds the entries handed out and not
-    finished. On an interruption the deals under way are cancelled and the client closed."""
+    finished. On an interruption the deals under way are cancelled and the client closed;
+    when the connection to the scheduler is lost, the deals left fail with a message
+    saying so."""
     distributed = _distributed()
     from p2pdocs.run.cluster_worker import PLUGIN, Setup, refusal, run_deal, worker_identity
 
@@ -92,7 +94,12 @@ def on_cluster(
         submit()
         for done, future in enumerate(pending, 1):
             i = futures.pop(future)
-            finish(i, Outcome.of(in_flight[i], _collect(distributed, future, out, in_flight[i], force)))
+            work = _collect(distributed, future, out, in_flight[i], force)
+            if work is None:  # the scheduler is gone: what is left is reported, not generated
+                futures[future] = i
+                _lost(scheduler, futures, entries, in_flight, finish)
+                return
+            finish(i, Outcome.of(in_flight[i], work))
             future.release()
             if done % RESIZE_EVERY == 0:
                 window = _window(client)
@@ -158,17 +165,36 @@ def _window(client: Client) -> int:
     return max(2, AHEAD * threads)
 
 
-def _collect(distributed: Any, future: Future, out: Path, entry: Entry, force: bool) -> Work:
-    """What became of one deal: its files written into ``out``, or why it failed."""
+def _collect(distributed: Any, future: Future, out: Path, entry: Entry, force: bool) -> Work | None:
+    """What became of one deal: its files written into ``out``, or why it failed; None when
+    the connection to the scheduler is lost."""
     try:
         shipped: Shipped = future.result()
     except distributed.scheduler.KilledWorker:
         return Work([], [WORKER_DIED_CLUSTER], [], False)
     except ClusterMismatch as exc:  # a worker that joined during the run, with another identity
         return Work([], [str(exc)], [], False)
-    except (OSError, distributed.client.FutureCancelledError) as exc:
-        raise ClusterUnavailable(f"the connection to the dask scheduler was lost: {exc}") from None
+    except (OSError, distributed.client.FutureCancelledError):  # the connection to the scheduler is lost
+        return None
     return write_back(out, entry, shipped, force)
+
+
+def _lost(
+    scheduler: str,
+    futures: dict[Future, int],
+    entries: Iterator[tuple[int, Entry]],
+    in_flight: dict[int, Entry],
+    finish: Callable[[int, Outcome], None],
+) -> None:
+    """The connection to the scheduler is lost: the deals under way and those not handed
+    out fail with that message (invalid ones with their problems), as when a local worker
+    dies; the run's manifest lists them all."""
+    lost = f"not generated: the connection to the dask scheduler at {scheduler} was lost; run again to complete"
+    for i in sorted(futures.values()):
+        finish(i, Outcome(in_flight[i], "failed", errors=[lost]))
+    futures.clear()
+    for i, entry in entries:
+        finish(i, Outcome.invalid(entry) if entry.deal is None else Outcome(entry, "failed", errors=[lost]))
 
 
 def write_back(out: Path, entry: Entry, shipped: Shipped, force: bool) -> Work:
