@@ -14,6 +14,7 @@ again on another (dask's retries); a deal whose workers died every time fails al
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -102,10 +103,11 @@ def on_cluster(
             finish(i, Outcome.of(in_flight[i], work))
             future.release()
             if done % RESIZE_EVERY == 0:
-                window = _window(client)
+                window = _window(client, window)
             submit()
     except BaseException:
-        client.cancel(list(futures), force=True)
+        with contextlib.suppress(Exception):  # a connection that is gone has nothing to cancel
+            client.cancel(list(futures), force=True)
         raise
     finally:
         client.close()
@@ -159,9 +161,13 @@ def _check_identities(client: Client, sources: Sources, worker_identity: Any, re
     return expected
 
 
-def _window(client: Client) -> int:
-    """Deals in flight: a few per worker thread, so every worker always has the next."""
-    threads: int = sum(client.nthreads().values())
+def _window(client: Client, before: int = 2) -> int:
+    """Deals in flight: a few per worker thread, so every worker always has the next (the
+    window ``before`` when the scheduler does not answer: the deals will say why)."""
+    try:
+        threads: int = sum(client.nthreads().values())
+    except OSError:  # TimeoutError and a closed connection are OSErrors
+        return before
     return max(2, AHEAD * threads)
 
 
