@@ -259,3 +259,34 @@ def test_a_lost_scheduler_fails_the_deals_left_and_the_manifest_lists_them(
     assert len([d for d in manifest if d["errors"] == [lost]]) == 11 - len(generated)
     for deal_id in generated:
         assert tree(tmp_path / "out" / deal_id) == tree(local / deal_id)
+
+
+def test_the_client_writes_only_the_files_the_worker_listed(tmp_path: Path) -> None:
+    """What a worker sends is checked before it is written: each file's sha256 and its place
+    (inside the deal's folder); a file that exists is kept without --force."""
+    import hashlib
+
+    from conftest import EXAMPLE, EXAMPLE_ID
+
+    from p2pdocs.run.cluster import write_back
+    from p2pdocs.run.cluster_worker import Shipped
+    from p2pdocs.run.outcomes import DocumentRecord, Work
+
+    entry = next(iter(Inputs([EXAMPLE])))
+    data = b"the agreement"
+
+    def shipped(path: str, sent: bytes = data) -> Shipped:
+        record = DocumentRecord(path, hashlib.sha256(data).hexdigest(), len(data), "t.docx", [])
+        return Shipped(Work([record], [], [], False), [sent], "tcp://10.0.0.7:4000")
+
+    out = tmp_path / "out"
+    for bad in (shipped(f"{EXAMPLE_ID}/agreement.docx", b"other bytes"), shipped("../escaped.docx")):
+        work = write_back(out, entry, bad, force=False)
+        assert work.errors == [
+            f"{EXAMPLE_ID}: worker tcp://10.0.0.7:4000 sent other files than it listed; run again with --force"
+        ]
+    assert not out.exists() and not (tmp_path / "escaped.docx").exists()
+    assert write_back(out, entry, shipped(f"{EXAMPLE_ID}/agreement.docx"), force=False).errors == []
+    assert (out / EXAMPLE_ID / "agreement.docx").read_bytes() == data
+    again = write_back(out, entry, shipped(f"{EXAMPLE_ID}/agreement.docx"), force=False)
+    assert again.errors and again.errors[0].startswith("refusing to overwrite (use --force):")

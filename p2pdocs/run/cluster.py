@@ -215,10 +215,11 @@ def write_back(out: Path, entry: Entry, shipped: Shipped, force: bool) -> Work:
     files: list[tuple[str, bytes]] = []
     for record, data in zip(work.documents, shipped.files, strict=True):
         rel = PurePosixPath(record.path)
-        if rel.parent != PurePosixPath(deal_id) or hashlib.sha256(data).hexdigest() != record.sha256:
+        inside = len(rel.parts) > 1 and rel.parts[0] == deal_id and ".." not in rel.parts and not rel.is_absolute()
+        if not inside or hashlib.sha256(data).hexdigest() != record.sha256:
             damaged = f"{deal_id}: worker {shipped.worker} sent other files than it listed; run again with --force"
             return Work([], [damaged], work.findings, False)
-        files.append((rel.name, data))
+        files.append((rel.relative_to(deal_id).as_posix(), data))
     try:
         write_files(out / deal_id, deal_id, files, force=force, sync=False)
     except P2pdocsError as exc:
