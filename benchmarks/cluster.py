@@ -56,50 +56,71 @@ def worker_cpu(client: Any) -> float:
     return float(sum(client.run(own).values()))
 
 
-def generate(deals: Path, out: Path, *options: str) -> tuple[float, float]:
-    """Wall and client CPU seconds of one `p2pdocs generate` in a fresh process."""
+#: runs the command line and prints the process's peak resident memory (VmHWM, kB) last
+PEAK = (
+    "import runpy, sys\n"
+    "sys.argv = ['p2pdocs'] + sys.argv[1:]\n"
+    "try:\n"
+    "    runpy.run_module('p2pdocs', run_name='__main__')\n"
+    "finally:\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    print('RSS', [l.split()[1] for l in status.splitlines() if l.startswith('VmHWM:')][0], file=sys.stderr)\n"
+)
+
+
+def generate(deals: Path, out: Path, *options: str) -> tuple[float, float, float]:
+    """Wall and client CPU seconds of one `p2pdocs generate` in a fresh process, and its
+    peak memory in MB."""
     shutil.rmtree(out, ignore_errors=True)
     cpu = children_cpu()
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "p2pdocs", "generate", str(deals), "-o", str(out), "--no-progress", *options],
+        [sys.executable, "-c", PEAK, "generate", str(deals), "-o", str(out), "--no-progress", *options],
         capture_output=True,
         text=True,
     )
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(done.stderr[-3000:])
-    return wall, children_cpu() - cpu
+    rss = next(line for line in done.stderr.splitlines() if line.startswith("RSS")).split()[1]
+    return wall, children_cpu() - cpu, int(rss) / 1024
 
 
 def soffice_cpu(out: Path, work: Path, sample: int) -> tuple[float, float, int]:
-    """CPU and wall seconds per document of one plain `soffice --convert-to pdf` over a
-    sample of the Word documents of ``out``, and the PDFs' mean size in bytes."""
+    """CPU and wall seconds per document of a plain `soffice --convert-to pdf` over a sample
+    of the Word documents of ``out``, its start left out (one run over the first document
+    alone, subtracted), and the PDFs' mean size in bytes."""
     files = sorted(out.rglob("*.docx"))[:sample]
-    stage = work / "soffice"
-    shutil.rmtree(stage, ignore_errors=True)
-    (stage / "out").mkdir(parents=True)
-    cpu = children_cpu()
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{stage / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(stage / "out"),
-            *map(str, files),
-        ],
-        capture_output=True,
-        env={**os.environ, "HOME": str(stage)},
-        check=True,
-    )
-    wall = time.perf_counter() - start
-    pdfs = list((stage / "out").glob("*.pdf"))
-    size = sum(p.stat().st_size for p in pdfs) // max(1, len(pdfs))
-    return (children_cpu() - cpu) / len(files), wall / len(files), size
+
+    def convert(batch: list[Path]) -> tuple[float, float, int]:
+        stage = work / "soffice"
+        shutil.rmtree(stage, ignore_errors=True)
+        (stage / "out").mkdir(parents=True)
+        cpu = children_cpu()
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{stage / 'profile'}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(stage / "out"),
+                *map(str, batch),
+            ],
+            capture_output=True,
+            env={**os.environ, "HOME": str(stage)},
+            check=True,
+        )
+        wall = time.perf_counter() - start
+        pdfs = list((stage / "out").glob("*.pdf"))
+        return children_cpu() - cpu, wall, sum(p.stat().st_size for p in pdfs) // max(1, len(pdfs))
+
+    cpu_one, wall_one, _ = convert(files[:1])
+    cpu_all, wall_all, size = convert(files)
+    extra = max(1, len(files) - 1)
+    return (cpu_all - cpu_one) / extra, (wall_all - wall_one) / extra, size
 
 
 def spread(values: list[float], digits: int = 1) -> str:
@@ -137,8 +158,11 @@ def main() -> int:
                     options = (
                         ("--scheduler", clusters[n].scheduler_address) if name.startswith("cluster") else ("-j", str(n))
                     )
-                    wall, client_cpu = generate(deals, work / "out", *options)
-                    row = figures.setdefault(name, {"deals/s": [], "client ms/deal": [], "worker ms/deal": []})
+                    wall, client_cpu, peak = generate(deals, work / "out", *options)
+                    row = figures.setdefault(
+                        name, {"deals/s": [], "client ms/deal": [], "worker ms/deal": [], "main MB": []}
+                    )
+                    row["main MB"].append(peak)
                     row["deals/s"].append(args.deals / wall)
                     row["client ms/deal"].append(1000 * client_cpu / args.deals)
                     if name.startswith("cluster"):
@@ -155,11 +179,13 @@ def main() -> int:
 
     print(f"{args.deals} deals with review memos, {docx:.2f} Word documents per deal; {args.rounds} interleaved rounds")
     print("median (min-max)")
-    print(f"{'':<20} {'deals/s':>20} {'client CPU ms/deal':>20} {'worker CPU ms/deal':>20}")
+    head = ("deals/s", "client CPU ms/deal", "worker CPU ms/deal", "client/main peak MB")
+    print(f"{'':<20} " + " ".join(f"{h:>22}" for h in head))
     for name, row in figures.items():
         cells = [spread(row["deals/s"]), spread(row["client ms/deal"], 2)]
         cells.append(spread(row["worker ms/deal"], 2) if row["worker ms/deal"] else "-")
-        print(f"{name:<20} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20}")
+        cells.append(spread(row["main MB"]))
+        print(f"{name:<20} " + " ".join(f"{c:>22}" for c in cells))
     one = statistics.median(figures["cluster 1 worker"]["deals/s"])
     two = statistics.median(figures["cluster 2 workers"]["deals/s"])
     worker_ms = statistics.median(
@@ -168,7 +194,7 @@ def main() -> int:
     client_ms = statistics.median(figures["cluster 2 workers"]["client ms/deal"])
     print(f"scaling 1 -> 2 workers: {two / one:.2f}x (on 2 cores shared by the client, the scheduler and the workers)")
     print(
-        f"plain soffice --convert-to pdf, {args.sample} documents: {pdf_cpu:.3f} s CPU, "
+        f"plain soffice --convert-to pdf, {args.sample} documents (its start left out): {pdf_cpu:.3f} s CPU, "
         f"{pdf_wall:.3f} s wall per document; {pdf_size / 1000:.0f} kB per PDF"
     )
     docx_s = worker_ms / 1000
