@@ -7,12 +7,20 @@ writes a seeded batch file, runs `p2pdocs generate` in a fresh process, and repo
 time, deals and Word documents per second (docx: agreements, SoWs and, with memos, the
 review memos; files: everything written, the memos' Markdown included), and the peak
 resident memory of the main process and of the largest worker.
+
+Each round also times a python-docx open+save of the agreement template (in a process of
+its own, the median of 50) and reports each run's wall time per Word document as a
+fraction of it (`vs docx`: end to end, 0.2 means five Word documents written in the time
+python-docx takes to open and save one). ``--rounds R`` repeats everything R times,
+interleaved (the machine may be shared and noisy), then prints the median and the spread
+(min-max) of each figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,6 +62,25 @@ def plain_soffice(out: Path, work: Path) -> tuple[int, float]:
         check=False,
     )
     return len(files), time.perf_counter() - start
+
+
+BASELINE = (
+    "import io, statistics, sys, time\n"
+    "from docx import Document\n"
+    "times = []\n"
+    "for _ in range(50):\n"
+    "    start = time.perf_counter()\n"
+    "    Document(sys.argv[1]).save(io.BytesIO())\n"
+    "    times.append(time.perf_counter() - start)\n"
+    "print(statistics.median(times))\n"
+)
+
+
+def docx_baseline() -> float:
+    """Seconds for python-docx to open and save the agreement template (median of 50)."""
+    template = Path(__file__).resolve().parent.parent / "templates" / "partnering-agreement.docx"
+    done = subprocess.run([sys.executable, "-c", BASELINE, str(template)], capture_output=True, text=True, check=True)
+    return float(done.stdout)
 
 
 def measure(n: int, jobs: int, work: Path, pdf: bool = False, memo: bool = True) -> dict[str, float]:
@@ -119,6 +146,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--jobs", nargs="*", type=int, default=[1, 2])
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved repetitions of every figure")
     parser.add_argument("--pdf", action="store_true", help="also PDFs and signing packets, against plain soffice")
     parser.add_argument(
         "--memo",
@@ -130,22 +158,48 @@ def main() -> int:
     if args.pdf:
         return pdf_figures(args.sizes, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
-        print(
-            f"{'deals':>6} {'jobs':>4} {'memo':>4} {'docx':>6} {'files':>6} {'seconds':>8} {'deals/s':>8} "
-            f"{'docx/s':>8} {'main MB':>8} {'worker MB':>9}"
-        )
         memos = {"on": [True], "off": [False], "both": [True, False]}[args.memo]
-        for n in args.sizes:
-            for jobs in args.jobs:
-                for memo in memos:
-                    r = measure(n, jobs, Path(tmp), memo=memo)
-                    print(
-                        f"{r['deals']:>6} {r['jobs']:>4} {'on' if memo else 'off':>4} {r['documents']:>6} "
-                        f"{r['files']:>6} {r['seconds']:>8} {r['deals_per_s']:>8} {r['docs_per_s']:>8} "
-                        f"{r['peak_main_mb']:>8} {r['peak_worker_mb']:>9}",
-                        flush=True,
-                    )
+        runs: dict[tuple[int, int, bool], list[dict[str, float]]] = {}
+        baselines: list[float] = []
+        for _ in range(args.rounds):
+            baselines.append(docx_baseline())
+            for n in args.sizes:
+                for jobs in args.jobs:
+                    for memo in memos:
+                        r = measure(n, jobs, Path(tmp), memo=memo)
+                        r["vs_docx"] = r["seconds"] / r["documents"] / baselines[-1]
+                        runs.setdefault((n, jobs, memo), []).append(r)
+                        print(
+                            f"  {n} deals, --jobs {jobs}, memo {'on' if memo else 'off'}: {r['seconds']} s, "
+                            f"{r['vs_docx']:.3f} of a python-docx open+save per Word document",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+    print(f"python-docx open+save of the agreement template: {_spread([1000 * b for b in baselines], 1)} ms")
+    print(f"{args.rounds} interleaved rounds; median (min-max) where there are several")
+    print(
+        f"{'deals':>6} {'jobs':>4} {'memo':>4} {'docx':>6} {'files':>6} {'seconds':>20} {'deals/s':>8} "
+        f"{'docx/s':>8} {'vs docx':>20} {'main MB':>8} {'worker MB':>9}"
+    )
+    for (n, jobs, memo), rs in runs.items():
+
+        def mid(key: str, rs: list[dict[str, float]] = rs) -> float:
+            return statistics.median(r[key] for r in rs)
+
+        print(
+            f"{n:>6} {jobs:>4} {'on' if memo else 'off':>4} {rs[0]['documents']:>6} {rs[0]['files']:>6} "
+            f"{_spread([r['seconds'] for r in rs], 1):>20} {mid('deals_per_s'):>8.1f} {mid('docs_per_s'):>8.1f} "
+            f"{_spread([r['vs_docx'] for r in rs], 3):>20} {mid('peak_main_mb'):>8.1f} {mid('peak_worker_mb'):>9.1f}",
+            flush=True,
+        )
     return 0
+
+
+def _spread(values: list[float], digits: int) -> str:
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return f"{ordered[0]:.{digits}f}"
+    return f"{statistics.median(ordered):.{digits}f} ({ordered[0]:.{digits}f}-{ordered[-1]:.{digits}f})"
 
 
 def pdf_figures(sizes: list[int], jobs_list: list[int]) -> int:

@@ -134,13 +134,13 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _fixed_fee(amount: int, keys: list[str], prime: str) -> dict[str, Any]:
     """A fixed fee split evenly between the working parties, the prime taking the rest."""
     share = amount // len(keys) // 1000 * 1000
     by_party = dict.fromkeys(keys, share)
     by_party[prime] = amount - share * (len(keys) - 1)
     return {"model": "fixed", "amount": amount, "by_party": by_party}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

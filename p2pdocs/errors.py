@@ -125,6 +125,20 @@ class FontMissing(ConverterMissing):
     """Carlito, the font of the watermark (and of the templates), is not installed."""
 
 
+class ClusterUnavailable(P2pdocsError):
+    """``--scheduler``: dask.distributed is not installed, the scheduler cannot be reached,
+    no worker joined it, or the connection to it was lost."""
+
+    exit_code = 1
+
+
+class ClusterMismatch(P2pdocsError):
+    """``--scheduler``: a worker runs another p2pdocs, clause library or templates than the
+    client's (their hashes differ), so it refuses to generate a deal."""
+
+    exit_code = 1
+
+
 class RenderTimeout(TemplateError):
     """Composing and rendering took longer than the time limit."""
 

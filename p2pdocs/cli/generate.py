@@ -36,6 +36,12 @@ from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
     help="Progress bar [default: on when stderr is a terminal]; off prints one line per deal.",
 )
 @sheet_option
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run the deals on this dask.distributed cluster's workers (pip install 'p2pdocs[distributed]').",
+)
 @handled
 def generate(
     paths: tuple[Path, ...],
@@ -48,6 +54,7 @@ def generate(
     memo: bool,
     progress: bool | None,
     sheet: Path | None,
+    scheduler: str | None,
 ) -> None:
     """Generate the documents of every deal in PATHS.
 
@@ -60,6 +67,8 @@ def generate(
     from p2pdocs.run.outputs import run_lock
     from p2pdocs.run.signing import pdf_step
 
+    if scheduler is not None and jobs is not None:
+        raise click.UsageError("--jobs sets local worker processes; with --scheduler the cluster's workers run deals")
     inputs = deal_inputs(paths, sheet)
     if inputs.problems:
         raise InvalidInput(inputs.problems)
@@ -86,6 +95,7 @@ def generate(
             memo=memo,
             keep=pdf,
             total=inputs.total,
+            scheduler=scheduler,
         )
         if pdf:
             problem = pdf_step(report, out, workers=workers, force=force, timeout=pdf_timeout, progress=reporter)

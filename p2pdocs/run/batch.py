@@ -61,6 +61,7 @@ def run(
     memo: bool = True,
     keep: bool = False,
     total: int = 0,
+    scheduler: str | None = None,
 ) -> Report:
     """Generate every valid entry under ``out``; invalid ones are reported as failed.
 
@@ -70,10 +71,12 @@ def run(
     One run at a time writes into ``out`` (:func:`p2pdocs.run.outputs.run_lock`); the old
     manifest is marked stale before the first deal, so a run killed half-way never leaves
     a manifest describing other files. When the manifest cannot be written, the report
-    says why (``manifest_error``) and every deal's outcome stands.
+    says why (``manifest_error``) and every deal's outcome stands. With ``scheduler`` (a
+    dask scheduler's address) the deals run on that cluster's workers instead
+    (:mod:`p2pdocs.run.cluster`), ``jobs`` aside.
     """
     with run_lock(out):
-        return _run(entries, out, force, jobs, on_done, comments, memo, keep, total)
+        return _run(entries, out, force, jobs, on_done, comments, memo, keep, total, scheduler)
 
 
 def _run(
@@ -86,6 +89,7 @@ def _run(
     memo: bool,
     keep: bool,
     total: int,
+    scheduler: str | None = None,
 ) -> Report:
     start = time.perf_counter()
     report = Report(total=total, keep=keep)
@@ -98,14 +102,18 @@ def _run(
     def finish(i: int, outcome: Outcome) -> None:
         in_flight.pop(i, None)
         report.add(outcome)
-        notify(outcome)
-        manifest.add(i, outcome)
+        manifest.add(i, outcome)  # before the progress: a Ctrl-C while it shows leaves the deal in the manifest
         if not keep:
             outcome.entry.deal = None
+        notify(outcome)
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        if jobs <= 1:
+        if scheduler is not None:
+            from p2pdocs.run.cluster import on_cluster
+
+            on_cluster(scheduler, work, enumerate(entries), out, force, in_flight, finish, comments, memo)
+        elif jobs <= 1:
             for i, entry in enumerate(entries):
                 if entry.deal is None:
                     finish(i, Outcome.invalid(entry))
@@ -116,6 +124,9 @@ def _run(
             parallel(work, enumerate(entries), out, force, jobs, in_flight, finish, comments, memo)
     except KeyboardInterrupt:
         report.interrupted = True
+    except BaseException:  # a run that could not go on (a cluster that refused it): no manifest
+        manifest.spool.close()
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
     died = any(o.errors == [WORKER_DIED] for o in report.failed)

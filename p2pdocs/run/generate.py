@@ -153,21 +153,29 @@ def generate(
     target = deal_dir(out, deal)
     with time_limit(RENDER_SECONDS, f"deal {deal.agreement.id}"):
         files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
+    write_files(target, deal.agreement.id, [(f.name, f.data) for f in files], force=force, sync=sync)
+    return [
+        Written(target / name, hashlib.sha256(data).hexdigest(), len(data), template, clauses)
+        for name, data, template, clauses in files
+    ]
+
+
+def write_files(target: Path, deal_id: str, files: list[tuple[str, bytes]], *, force: bool, sync: bool) -> None:
+    """Write a deal's ``files`` (name, bytes) into its folder ``target``: every target
+    checked before the first is written (``force`` to overwrite), the deal's earlier
+    outputs that this run does not make removed, each file written atomically. The one
+    writer of a deal's folder, locally and for a cluster's client."""
     if target.is_symlink():
         raise OutputError(f"{target}: is a symbolic link; refusing to write through it")
-    earlier = earlier_outputs(target, deal.agreement.id, {f.name for f in files})
-    check_free([*(target / f.name for f in files), *earlier], force)
+    earlier = earlier_outputs(target, deal_id, {name for name, _ in files})
+    check_free([*(target / name for name, _ in files), *earlier], force)
     for path in earlier:  # the folder holds only what this run makes of the deal
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
             raise OutputError(f"{path}: cannot remove this earlier output: {exc.strerror or exc}") from None
-    written: list[Written] = []
-    for name, data, template, clauses in files:
-        path = target / name
-        write_atomic(path, data, sync=sync)
-        written.append(Written(path, hashlib.sha256(data).hexdigest(), len(data), template, clauses))
-    return written
+    for name, data in files:
+        write_atomic(target / name, data, sync=sync)
 
 
 #: the names of the files p2pdocs writes in a deal's folder (documents, memo, register, PDFs)
