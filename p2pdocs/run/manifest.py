@@ -66,7 +66,7 @@ class ManifestWriter:
                 from p2pdocs.run.outputs import write_atomic
 
                 self.spool.seek(0)
-                write_atomic(out / MANIFEST, self.spool.read())
+                write_atomic(out / MANIFEST, self.spool)  # copied in blocks, never whole in memory
         except (P2pdocsError, OSError) as exc:
             return f"the manifest could not be written: {exc}"
         finally:
