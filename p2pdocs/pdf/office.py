@@ -125,7 +125,7 @@ class LocalOffice:
                 raise TimeoutError
             ready, _, _ = select.select([fd], [], [], min(left, 0.5))
             if not ready:
-                if self._office is not None and self._office.poll() is not None and bridge.poll() is not None:
+                if (self._office is not None and self._office.poll() is not None) or bridge.poll() is not None:
                     raise _Gone(self._how_gone())
                 continue
             chunk = os.read(fd, 65536)
