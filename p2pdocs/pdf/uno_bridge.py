@@ -2,7 +2,7 @@
 
 Run by :mod:`p2pdocs.pdf.office` with a Python that has LibreOffice's ``uno`` module (on
 Debian, /usr/bin/python3 with python3-uno; elsewhere, LibreOffice's own ``program/python``),
-never imported by p2pdocs itself:
+(``uno`` is imported only when it runs, so the module can be imported anywhere):
 
     python3 uno_bridge.py PIPE
 
@@ -22,19 +22,20 @@ import sys
 import time
 from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-
 CONNECT_SECONDS = 120.0
 
 
 def _prop(name: str, value: Any) -> Any:
+    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
     p = PropertyValue()
     p.Name, p.Value = name, value
     return p
 
 
 def _connect(pipe: str) -> Any:
+    import uno  # type: ignore[import-not-found]
+
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + CONNECT_SECONDS
@@ -49,6 +50,8 @@ def _connect(pipe: str) -> Any:
 
 
 def _convert(desktop: Any, source: str, target: str) -> None:
+    import uno
+
     document = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source), "_blank", 0, (_prop("Hidden", True), _prop("ReadOnly", True))
     )
