@@ -1,7 +1,8 @@
 """DOCX to PDF with LibreOffice, and nothing left running afterwards.
 
-One LibreOffice process per worker converts all of that worker's documents in a single
-invocation, with its own profile directory and HOME, in a process group of its own. A
+Where no Python with ``uno`` is found (so no LibreOffice that stays up,
+:mod:`p2pdocs.pdf.office`), each call converts its documents (a deal's) with a LibreOffice
+process of its own, with its own profile directory and HOME, in a process group of its own. A
 process that runs past its timeout is killed with its whole group and its documents are
 reported as timed out; one that fails is reported with its own error output. When the run
 is stopped (Ctrl-C, SIGTERM: a KeyboardInterrupt in the main thread), every LibreOffice

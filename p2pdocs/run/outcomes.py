@@ -1,6 +1,6 @@
-"""What a run did, deal by deal: the documents written, the errors and the playbook
-findings of each deal, and the counts of the whole run (read by the manifest, the PDF
-step and the command line's summary)."""
+"""What a run did, deal by deal: the documents and PDFs written, the errors and the
+playbook findings of each deal, and the counts of the whole run (read by the manifest and
+the command line's summary)."""
 
 from __future__ import annotations
 
@@ -116,16 +116,6 @@ class Report:
                 self.high.append(HighFinding(deal, finding["rule"], finding["message"]))
         if self.keep:
             self.outcomes.append(outcome)
-
-    def recount(self) -> None:
-        """Count again from the kept outcomes, after a later step (PDFs) changed them."""
-        assert self.keep, "only a run that kept its outcomes can be counted again"
-        outcomes, self.outcomes = self.outcomes, []
-        self.generated, self.documents, self.failed, self.severities, self.high = 0, 0, [], {}, []
-        self.pdfs, self.pdf_seconds = 0, 0.0
-        self.library_failed = False
-        for outcome in outcomes:
-            self.add(outcome)
 
     @property
     def exit_code(self) -> int:
