@@ -111,7 +111,8 @@ def main() -> int:
             for name in order:
                 wall, cpu = timed(runs[name])
                 figures[name].append((wall / len(files), cpu / wall))
-                print(f"  round {r + 1}: {name:<14} {wall / len(files):.3f} s/doc, {cpu / wall:.2f} cores busy", flush=True)
+                per_doc = wall / len(files)
+                print(f"  round {r + 1}: {name:<14} {per_doc:.3f} s/doc, {cpu / wall:.2f} cores busy", flush=True)
         print(f"{'':<14} {'s/doc median':>12} {'spread':>15} {'cores busy':>10}")
         for name, values in figures.items():
             per_doc = [v for v, _ in values]

@@ -93,7 +93,7 @@ def test_workers_pdfs_have_the_text_of_a_plain_libreoffice_conversion(
     out, done, tmp = local_run
     assert done.returncode == 0, done.stderr
     assert "generated 2 of 2 deals (12 documents, 8 PDFs)" in done.stderr
-    assert "of which PDFs:" in done.stderr
+    assert "; PDFs: " in done.stderr and " s of worker time" in done.stderr
     for name in ("partnering-agreement", "sow-SOW-001", "partnership-plan"):
         plain = libreoffice_convert(out / f"{EXAMPLE_ID}-1" / f"{name}.docx", "pdf", tmp_path)
         assert text_of(out / f"{EXAMPLE_ID}-1" / f"{name}.pdf") == text_of(plain), name

@@ -87,7 +87,7 @@ class Reporter:
             f"in {report.seconds:.1f} s, {rate:.1f} documents/s"
         )
         if report.pdf_seconds:
-            line += f" (of which PDFs: {report.pdf_seconds:.1f} s of worker time)"
+            line += f"; PDFs: {report.pdf_seconds:.1f} s of worker time"
         if report.failed:
             line += f"; {len(report.failed)} failed"
         if report.interrupted:
