@@ -177,6 +177,38 @@ def test_ctrl_c_during_the_pdf_step_stops_the_converter(tmp_path: Path) -> None:
     assert (out / FOLDER / "partnering-agreement.docx").exists()
 
 
+def test_ctrl_c_stops_the_converters_of_every_worker(tmp_path: Path) -> None:
+    """Two deals converting in two worker processes; Ctrl-C at the terminal (SIGINT to the
+    run's process group): each worker stops its converter, whatever it started too."""
+    import yaml
+    from conftest import example_data
+
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    for i in range(2):
+        data = example_data()
+        data["agreement"]["id"] = f"{EXAMPLE_ID}-{i}"
+        (folder / f"deal-{i}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    argv = [sys.executable, "-m", "p2pdocs", "generate", str(folder), "-o", str(tmp_path / "out")]
+    run = subprocess.Popen(
+        [*argv, "--pdf", "--no-progress", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=fake_env(tmp_path, "hang"),
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: len(fake_pids(tmp_path)) == 4, 90)  # two converters, each with a child
+        os.killpg(run.pid, signal.SIGINT)
+        stderr = run.communicate(timeout=60)[1]
+    finally:
+        run.kill()
+    assert run.returncode == 130, stderr
+    wait_for(lambda: not [pid for pid in fake_pids(tmp_path) if alive(pid)], 10)
+    assert list((tmp_path / "tmp").iterdir()) == []  # no profile left
+
+
 @pytest.mark.libreoffice
 def test_sigterm_during_a_real_conversion_stops_libreoffice(tmp_path: Path) -> None:
     soffice()

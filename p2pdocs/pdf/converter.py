@@ -5,7 +5,7 @@ process is done with it. Three implementations:
 
 - :class:`p2pdocs.pdf.office.LocalOffice`: a LibreOffice that stays up for the worker's
   run, over UNO (when a Python with ``uno`` is found);
-- :class:`OncePerCall`: one ``soffice --convert-to`` per call (no ``uno``: slower);
+- :class:`OncePerCall`: one ``soffice --convert-to`` per call, the profile kept (no ``uno``: slower);
 - :class:`p2pdocs.pdf.servers.ServerPool`: a pool of unoserver instances (``--pdf-servers``).
 
 :func:`worker_converter` gives the process's converter for a run's :class:`PdfOptions`,
@@ -54,14 +54,28 @@ class OncePerCall:
 
     def __init__(self, timeout: float | None = None) -> None:
         self.timeout = timeout
+        self._home: Path | None = None  # LibreOffice's profile, kept from one call to the next
 
     def convert(self, documents: Sequence[Path]) -> list[Converted]:
+        import tempfile
+
         from p2pdocs.pdf.libreoffice import convert
 
-        return convert(documents, workers=1, timeout=self.timeout)
+        if self._home is None:
+            self._home = Path(tempfile.mkdtemp(prefix="p2pdocs-soffice-"))
+        return convert(documents, workers=1, timeout=self.timeout, home=self._home)
 
     def close(self, wait: float = 0.0) -> None:
-        """Each call stops its own LibreOffice."""
+        """Each call stops its own LibreOffice (this one too, when it is still running: a
+        worker told to stop); the profile goes."""
+        import shutil
+
+        from p2pdocs.pdf.libreoffice import stop_all
+
+        stop_all()
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
 
 
 def make_converter(options: PdfOptions) -> Converter:

@@ -76,6 +76,8 @@ def _die_with_parent() -> None:
 
 
 def _worker_exit(signum: int, frame: FrameType | None) -> None:
+    for stop in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C, then the pool's SIGTERM: clean up once
+        signal.signal(stop, signal.SIG_IGN)
     discard_partial()
     close_converters()  # the worker's LibreOffice goes with it
     os._exit(128 + signum)
