@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,7 +109,7 @@ def test_a_libreoffice_killed_mid_run_is_started_again_and_the_document_retried(
 ) -> None:
     from p2pdocs.pdf.office import LocalOffice
 
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # LibreOffice's profile goes there
     out = local_run[0] / f"{EXAMPLE_ID}-0"
     office = LocalOffice(UNO_PYTHON)
     try:
@@ -124,33 +125,45 @@ def test_a_libreoffice_killed_mid_run_is_started_again_and_the_document_retried(
     assert running_under(tmp_path) == []
 
 
-def test_a_libreoffice_that_keeps_crashing_fails_the_document_with_what_it_said(tmp_path: Path) -> None:
-    """A converter that dies at start, in every attempt: the document fails alone, with the
-    signal and LibreOffice's own last words, and nothing is left running."""
+@pytest.mark.parametrize(
+    ("script", "expected", "starts"),
+    [
+        ("echo 'fake soffice: cannot open display' >&2\nkill -SEGV $$", "LibreOffice was killed by SIGSEGV", 2),
+        ("sleep 300", "LibreOffice timed out after 2 s and was stopped (see --pdf-timeout)", 1),
+    ],
+    ids=["crashes", "hangs"],
+)
+def test_a_libreoffice_that_crashes_or_hangs_fails_the_document_with_what_it_said(
+    script: str, expected: str, starts: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A converter that dies at start (each time: the document is tried once more in a new
+    one) or never answers: the document fails alone, with the signal and LibreOffice's own
+    last words or the time limit, and nothing is left running."""
     uno_available()
     from p2pdocs.pdf.office import LocalOffice
 
     fake = tmp_path / "soffice"
-    fake.write_text("#!/bin/sh\necho 'fake soffice: cannot open display' >&2\nkill -SEGV $$\n")
+    fake.write_text(f"#!/bin/sh\n{script}\n")
     fake.chmod(0o755)
     docx = tmp_path / "a.docx"
     docx.write_bytes(b"PK not used")
-    old = os.environ.get("P2PDOCS_SOFFICE")
-    os.environ["P2PDOCS_SOFFICE"] = str(fake)
-    office = LocalOffice(UNO_PYTHON, timeout=60)
+    monkeypatch.setenv("P2PDOCS_SOFFICE", str(fake))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # LibreOffice's profile goes there
+    office = LocalOffice(UNO_PYTHON, timeout=2 if "sleep" in script else 60)
+    started = time.monotonic()
     try:
-        started = time.monotonic()
         [result] = office.convert([docx])
+        assert len(running_under(tmp_path / "tmp")) == 0  # a failed LibreOffice is not left behind
     finally:
         office.close()
-        if old is None:
-            del os.environ["P2PDOCS_SOFFICE"]
-        else:
-            os.environ["P2PDOCS_SOFFICE"] = old
     assert time.monotonic() - started < 30
-    assert result.pdf is None
-    assert "LibreOffice was killed by SIGSEGV" in result.error and "fake soffice: cannot open display" in result.error
-    assert office.started == 2  # tried once more in a new one
+    assert result.pdf is None and expected in result.error, result.error
+    if "SEGV" in script:
+        assert "fake soffice: cannot open display" in result.error
+    assert office.started == starts
+    assert running_under(tmp_path) == []
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 # -- --pdf-servers --------------------------------------------------------------------------
