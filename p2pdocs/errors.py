@@ -151,3 +151,10 @@ class LibraryError(TemplateError):
         n = len(self.problems)
         listed = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")
+
+
+class ConverterUnreachable(P2pdocsError):
+    """A conversion server of ``--pdf-servers`` does not answer as a unoserver (checked
+    before any deal is generated)."""
+
+    exit_code = 2

@@ -180,18 +180,22 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
     and the manifest (no LibreOffice needed: the converter is replaced)."""
     import json
 
-    import p2pdocs.run.signing
+    import p2pdocs.pdf.converter
     from p2pdocs.pdf.packets import Converted
 
-    def convert_all_but_sows(documents: list[Path], **options: Any) -> list[Converted]:
-        return [
-            Converted(d, None, "LibreOffice gave up")
-            if d.name.startswith("sow-")
-            else Converted(d, b"%PDF-1.4 not used")
-            for d in documents
-        ]
+    class AllButSows:
+        def convert(self, documents: list[Path]) -> list[Converted]:
+            return [
+                Converted(d, None, "LibreOffice gave up")
+                if d.name.startswith("sow-")
+                else Converted(d, b"%PDF-1.4 not used")
+                for d in documents
+            ]
 
-    monkeypatch.setattr(p2pdocs.run.signing, "convert", convert_all_but_sows)
+        def close(self, wait: float = 0.0) -> None:
+            pass
+
+    monkeypatch.setattr(p2pdocs.pdf.converter, "factory", lambda options: AllButSows())
     out = tmp_path / "out"
     result = run_cli("generate", str(EXAMPLE), "-o", str(out), "--pdf", "--no-progress")
     assert result.exit_code == 2, result.output

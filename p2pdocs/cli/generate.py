@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from p2pdocs.cli.handler import handled
-from p2pdocs.cli.options import out_option, pdf_timeout_option
+from p2pdocs.cli.options import out_option, pdf_server_jobs_option, pdf_servers_option, pdf_timeout_option
 from p2pdocs.cli.programme import deal_inputs, sheet_option
 from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
+
+if TYPE_CHECKING:
+    from p2pdocs.pdf.converter import PdfOptions
 
 
 @click.command()
@@ -23,6 +27,8 @@ from p2pdocs.errors import InvalidInput, NoDeals, NoTerminal
 )
 @click.option("--pdf", is_flag=True, help="Also write PDFs and a signing packet per deal (needs LibreOffice).")
 @pdf_timeout_option
+@pdf_servers_option
+@pdf_server_jobs_option
 @click.option("--comments", is_flag=True, help="Add the playbook's findings as Word comments in the agreement.")
 @click.option(
     "--memo/--no-memo",
@@ -50,6 +56,8 @@ def generate(
     jobs: int | None,
     pdf: bool,
     pdf_timeout: float | None,
+    pdf_servers: tuple[str, ...] | None,
+    pdf_server_jobs: int,
     comments: bool,
     memo: bool,
     progress: bool | None,
@@ -65,7 +73,6 @@ def generate(
     from p2pdocs.cli.progress import Reporter
     from p2pdocs.run.batch import default_jobs, run
     from p2pdocs.run.outputs import run_lock
-    from p2pdocs.run.signing import pdf_step
 
     if scheduler is not None and jobs is not None:
         raise click.UsageError("--jobs sets local worker processes; with --scheduler the cluster's workers run deals")
@@ -80,31 +87,52 @@ def generate(
         if only.problems:
             raise InvalidInput(only.problems)
         entries = iter([only])
+    if pdf_servers and not pdf:
+        raise click.UsageError("--pdf-servers sends the PDF conversions: give --pdf too")
     show_bar = sys.stderr.isatty() if progress is None else progress
-    workers = jobs or default_jobs()
-    problem: str | None = None
+    options, problem = pdf_options(pdf, pdf_timeout, pdf_servers or (), pdf_server_jobs)
     # one run at a time in OUT, its PDFs included
     with run_lock(out), Reporter(inputs.total, bar=show_bar) as reporter:
         report = run(
             entries,
             out,
             force=force,
-            jobs=min(workers, inputs.total),  # no worker processes to start for one deal
+            jobs=jobs or default_jobs(),  # no more workers than deals
             on_done=reporter.done,
             comments=comments,
             memo=memo,
-            keep=pdf,
             total=inputs.total,
+            pdf=options,
             scheduler=scheduler,
         )
-        if pdf:
-            problem = pdf_step(report, out, workers=workers, force=force, timeout=pdf_timeout, progress=reporter)
     if problem:
         click.echo(f"error: {problem}", err=True)
     reporter.summary(report)
     if report.manifest_error:
         click.echo(f"error: {report.manifest_error}", err=True)
     sys.exit(1 if problem else report.exit_code)
+
+
+def pdf_options(
+    pdf: bool, timeout: float | None, servers: tuple[str, ...] = (), per_server: int = 1
+) -> tuple[PdfOptions | None, str | None]:
+    """How the run converts (None without ``--pdf``), checked before any deal: a server
+    that does not answer stops the run (:class:`ConverterUnreachable`); LibreOffice missing
+    lets the DOCX be written, with the message to show after."""
+    from p2pdocs.errors import ConverterMissing, ConverterUnreachable
+    from p2pdocs.pdf.converter import PdfOptions
+    from p2pdocs.run.signing import pdf_preflight
+
+    if not pdf:
+        return None, None
+    options = PdfOptions(timeout=timeout, servers=servers, per_server=per_server)
+    try:
+        pdf_preflight(options)
+    except ConverterUnreachable:
+        raise
+    except ConverterMissing as exc:
+        return None, f"{exc}; the DOCX documents were written"
+    return options, None
 
 
 @click.command()

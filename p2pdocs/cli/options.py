@@ -44,5 +44,37 @@ pdf_timeout_option = click.option(
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     metavar="SECONDS",
-    help="Stop a LibreOffice process that runs longer [default: 120 s plus 10 s per document it converts].",
+    help="Stop LibreOffice when a deal's documents take longer [default: 120 s plus 10 s per document].",
+)
+
+
+class Servers(click.ParamType[tuple[str, ...]]):
+    """``HOST:PORT,...``: the unoserver instances of ``--pdf-servers``."""
+
+    name = "HOST:PORT,..."
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        from p2pdocs.pdf.servers import parse_servers
+
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_servers(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+#: Where PDFs are made when a site runs conversion servers.
+pdf_servers_option = click.option(
+    "--pdf-servers",
+    type=Servers(),
+    default=None,
+    help="Convert on these unoserver instances instead of a LibreOffice per worker (with --pdf).",
+)
+pdf_server_jobs_option = click.option(
+    "--pdf-server-jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Documents each conversion server is sent at once, from each worker.",
 )

@@ -1,10 +1,9 @@
 """Progress and summary of a run on the terminal: a rich progress bar, or one plain line
-per deal (and per PDF) when the output is not a terminal (logs, CI)."""
+per deal (its documents and PDFs) when the output is not a terminal (logs, CI)."""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -20,8 +19,6 @@ class Reporter:
         self.total = total
         self.count = 0
         self.bar = bar
-        self.pdfs = 0
-        self.pdf_total = 0
         self._progress: Any = None
         self._task: Any = None
 
@@ -55,23 +52,6 @@ class Reporter:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._stop()
 
-    def converting(self, total: int) -> None:
-        """The PDF step starts: a bar of its own, or a line saying what it does."""
-        self.pdf_total, self.pdfs = total, 0
-        if self.bar:
-            self._start("PDF", total)
-        else:
-            click.echo(f"converting {total} document{'s' if total != 1 else ''} to PDF with LibreOffice")
-
-    def converted(self, document: Path) -> None:
-        self.pdfs += 1
-        name = f"{document.parent.name}/{document.stem}.pdf"
-        if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=name)
-        else:
-            width = len(str(self.pdf_total))
-            click.echo(f"[{self.pdfs:>{width}}/{self.pdf_total}] PDF {name}")
-
     def done(self, outcome: Outcome) -> None:
         self.count += 1
         name = outcome.entry.id or outcome.entry.label
@@ -80,8 +60,10 @@ class Reporter:
             return
         width = len(str(self.total))
         if outcome.status == "generated":
-            n = len(outcome.documents)
-            click.echo(f"[{self.count:>{width}}/{self.total}] generated {name}: {n} document{'s' if n != 1 else ''}")
+            pdfs = outcome.pdfs
+            n = len(outcome.documents) - pdfs
+            line = f"[{self.count:>{width}}/{self.total}] generated {name}: {n} document{'s' if n != 1 else ''}"
+            click.echo(line + (f", {pdfs} PDF{'s' if pdfs != 1 else ''}" if pdfs else ""))
         else:
             click.echo(f"[{self.count:>{width}}/{self.total}] {outcome.status} {name}")
 
@@ -98,11 +80,14 @@ class Reporter:
             listed = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low", "info") if s in counts)
             click.echo(f"playbook findings: {listed} (details: p2pdocs check, or manifest.json)", err=True)
         docs = report.documents
-        rate = docs / report.seconds if report.seconds > 0 else 0.0
+        rate = (docs + report.pdfs) / report.seconds if report.seconds > 0 else 0.0
+        pdfs = f", {report.pdfs} PDF{'s' if report.pdfs != 1 else ''}" if report.pdfs else ""
         line = (
-            f"generated {report.generated} of {report.total} deals ({docs} documents) "
+            f"generated {report.generated} of {report.total} deals ({docs} documents{pdfs}) "
             f"in {report.seconds:.1f} s, {rate:.1f} documents/s"
         )
+        if report.pdf_seconds:
+            line += f"; PDFs: {report.pdf_seconds:.1f} s of worker time"
         if report.failed:
             line += f"; {len(report.failed)} failed"
         if report.interrupted:

@@ -117,17 +117,13 @@ def _save_draft(ui: object, interview: Interview) -> bool:
 
 def _generate(path: Path, out: Path, force: bool, pdf: bool, pdf_timeout: float | None) -> int:
     """Generate from the saved deal file, exactly as `p2pdocs generate` would."""
+    from p2pdocs.cli.generate import pdf_options
     from p2pdocs.deal.inputs import read_all
     from p2pdocs.run.batch import run
-    from p2pdocs.run.outputs import run_lock
-    from p2pdocs.run.signing import pdf_step
 
     entries, _ = read_all([path])
-    problem = None
-    with run_lock(out):  # one run at a time in OUT, its PDFs included
-        report = run(entries, out, force=force, jobs=1, keep=True, total=len(entries))
-        if pdf:
-            problem = pdf_step(report, out, force=force, timeout=pdf_timeout)
+    options, problem = pdf_options(pdf, pdf_timeout)
+    report = run(entries, out, force=force, jobs=1, keep=True, total=len(entries), pdf=options)
     if report.manifest_error:
         click.echo(f"error: {report.manifest_error}", err=True)
     if problem:

@@ -1,7 +1,8 @@
 """DOCX to PDF with LibreOffice, and nothing left running afterwards.
 
-One LibreOffice process per worker converts all of that worker's documents in a single
-invocation, with its own profile directory and HOME, in a process group of its own. A
+Where no Python with ``uno`` is found (so no LibreOffice that stays up,
+:mod:`p2pdocs.pdf.office`), each call converts its documents (a deal's) with a LibreOffice
+process of its own, with its own profile directory and HOME, in a process group of its own. A
 process that runs past its timeout is killed with its whole group and its documents are
 reported as timed out; one that fails is reported with its own error output. When the run
 is stopped (Ctrl-C, SIGTERM: a KeyboardInterrupt in the main thread), every LibreOffice
@@ -65,18 +66,22 @@ def convert(
     workers: int = 1,
     timeout: float | None = None,
     on_converted: Callable[[Path], None] | None = None,
+    home: Path | None = None,
 ) -> list[Converted]:
     """Convert ``documents`` (.docx) to PDF with ``workers`` LibreOffice processes, each
     converting its share in one invocation and allowed ``timeout`` seconds (default
     :func:`default_timeout` of its share). ``on_converted`` is called with each document
-    as its PDF appears. The result is in the order given."""
+    as its PDF appears. With ``home`` (one worker), LibreOffice's profile is kept there from
+    one call to the next, so that only the first call starts it twice (to create the
+    profile). The result is in the order given."""
     binary = soffice()
     shares = [list(range(i, len(documents), max(1, workers))) for i in range(max(1, min(workers, len(documents))))]
     group = _Group(on_converted or (lambda path: None))
+    _GROUPS.add(group)
     results: dict[int, Converted] = {}
     pool = ThreadPoolExecutor(max_workers=len(shares) or 1)
     try:
-        futures = [pool.submit(_convert_share, group, binary, documents, share, timeout) for share in shares]
+        futures = [pool.submit(_convert_share, group, binary, documents, share, timeout, home) for share in shares]
         for future in futures:
             results.update(future.result())
     except BaseException:
@@ -84,6 +89,7 @@ def convert(
         raise
     finally:
         pool.shutdown(wait=True)  # each share removes its profile on the way out
+        _GROUPS.discard(group)
     return [results[i] for i in range(len(documents))]
 
 
@@ -148,6 +154,20 @@ class _Group:
                 _kill_group(process)
 
 
+#: the conversions under way in this process, for :func:`stop_all`
+_GROUPS: set[_Group] = set()
+
+
+def stop_all() -> None:
+    """Kill every LibreOffice this process's conversions run, at once: for a worker told to
+    stop (from its signal handler, so no lock is taken and nothing waited for)."""
+    for group in list(_GROUPS):
+        group._stopped = True
+        for process in list(group._live):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+
+
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
@@ -155,14 +175,22 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _convert_share(
-    group: _Group, binary: str, documents: Sequence[Path], share: list[int], timeout: float | None
+    group: _Group,
+    binary: str,
+    documents: Sequence[Path],
+    share: list[int],
+    timeout: float | None,
+    home: Path | None = None,
 ) -> dict[int, Converted]:
     limit = default_timeout(len(share)) if timeout is None else timeout
-    with tempfile.TemporaryDirectory(prefix="p2pdocs-soffice-") as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        work = home or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="p2pdocs-soffice-")))
         profile, stage, out = work / "profile", work / "in", work / "out"
-        stage.mkdir()
-        out.mkdir()
+        fresh = not profile.is_dir()
+        for folder in (stage, out):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            stack.callback(shutil.rmtree, folder, True)
         names = {}
         for i in share:
             name = f"{i:07d}.docx"  # documents of different deals share file names
@@ -177,10 +205,11 @@ def _convert_share(
                     group.converted(documents[i])
 
         base = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nologo"]
-        (work / "tmp").mkdir()  # its temporary files too, so that they go with the profile
+        (work / "tmp").mkdir(exist_ok=True)  # its temporary files too, so that they go with the profile
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work / "tmp")}
-        # a first start creates the profile and may restart soffice, dropping files: do it apart
-        ran = group.run([*base, "--terminate_after_init"], env, limit, work, watch)
+        ran = _Ran(0, "")
+        if fresh:  # a first start creates the profile and may restart soffice, dropping files: do it apart
+            ran = group.run([*base, "--terminate_after_init"], env, limit, work, watch)
         missing = list(share)
         for _attempt in range(2):
             if not missing or ran.status is None:

@@ -20,12 +20,14 @@ from types import FrameType
 from p2pdocs.deal.inputs import Entry
 from p2pdocs.deal.terms import Deal
 from p2pdocs.errors import P2pdocsError, TemplateError
+from p2pdocs.pdf.converter import QUIT_SECONDS, PdfOptions, close_converters
 from p2pdocs.playbook.findings import deal_findings
 from p2pdocs.run.generate import Written, generate, preflight
 from p2pdocs.run.manifest import ManifestWriter, mark_stale
 from p2pdocs.run.outcomes import WORKER_DIED, DocumentRecord, Outcome, Report, Work
 from p2pdocs.run.outputs import run_lock
 from p2pdocs.run.pool import parallel
+from p2pdocs.run.signing import deal_pdfs
 
 
 def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
@@ -34,16 +36,31 @@ def _records(out: Path, written: list[Written]) -> list[DocumentRecord]:
     ]
 
 
-def work(deal: Deal, out: Path, force: bool, comments: bool = False, memo: bool = True) -> Work:
-    """Generate one deal; errors come back as messages (the run goes on), with the deal's
-    playbook findings."""
+def work(
+    deal: Deal, out: Path, force: bool, comments: bool = False, memo: bool = True, pdf: PdfOptions | None = None
+) -> Work:
+    """Generate one deal, and with ``pdf`` its PDFs and signing packet (converted by this
+    process's converter, :func:`p2pdocs.pdf.converter.worker_converter`); errors come back
+    as messages (the run goes on), with the deal's playbook findings. The same function
+    runs in the main process, a local worker or a cluster's worker."""
     found = deal_findings(deal)
     findings = [f.as_dict() for f in found]
     try:
         written = generate(deal, out, force=force, comments=comments, memo=memo, sync=False, findings=found)
-        return Work(_records(out, written), [], findings, False)
     except P2pdocsError as exc:
         return Work([], [str(exc)], findings, isinstance(exc, TemplateError))
+    records = _records(out, written)
+    if pdf is None:
+        return Work(records, [], findings, False)
+    started = time.perf_counter()
+    try:
+        pdfs, errors = deal_pdfs(deal, out, records, force, pdf)
+    except P2pdocsError as exc:
+        pdfs, errors = [], [f"PDF: {exc}"]
+    seconds = time.perf_counter() - started
+    if errors:  # the DOCX stay written; the deal fails for want of its PDFs
+        return Work(records, errors, findings, False, seconds)
+    return Work(records + pdfs, [], findings, False, seconds)
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -61,13 +78,16 @@ def run(
     memo: bool = True,
     keep: bool = False,
     total: int = 0,
+    pdf: PdfOptions | None = None,
     scheduler: str | None = None,
 ) -> Report:
     """Generate every valid entry under ``out``; invalid ones are reported as failed.
 
     Entries are read as the workers need them and let go once their outcome is in the
     manifest, so memory stays flat however many deals there are; ``keep`` holds every
-    outcome, with its deal, in the report (for a step that follows, such as PDFs).
+    outcome, with its deal, in the report. With ``pdf``, each deal's PDFs are made by the
+    worker that made its documents, as it completes (:func:`work`). No more workers are
+    started than there are deals (``total``, when known).
     One run at a time writes into ``out`` (:func:`p2pdocs.run.outputs.run_lock`); the old
     manifest is marked stale before the first deal, so a run killed half-way never leaves
     a manifest describing other files. When the manifest cannot be written, the report
@@ -76,7 +96,12 @@ def run(
     (:mod:`p2pdocs.run.cluster`), ``jobs`` aside.
     """
     with run_lock(out):
-        return _run(entries, out, force, jobs, on_done, comments, memo, keep, total, scheduler)
+        if total:
+            jobs = min(jobs, total)
+        try:
+            return _run(entries, out, force, jobs, on_done, comments, memo, keep, total, pdf, scheduler)
+        finally:
+            close_converters(QUIT_SECONDS)  # the main process's LibreOffice (one job), if it started one
 
 
 def _run(
@@ -89,6 +114,7 @@ def _run(
     memo: bool,
     keep: bool,
     total: int,
+    pdf: PdfOptions | None,
     scheduler: str | None = None,
 ) -> Report:
     start = time.perf_counter()
@@ -112,16 +138,16 @@ def _run(
         if scheduler is not None:
             from p2pdocs.run.cluster import on_cluster
 
-            on_cluster(scheduler, work, enumerate(entries), out, force, in_flight, finish, comments, memo)
+            on_cluster(scheduler, work, enumerate(entries), out, force, in_flight, finish, comments, memo, pdf)
         elif jobs <= 1:
             for i, entry in enumerate(entries):
                 if entry.deal is None:
                     finish(i, Outcome.invalid(entry))
                     continue
                 in_flight[i] = entry
-                finish(i, Outcome.of(entry, work(entry.deal, out, force, comments, memo)))
+                finish(i, Outcome.of(entry, work(entry.deal, out, force, comments, memo, pdf)))
         else:
-            parallel(work, enumerate(entries), out, force, jobs, in_flight, finish, comments, memo)
+            parallel(work, enumerate(entries), out, force, jobs, in_flight, finish, comments, memo, pdf)
     except KeyboardInterrupt:
         report.interrupted = True
     except BaseException:  # a run that could not go on (a cluster that refused it): no manifest

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from p2pdocs.deal.inputs import Entry
 from p2pdocs.errors import ClusterMismatch, ClusterUnavailable, P2pdocsError, TemplateError
+from p2pdocs.pdf.converter import PdfOptions
 from p2pdocs.resources import Sources, current
 from p2pdocs.run.outcomes import Outcome, Work
 from p2pdocs.run.pool import AHEAD, Job
@@ -54,6 +55,7 @@ def on_cluster(
     finish: Callable[[int, Outcome], None],
     comments: bool = False,
     memo: bool = True,
+    pdf: PdfOptions | None = None,
 ) -> None:
     """Run ``job`` on every valid entry on the cluster at ``scheduler``, as
     :func:`p2pdocs.run.pool.parallel` does on local workers: ``finish`` gets each outcome
@@ -87,7 +89,7 @@ def on_cluster(
                     finish(i, Outcome.invalid(entry))
                     continue
                 in_flight[i] = entry
-                args = (job, entry.deal, comments, memo, sources, expected)
+                args = (job, entry.deal, comments, memo, pdf, sources, expected)
                 future = client.submit(run_deal, *args, key=f"p2pdocs-{run}-{i}", pure=False)
                 futures[future] = i
                 pending.add(future)

@@ -24,6 +24,7 @@ from distributed.worker import Worker
 import p2pdocs
 from p2pdocs.deal.terms import Deal
 from p2pdocs.errors import ClusterMismatch
+from p2pdocs.pdf.converter import QUIT_SECONDS, PdfOptions, close_converters
 from p2pdocs.resources import Sources, clause_dirs, configure, template_path, templates_dir
 from p2pdocs.run.outcomes import Work
 from p2pdocs.run.pool import TEMPLATES, Job, _warm_up
@@ -99,6 +100,9 @@ class Setup(WorkerPlugin):
     def setup(self, worker: Worker) -> None:
         prepare(self.sources)
 
+    def teardown(self, worker: Worker) -> None:
+        close_converters(QUIT_SECONDS)  # the LibreOffice a --pdf run started in this worker
+
 
 def worker_identity(sources: Sources) -> tuple[str, str]:
     """This worker's p2pdocs version and identity (run on each worker before any deal)."""
@@ -123,7 +127,9 @@ class Shipped(NamedTuple):
     worker: str
 
 
-def run_deal(job: Job, deal: Deal, comments: bool, memo: bool, sources: Sources, expected: str) -> Shipped:
+def run_deal(
+    job: Job, deal: Deal, comments: bool, memo: bool, pdf: PdfOptions | None, sources: Sources, expected: str
+) -> Shipped:
     """Run ``job`` (the local workers' own) on ``deal`` into a scratch folder and ship its
     files back; a worker whose identity is not ``expected`` refuses."""
     worker = get_worker()
@@ -131,6 +137,6 @@ def run_deal(job: Job, deal: Deal, comments: bool, memo: bool, sources: Sources,
     if mine != expected:
         raise ClusterMismatch(refusal(worker.address, p2pdocs.__version__, mine, expected))
     with _LOCK, tempfile.TemporaryDirectory(prefix="p2pdocs-", dir=worker.local_directory) as scratch:
-        work = job(deal, Path(scratch), False, comments, memo)
+        work = job(deal, Path(scratch), False, comments, memo, pdf)
         files = [(Path(scratch) / record.path).read_bytes() for record in work.documents]
     return Shipped(work, files, worker.address)

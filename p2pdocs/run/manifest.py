@@ -13,9 +13,9 @@ from p2pdocs import __version__
 from p2pdocs.errors import P2pdocsError
 
 if TYPE_CHECKING:
-    from p2pdocs.run.outcomes import Outcome, Report
+    from p2pdocs.run.outcomes import Outcome
 
-__all__ = ["MANIFEST", "ManifestWriter", "mark_stale", "write_manifest"]
+__all__ = ["MANIFEST", "ManifestWriter", "mark_stale"]
 
 
 def _manifest_entry(outcome: Outcome) -> dict[str, Any]:
@@ -66,7 +66,7 @@ class ManifestWriter:
                 from p2pdocs.run.outputs import write_atomic
 
                 self.spool.seek(0)
-                write_atomic(out / MANIFEST, self.spool.read())
+                write_atomic(out / MANIFEST, self.spool)  # copied in blocks, never whole in memory
         except (P2pdocsError, OSError) as exc:
             return f"the manifest could not be written: {exc}"
         finally:
@@ -99,12 +99,3 @@ def mark_stale(out: Path) -> str | None:
         except OSError as exc:
             return f"the previous manifest could not be marked stale: {exc.strerror or exc}"
     return None
-
-
-def write_manifest(out: Path, report: Report) -> None:
-    """Rewrite manifest.json from a run that kept its outcomes (after its PDFs); why it
-    could not be written goes to ``report.manifest_error``."""
-    writer = ManifestWriter()
-    for i, outcome in enumerate(report.outcomes):
-        writer.add(i, outcome)
-    report.manifest_error = writer.close(out)

@@ -1,6 +1,6 @@
-"""What a run did, deal by deal: the documents written, the errors and the playbook
-findings of each deal, and the counts of the whole run (read by the manifest, the PDF
-step and the command line's summary)."""
+"""What a run did, deal by deal: the documents and PDFs written, the errors and the
+playbook findings of each deal, and the counts of the whole run (read by the manifest and
+the command line's summary)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class Work(NamedTuple):
     findings: list[dict[str, str]]
     #: failed by a defect of the clause library or a template, not of the deal
     library: bool
+    #: seconds the worker spent converting and finishing the deal's PDFs
+    pdf_seconds: float = 0.0
 
 
 class HighFinding(NamedTuple):
@@ -54,12 +56,18 @@ class Outcome:
     findings: list[dict[str, str]] = field(default_factory=list)
     #: failed by a defect of the clause library or a template, not of the deal
     library: bool = False
+    pdf_seconds: float = 0.0
 
     @classmethod
     def of(cls, entry: Entry, work: Work) -> Outcome:
         """The outcome of ``entry`` that ``work`` reports: generated unless it has errors."""
         status: Status = "failed" if work.errors else "generated"
-        return cls(entry, status, work.documents, work.errors, work.findings, work.library)
+        return cls(entry, status, work.documents, work.errors, work.findings, work.library, work.pdf_seconds)
+
+    @property
+    def pdfs(self) -> int:
+        """How many of its documents are PDFs."""
+        return sum(1 for d in self.documents if d.template == "pdf")
 
     @classmethod
     def invalid(cls, entry: Entry) -> Outcome:
@@ -76,7 +84,11 @@ class Report:
     seconds: float = 0.0
     interrupted: bool = False
     generated: int = 0
+    #: files written: Word documents (and the memo's Markdown, the register), and PDFs
     documents: int = 0
+    pdfs: int = 0
+    #: seconds the workers spent on PDFs, added up (within ``seconds`` of the run)
+    pdf_seconds: float = 0.0
     failed: list[Outcome] = field(default_factory=list)
     severities: dict[str, int] = field(default_factory=dict)
     high: list[HighFinding] = field(default_factory=list)
@@ -92,7 +104,10 @@ class Report:
         else:
             self.failed.append(outcome)
             self.library_failed = self.library_failed or outcome.library
-        self.documents += len(outcome.documents)
+        pdfs = outcome.pdfs
+        self.documents += len(outcome.documents) - pdfs
+        self.pdfs += pdfs
+        self.pdf_seconds += outcome.pdf_seconds
         for finding in outcome.findings:
             severity = finding["severity"]
             self.severities[severity] = self.severities.get(severity, 0) + 1
@@ -101,15 +116,6 @@ class Report:
                 self.high.append(HighFinding(deal, finding["rule"], finding["message"]))
         if self.keep:
             self.outcomes.append(outcome)
-
-    def recount(self) -> None:
-        """Count again from the kept outcomes, after a later step (PDFs) changed them."""
-        assert self.keep, "only a run that kept its outcomes can be counted again"
-        outcomes, self.outcomes = self.outcomes, []
-        self.generated, self.documents, self.failed, self.severities, self.high = 0, 0, [], {}, []
-        self.library_failed = False
-        for outcome in outcomes:
-            self.add(outcome)
 
     @property
     def exit_code(self) -> int:

@@ -8,6 +8,7 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from p2pdocs.errors import OutputBusy, OutputError, OutputExists
 
@@ -49,8 +50,9 @@ def _blocked(path: Path) -> str:
 _COUNTER = itertools.count()
 
 
-def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
+def write_atomic(path: Path, data: bytes | IO[bytes], *, sync: bool = True) -> None:
+    """Write ``data`` (bytes, or a binary file read from where it stands, in blocks) to
+    ``path`` through a temporary file in the same directory.
 
     Readers see the old file or the new one, never a part; on failure the temporary
     file is removed and the old file is left as it was. The temporary name is registered
@@ -78,9 +80,11 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
     try:
         try:
             os.fchmod(fd, 0o644)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            if isinstance(data, bytes):
+                _write_all(fd, data)
+            else:
+                while block := data.read(1 << 20):
+                    _write_all(fd, block)
             if sync:
                 os.fsync(fd)
         finally:
@@ -94,6 +98,12 @@ def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> None:
         raise
     finally:
         _WRITING.discard(tmp)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 #: the lock file a run holds in its output folder

@@ -22,12 +22,13 @@ from p2pdocs.compose.kinds import KINDS
 from p2pdocs.deal.inputs import Entry
 from p2pdocs.deal.terms import Deal
 from p2pdocs.errors import P2pdocsError
+from p2pdocs.pdf.converter import PdfOptions, close_converters
 from p2pdocs.resources import Sources, configure, current
 from p2pdocs.run.outcomes import WORKER_DIED, Outcome, Work
 from p2pdocs.run.outputs import discard_partial, forget_locks
 
-#: generates one deal: (deal, out, force, comments, memo) -> what it gave
-Job = Callable[[Deal, Path, bool, bool, bool], Work]
+#: generates one deal: (deal, out, force, comments, memo, pdf) -> what it gave
+Job = Callable[[Deal, Path, bool, bool, bool, PdfOptions | None], Work]
 #: Deals handed to the workers ahead of those being generated, per worker.
 AHEAD = 4
 #: the templates every worker prepares before its first deal
@@ -75,7 +76,10 @@ def _die_with_parent() -> None:
 
 
 def _worker_exit(signum: int, frame: FrameType | None) -> None:
+    for stop in (signal.SIGTERM, signal.SIGINT):  # Ctrl-C, then the pool's SIGTERM: clean up once
+        signal.signal(stop, signal.SIG_IGN)
     discard_partial()
+    close_converters()  # the worker's LibreOffice goes with it
     os._exit(128 + signum)
 
 
@@ -89,6 +93,7 @@ def parallel(
     finish: Callable[[int, Outcome], None],
     comments: bool = False,
     memo: bool = True,
+    pdf: PdfOptions | None = None,
 ) -> None:
     """Run ``job`` on every valid entry in ``jobs`` worker processes; ``finish`` gets each
     outcome (an invalid entry's at once), ``in_flight`` holds the entries handed out and not
@@ -112,7 +117,7 @@ def parallel(
                     finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))
                     continue
                 try:
-                    futures[pool.submit(job, entry.deal, out, force, comments, memo)] = i
+                    futures[pool.submit(job, entry.deal, out, force, comments, memo, pdf)] = i
                 except BrokenProcessPool:  # a worker died: what is left is reported, not generated
                     broken = True
                     finish(i, Outcome(entry, "failed", errors=[WORKER_DIED]))

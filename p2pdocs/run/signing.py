@@ -1,17 +1,19 @@
-"""Signing packets for the deals of a run: every generated DOCX to PDF, and per deal
+"""PDFs and signing packets of a deal, made in the worker that wrote its DOCX as soon as
+they are written: each document of a kind with a PDF converted (through the worker's
+:mod:`p2pdocs.pdf.converter`), finished (metadata, a DRAFT watermark) and written, and
 ``signing-packet.pdf`` with the agreement then each SoW."""
 
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 from p2pdocs.compose.kinds import BY_TEMPLATE, KINDS
 from p2pdocs.deal.terms import Deal
-from p2pdocs.pdf.packets import Metadata, convert, finish
-from p2pdocs.run.outcomes import DocumentRecord, Outcome, Report
+from p2pdocs.pdf.converter import PdfOptions
+from p2pdocs.pdf.packets import Metadata, finish
+from p2pdocs.run.outcomes import DocumentRecord
 from p2pdocs.run.outputs import write_atomic
 
 PACKET = "signing-packet.pdf"
@@ -39,46 +41,36 @@ def _signed(record: DocumentRecord) -> bool:
     return kind is not None and kind.signed
 
 
-class PdfProgress(Protocol):
-    """What a caller is told while the PDF step runs."""
+def pdf_preflight(options: PdfOptions, drafts: bool = True) -> None:
+    """Before any deal: what converting needs is there (LibreOffice, or the servers that
+    answer; the watermark's font when a deal may be a draft), else the error saying what
+    is missing (:class:`ConverterMissing`, :class:`ConverterUnreachable`)."""
+    if options.servers:
+        from p2pdocs.pdf.servers import check_servers
 
-    def converting(self, total: int) -> None:
-        """``total`` documents are about to be converted."""
+        check_servers(options.servers)
+    else:
+        from p2pdocs.pdf.libreoffice import soffice
 
-    def converted(self, document: Path) -> None:
-        """The PDF of ``document`` (a .docx) was made (called from a converting thread)."""
-
-
-def add_pdfs(
-    report: Report,
-    out: Path,
-    *,
-    workers: int = 1,
-    force: bool = False,
-    timeout: float | None = None,
-    progress: PdfProgress | None = None,
-) -> None:
-    """Convert the documents of every generated deal of ``report`` and assemble each deal's
-    signing packet; a deal whose documents cannot be converted is marked failed."""
-    done = [o for o in report.outcomes if o.status == "generated" and o.entry.deal is not None]
-    if any(o.entry.deal is not None and o.entry.deal.agreement.status == "draft" for o in done):
+        soffice()
+    if drafts:
         from p2pdocs.pdf.watermark import draft_font
 
-        draft_font()  # the watermark's font is missing: say so before converting anything
-    docx = [(o, d) for o in done for d in o.documents if _converted(d)]
-    if progress is not None:
-        progress.converting(len(docx))
-    converted = convert(
-        [out / d.path for _, d in docx],
-        workers=workers,
-        timeout=timeout,
-        on_converted=progress.converted if progress is not None else None,
-    )
-    by_deal: dict[int, list[Part]] = {}
-    for (outcome, record), result in zip(docx, converted, strict=True):
-        by_deal.setdefault(id(outcome), []).append(Part(record, result.pdf, result.error))
-    for outcome in done:
-        _deal_pdfs(outcome, by_deal.get(id(outcome), []), out, force)
+        draft_font()
+
+
+def deal_pdfs(
+    deal: Deal, out: Path, documents: list[DocumentRecord], force: bool, options: PdfOptions
+) -> tuple[list[DocumentRecord], list[str]]:
+    """In the worker that wrote ``documents``: convert those of ``deal`` that have a PDF with
+    this process's converter, finish them (metadata, watermark) and write them with the
+    signing packet. The PDFs' records, or the errors that fail the deal (nothing written)."""
+    from p2pdocs.pdf.converter import worker_converter
+
+    docx = [d for d in documents if _converted(d)]
+    converted = worker_converter(options).convert([out / d.path for d in docx])
+    parts = [Part(record, result.pdf, result.error) for record, result in zip(docx, converted, strict=True)]
+    return _deal_pdfs(deal, parts, out, force)
 
 
 class Part(NamedTuple):
@@ -89,15 +81,11 @@ class Part(NamedTuple):
     error: str
 
 
-def _deal_pdfs(outcome: Outcome, parts: list[Part], out: Path, force: bool) -> None:
-    deal = outcome.entry.deal
-    assert deal is not None
+def _deal_pdfs(deal: Deal, parts: list[Part], out: Path, force: bool) -> tuple[list[DocumentRecord], list[str]]:
     a = deal.agreement
     failed = [f"PDF: {Path(r.path).name}: {error}" for r, pdf, error in parts if pdf is None]
     if failed:
-        outcome.status = "failed"
-        outcome.errors += failed
-        return
+        return [], failed
     names = "; ".join(p.legal_name for p in a.parties.values())
     draft = a.status == "draft"
     outputs: list[tuple[str, bytes]] = []
@@ -120,47 +108,9 @@ def _deal_pdfs(outcome: Outcome, parts: list[Part], out: Path, force: bool) -> N
     outputs.append((f"{a.id}/{PACKET}", finish(finished, packet_meta, draft)))
     taken = [rel for rel, _ in outputs if (out / rel).exists()]
     if taken and not force:
-        outcome.status = "failed"
-        outcome.errors.append("refusing to overwrite (use --force): " + ", ".join(str(out / t) for t in taken))
-        return
+        return [], ["refusing to overwrite (use --force): " + ", ".join(str(out / t) for t in taken)]
     records = []
     for rel, data in outputs:
-        write_atomic(out / rel, data)
+        write_atomic(out / rel, data, sync=False)
         records.append(DocumentRecord(rel, hashlib.sha256(data).hexdigest(), len(data), "pdf", []))
-    outcome.documents += records  # all of them or none: a deal without them was interrupted
-
-
-def pdf_step(
-    report: Report,
-    out: Path,
-    *,
-    workers: int = 1,
-    force: bool = False,
-    timeout: float | None = None,
-    progress: PdfProgress | None = None,
-) -> str | None:
-    """Add PDFs to a finished run, count its time in the run's, and rewrite the manifest;
-    the message to show when LibreOffice is missing (the DOCX files are written already),
-    else None. Ctrl-C or SIGTERM stops LibreOffice and marks the deals without their PDFs
-    interrupted."""
-    from p2pdocs.errors import ConverterMissing
-    from p2pdocs.pdf.libreoffice import sigterm_interrupts
-    from p2pdocs.run.manifest import write_manifest
-
-    start = time.perf_counter()
-    try:
-        with sigterm_interrupts():
-            add_pdfs(report, out, workers=workers, force=force, timeout=timeout, progress=progress)
-    except ConverterMissing as exc:
-        return f"{exc}; the DOCX documents were written"
-    except KeyboardInterrupt:
-        report.interrupted = True
-        for outcome in report.outcomes:
-            if outcome.status == "generated" and not any(d.template == "pdf" for d in outcome.documents):
-                outcome.status = "interrupted"
-                outcome.errors.append("PDFs not written: the run was interrupted")
-    finally:
-        report.seconds += time.perf_counter() - start
-    report.recount()
-    write_manifest(out, report)
-    return None
+    return records, []  # all of them or none
