@@ -17,6 +17,7 @@ from p2pdocs.deal.dates import long_date
 from p2pdocs.deal.terms import Milestone, StatementOfWork
 from p2pdocs.documents.document import (
     Document,
+    contents,
     deal_properties,
     doc_header,
     sections_view,
@@ -135,6 +136,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
         ),
         "cover": sow_cover(view, sow),
         "sections": sections_view(composition),
+        "contents": contents(composition),
         "tables": sow_tables(view, sow),
         "signatures": signature_blocks(view),
     }

@@ -1,0 +1,193 @@
+"""Word fields and bookmarks in a rendered body: cross-references, the contents, keep-with-next.
+
+The composition writes text, not XML: a cross-reference is text carrying a marker
+(private-use characters that no deal or clause text holds, see :func:`ref`) with the
+bookmark it points at and its number as the composition computed it. Once the template is
+rendered, :func:`finish_body` turns every marker into Word's own markup: a bookmark around
+each numbered heading or clause a reference can target (``_Ref_<clause id>``), a ``REF``
+field to it (``REF _Ref_x \\r \\h``) whose cached result is that number, ``w:keepNext`` on a
+sentence that introduces a table, and a ``TOC`` field with its entries cached in place of
+the contents paragraph. The same text read as plain text (:func:`plain`) shows the number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+REF, SEP, CLOSE, MARK, END, KEEP, TOC = (chr(c) for c in range(0xE000, 0xE007))
+_ANY = re.compile("[\ue000-\ue006]")
+_PLAIN = re.compile("\ue000[^\ue001]*\ue001([^\ue002]*)\ue002|\ue003[^\ue002]*\ue002|[\ue004\ue005\ue006]")
+_MARKED = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002|\ue003([^\ue002]*)\ue002|\ue004|\ue005")
+_NAME_LIMIT = 40  # Word's longest bookmark name
+_RUN_OPEN = re.compile(r"<w:r(?:\s[^>]*)?>(<w:rPr>.*?</w:rPr>)?", flags=re.DOTALL)
+_EMPTY_RUN = re.compile(r'<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t xml:space="preserve"></w:t></w:r>')
+_BEGIN = '<w:fldChar w:fldCharType="begin"/>'
+_TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+
+
+def bookmark_name(target: str) -> str:
+    """The bookmark of clause (or clause#paragraph) ``target``: ``_Ref_`` and the id with
+    anything but letters, digits and underscores as ``_``; a long id is shortened with a
+    hash of it, so that it stays within Word's 40 characters and distinct."""
+    name = "_Ref_" + re.sub(r"[^A-Za-z0-9_]", "_", target)
+    if len(name) <= _NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(target.encode("utf-8")).hexdigest()[:8]
+    return f"{name[: _NAME_LIMIT - 9]}_{digest}"
+
+
+def ref(target: str, number: str) -> str:
+    """A cross-reference to ``target``, numbered ``number`` now (a REF field once rendered)."""
+    return f"{REF}{bookmark_name(target)}{SEP}{number}{CLOSE}"
+
+
+def bookmarked(target: str, text: str) -> str:
+    """``text`` as the content of the bookmark of ``target``."""
+    return f"{MARK}{bookmark_name(target)}{CLOSE}{text}{END}"
+
+
+def kept(text: str) -> str:
+    """``text`` as a paragraph kept on the page of the next one (the table it introduces)."""
+    return KEEP + text
+
+
+def plain(text: str) -> str:
+    """``text`` as a reader sees it: each reference as its number, no other marker."""
+    return _PLAIN.sub(lambda m: m.group(1) or "", text) if _ANY.search(text) else text
+
+
+def references(text: str) -> list[str]:
+    """The bookmarks the references in ``text`` point at, in order."""
+    return [m.group(1) for m in _MARKED.finditer(text) if m.group(1) is not None]
+
+
+def toc_paragraph() -> str:
+    """The text of the paragraph the contents (a TOC field) replaces."""
+    return TOC
+
+
+def _runs(rpr: str, *content: str) -> str:
+    return "".join(f"<w:r>{rpr}{c}</w:r>" for c in content)
+
+
+def field(instruction: str, result: str, rpr: str = "") -> str:
+    """A complex field: begin, instruction, separate, its cached ``result``, end."""
+    cached = _runs(rpr, f'<w:t xml:space="preserve">{escape(result)}</w:t>') if result else ""
+    return (
+        _runs(
+            rpr, '<w:fldChar w:fldCharType="begin"/>', f'<w:instrText xml:space="preserve">{instruction}</w:instrText>'
+        )
+        + _runs(rpr, '<w:fldChar w:fldCharType="separate"/>')
+        + cached
+        + _runs(rpr, '<w:fldChar w:fldCharType="end"/>')
+    )
+
+
+class _Bookmarks:
+    def __init__(self) -> None:
+        self.next = 0
+        self.open: list[int | None] = []
+        self.names: set[str] = set()
+
+    def start(self, name: str) -> str:
+        if name in self.names:  # a name once only: the first holder keeps it
+            self.open.append(None)
+            return ""
+        self.names.add(name)
+        self.open.append(self.next)
+        self.next += 1
+        return f'<w:bookmarkStart w:id="{self.open[-1]}" w:name="{name}"/>'
+
+    def end(self) -> str:
+        found = self.open.pop() if self.open else None
+        return "" if found is None else f'<w:bookmarkEnd w:id="{found}"/>'
+
+
+def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> str:
+    """``xml`` (a rendered body) with every marker turned into Word markup, and the
+    contents paragraph into a TOC field over ``toc`` (entries: level, text, bookmark)."""
+    if not _ANY.search(xml):
+        return xml
+    marks = _Bookmarks()
+    pieces: list[str] = []
+    done = 0
+    position = 0
+    while found := _ANY.search(xml, position):
+        start = max(xml.rfind("<w:p>", 0, found.start()), xml.rfind("<w:p ", 0, found.start()))
+        end = xml.find("</w:p>", found.start()) + len("</w:p>")
+        if start < done or end < len("</w:p>"):
+            raise ValueError("a field marker outside a paragraph")
+        paragraph = xml[start:end]
+        pieces += [xml[done:start], _toc(toc) if TOC in paragraph else _paragraph(paragraph, marks)]
+        done = position = end
+    return "".join([*pieces, xml[done:]])
+
+
+def _paragraph(xml: str, marks: _Bookmarks) -> str:
+    keep = KEEP in xml
+    out: list[str] = []
+    done = 0
+    for m in _MARKED.finditer(xml):
+        runs = list(_RUN_OPEN.finditer(xml, 0, m.start()))
+        rpr = (runs[-1].group(1) or "") if runs else ""
+        out.append(xml[done : m.start()])
+        reopen = f'<w:r>{rpr}<w:t xml:space="preserve">'
+        if m.group(1) is not None:
+            out.append("</w:t></w:r>" + field(f" REF {m.group(1)} \\r \\h ", m.group(2), rpr) + reopen)
+        elif m.group(3) is not None:
+            out.append("</w:t></w:r>" + marks.start(m.group(3)) + reopen)
+        elif m.group(0) == END:
+            out.append("</w:t></w:r>" + marks.end() + reopen)
+        done = m.end()
+    out.append(xml[done:])
+    text = "".join(out).replace("<w:t>", '<w:t xml:space="preserve">')
+    text = _EMPTY_RUN.sub("", text)
+    if keep:
+        text = _keep_next(text)
+    return text
+
+
+def _keep_next(xml: str) -> str:
+    if "<w:keepNext/>" in xml:
+        return xml
+    style = re.search(r"<w:pStyle [^>]*/>", xml)
+    if style is not None:
+        return xml[: style.end()] + "<w:keepNext/>" + xml[style.end() :]
+    opened = re.match(r"<w:p(?:\s[^>]*)?>(<w:pPr>|<w:pPr/>)?", xml)
+    assert opened is not None
+    if opened.group(1) == "<w:pPr>":
+        return xml[: opened.end()] + "<w:keepNext/>" + xml[opened.end() :]
+    if opened.group(1) == "<w:pPr/>":
+        return xml[: opened.start(1)] + "<w:pPr><w:keepNext/></w:pPr>" + xml[opened.end() :]
+    return xml[: opened.end()] + "<w:pPr><w:keepNext/></w:pPr>" + xml[opened.end() :]
+
+
+def _toc(entries: Sequence[Mapping[str, Any]]) -> str:
+    """The contents: a TOC field whose result is one paragraph per entry, each a link to
+    its heading with a PAGEREF field for its page (cached when known)."""
+    begin = _runs(
+        "", '<w:fldChar w:fldCharType="begin"/>', f'<w:instrText xml:space="preserve">{_TOC_INSTRUCTION}</w:instrText>'
+    )
+    begin += _runs("", '<w:fldChar w:fldCharType="separate"/>')
+    end = _runs("", '<w:fldChar w:fldCharType="end"/>')
+    if not entries:
+        return f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}{end}</w:p>'
+    paragraphs = []
+    for i, entry in enumerate(entries):
+        name = str(entry["bookmark"])
+        page = str(entry.get("page") or "")
+        link = _runs("", f'<w:t xml:space="preserve">{escape(str(entry["text"]))}</w:t>')
+        if page:
+            link += _runs("", "<w:tab/>") + field(f" PAGEREF {name} \\h ", page)
+        paragraphs.append(
+            f'<w:p><w:pPr><w:pStyle w:val="TOC{int(entry["level"])}"/></w:pPr>'
+            + (begin if i == 0 else "")
+            + f'<w:hyperlink w:anchor="{name}" w:history="1">{link}</w:hyperlink>'
+            + (end if i == len(entries) - 1 else "")
+            + "</w:p>"
+        )
+    return "".join(paragraphs)
