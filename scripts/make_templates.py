@@ -262,6 +262,7 @@ def cover(doc: Doc) -> None:
     set_cell(table, 1, 0, "{{ row[0] }}", "Table Label")
     set_cell(table, 1, 1, "{{ row[1] }}")
     set_cell(table, 2, 0, "{%tr endfor %}")
+    table.rows[1]._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
     doc.add_paragraph("Contents", style="Front Heading")
     doc.add_paragraph(TOC, style="toc 1")  # becomes the TOC field, its entries cached
     page_break(doc)
