@@ -269,7 +269,9 @@ def test_libreoffice_numbers_as_generated(edited: dict[str, dict[str, Any]], doc
     body = lines[lines.index("", start) :]  # the contents (a field's result) end with the page break
     listed = re.compile(r"^(\d+\. |\d+\.\d+\t|\([a-z]+\)\t|\([ivx]+\)\t)")
     ours = [line for line in body if listed.match(line)]
-    theirs = [f"{label}{' ' if style == 'Heading 1' else chr(9)}{text}" for style, label, text in generated["paragraphs"]]
+    theirs = [
+        f"{label}{' ' if style == 'Heading 1' else chr(9)}{text}" for style, label, text in generated["paragraphs"]
+    ]
     assert ours == [t for t in theirs if listed.match(t)]
     assert generated["references"] == edited[kind]["before"]["references"], "cached results differ from updated"
 

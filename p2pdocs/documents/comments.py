@@ -16,8 +16,9 @@ AUTHOR, INITIALS = "p2pdocs playbook", "P2P"
 
 def clause_for(field: str, composition: Composition) -> str | None:
     """The heading of the section a finding about ``field`` belongs on, if that section is in:
-    the most specific clause the field catalogue gives for it (``compose/fields.yaml``)."""
-    present = {s.clause_id: s.heading for s in composition.sections}
+    the most specific clause the field catalogue gives for it (``compose/fields.yaml``); its
+    title, as the heading paragraph holds it (the number is the list's)."""
+    present = {s.clause_id: s.title for s in composition.sections}
     return next((present[clause] for clause in clause_of(field) if clause in present), None)
 
 
