@@ -87,9 +87,8 @@ def styles(doc: Doc) -> None:
         ("Front Heading", None),
     ):
         num_pr = doc.styles[name].element.get_or_add_pPr().get_or_add_numPr()
-        if ilvl is not None:
-            num_pr.get_or_add_ilvl().val = ilvl
-        num_pr.get_or_add_numId().val = LIST if ilvl is not None else 0
+        num_pr.get_or_add_ilvl().val = ilvl or 0
+        num_pr.get_or_add_numId().val = LIST if ilvl is not None else UNNUMBERED
     notice = doc.styles.add_style("Draft Notice", WD_STYLE_TYPE.PARAGRAPH)
     notice.base_style = normal
     notice.font.bold = True
@@ -108,6 +107,9 @@ def outline_level(style: object, level: int) -> None:
 #: the one list of the clause styles: its w:num id, and each level: style, format, text,
 #: what follows the number, indent and hanging (twips); 1.25 cm = 709, 1 cm = 567
 LIST = 1
+#: the w:num of a heading that is not numbered (a level of format "none"): the package
+#: validators refuse a paragraph's w:numId 0, which Word itself writes
+UNNUMBERED = 2
 LEVELS = (
     ("Heading1", "decimal", "%1.", "space", 0, 0),
     ("Clause", "decimal", "%1.%2", "tab", 709, 709),
@@ -129,7 +131,12 @@ def numbering_xml() -> bytes:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         f'<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+        '<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="none"/><w:suff w:val="nothing"/>'
+        '<w:lvlText w:val=""/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
+        "</w:abstractNum>"
         f'<w:num w:numId="{LIST}"><w:abstractNumId w:val="0"/></w:num>'
+        f'<w:num w:numId="{UNNUMBERED}"><w:abstractNumId w:val="1"/></w:num>'
         "</w:numbering>"
     ).encode()
 
@@ -161,9 +168,10 @@ def numbered(doc: Doc, style: str) -> None:
 
 
 def unnumbered(paragraph: Paragraph) -> Paragraph:
-    """``paragraph`` (of a numbered style) taken out of the list: numId 0."""
+    """``paragraph`` (of a numbered style) taken out of the list: a list of no numbers."""
     num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
-    num_pr.get_or_add_numId().val = 0
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = UNNUMBERED
     return paragraph
 
 

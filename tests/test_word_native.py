@@ -300,3 +300,17 @@ def test_libreoffice_edit_renumbers_and_references_follow(edited: dict[str, dict
     assert len(entry) == 1 and re.search(r"\t\d+$", entry[0]), f"contents: {entry}"
     assert all(re.search(r"\t\d+$", line) for line in after["contents"]), "every entry with its page"
     assert edited[kind]["reopened"]["references"] == after["references"], "saved as docx and read back"
+
+
+def test_sow_lists_its_references_to_the_agreement(docs: dict[str, Path]) -> None:
+    """A SoW cites the agreement in typed text (no field reaches another file), each listed
+    in its provenance with the number the agreement gives that section."""
+    from p2pdocs.word.provenance import read_properties
+
+    cited = read_properties(docs["sow"].read_bytes())["p2pdocs.agreement_references"]
+    numbers = labels(parts(docs["agreement"]))
+    found = re.findall(r"Section (\d+) \(([\w.]+)\)", cited)
+    assert len(found) >= 3 and len(found) == cited.count("Section ")
+    for number, clause in found:
+        assert numbers[bookmark_name(clause)] == number, clause
+        assert f"Section {number}" in docx_text(docs["sow"].read_bytes())

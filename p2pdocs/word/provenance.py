@@ -32,8 +32,8 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
     """(style, text) of every paragraph of a document body, tables included, in order
     (one pass over the tree: this runs for every generated document). A field shows as its
     instruction (``{REF _Ref_x \\r \\h}``), not its result, which Word updates (a
-    reference's number, the contents' entries and pages); a heading taken out of the list
-    numbering (``w:numId`` 0) has its style followed by ``#0``."""
+    reference's number, the contents' entries and pages); a paragraph given a list of its
+    own (a heading taken out of the numbering) has its style followed by ``#``."""
     out: list[tuple[str, str]] = []
     style = ""
     parts: list[str] | None = None
@@ -66,8 +66,7 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
         elif tag == _STYLE:
             style = str(el.get(f"{W}val", "")) + style
         elif tag == _NUM_ID:
-            if el.get(f"{W}val") == "0":
-                style += "#0"
+            style += "#"  # a list of its own, not the style's
         else:
             parts.append("\t" if tag == _TAB else "\n")
     if parts is not None:
