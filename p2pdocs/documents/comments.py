@@ -30,7 +30,8 @@ def add_comments(docx: bytes, findings: list[Finding], composition: Composition,
     if not findings:
         return docx
     doc = Document(io.BytesIO(docx))
-    headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"}
+    kinds = ("Heading 1", "Front Heading")  # the sections' headings; key terms, contents, signatures
+    headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name in kinds}
     stamp = datetime.combine(day, time(), tzinfo=UTC)
     for finding in findings:
         heading = clause_for(finding.field, composition)

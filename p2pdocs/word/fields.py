@@ -191,3 +191,55 @@ def _toc(entries: Sequence[Mapping[str, Any]]) -> str:
             + "</w:p>"
         )
     return "".join(paragraphs)
+
+
+# The contents' page numbers, once a converter has laid the document out --------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _contents(root: Any) -> list[Any]:
+    return [
+        p
+        for p in root.iter(f"{_W}p")
+        if (style := p.find(f"{_W}pPr/{_W}pStyle")) is not None and str(style.get(f"{_W}val")).startswith("TOC")
+    ]
+
+
+def contents_entries(docx: bytes) -> list[str]:
+    """The text of each entry of the contents of ``docx`` (none when it has no contents)."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    return [
+        "".join(t.text or "" for link in p.iter(f"{_W}hyperlink") for t in link.iter(f"{_W}t")) for p in _contents(root)
+    ]
+
+
+def with_pages(docx: bytes, pages: Sequence[int | None]) -> bytes:
+    """``docx`` with each entry of its contents followed by its page (a PAGEREF field whose
+    cached result is that page), where ``pages`` knows it."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from p2pdocs.word.fast_render import write_package
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
+    root = etree.fromstring(dict(entries)["word/document.xml"])
+    for p, page in zip(_contents(root), pages, strict=False):
+        link = p.find(f"{_W}hyperlink")
+        if page is None or link is None or link.find(f".//{_W}instrText") is not None:
+            continue
+        name = str(link.get(f"{_W}anchor"))
+        runs = "<w:r><w:tab/></w:r>" + field(f" PAGEREF {name} \\h ", str(page))
+        wrapper = etree.fromstring(f'<w:x xmlns:w="{_W[1:-1]}">{runs}</w:x>')
+        link.extend(list(wrapper))
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return write_package([(n, xml if n == "word/document.xml" else d) for n, d in entries])
