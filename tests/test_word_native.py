@@ -314,3 +314,15 @@ def test_sow_lists_its_references_to_the_agreement(docs: dict[str, Path]) -> Non
     for number, clause in found:
         assert numbers[bookmark_name(clause)] == number, clause
         assert f"Section {number}" in docx_text(docs["sow"].read_bytes())
+
+
+def test_a_deal_value_cannot_forge_a_field(tmp_path: Path) -> None:
+    """The characters that mark references and bookmarks in composed text are refused in a
+    deal, with the field named: a value never becomes a field or a bookmark."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["agreement"]["parties"]["contoso"]["legal_name"] = "Contoso \ue006 Ltd"
+    deal = tmp_path / "forged.yaml"
+    deal.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_cli("generate", str(deal), "-o", str(tmp_path / "out"), "--no-memo")
+    assert result.exit_code == 2, result.output
+    assert "legal_name" in result.output and "U+E006" in result.output
