@@ -12,6 +12,7 @@ the contents paragraph. The same text read as plain text (:func:`plain`) shows t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -23,12 +24,11 @@ _ANY = re.compile("[\ue000-\ue006]")
 _PLAIN = re.compile("\ue000[^\ue001]*\ue001([^\ue002]*)\ue002|\ue003[^\ue002]*\ue002|[\ue004\ue005\ue006]")
 _MARKED = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002|\ue003([^\ue002]*)\ue002|\ue004|\ue005")
 _NAME_LIMIT = 40  # Word's longest bookmark name
-_RUN_OPEN = re.compile(r"<w:r(?:\s[^>]*)?>(<w:rPr>.*?</w:rPr>)?", flags=re.DOTALL)
-_EMPTY_RUN = re.compile(r'<w:r>(?:<w:rPr>(?:(?!</w:rPr>).)*</w:rPr>)?<w:t xml:space="preserve"></w:t></w:r>')
 _BEGIN = '<w:fldChar w:fldCharType="begin"/>'
 _TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
 
 
+@functools.lru_cache(maxsize=8192)
 def bookmark_name(target: str) -> str:
     """The bookmark of clause (or clause#paragraph) ``target``: ``_Ref_`` and the id with
     anything but letters, digits and underscores as ``_``; a long id is shortened with a
@@ -74,6 +74,7 @@ def _runs(rpr: str, *content: str) -> str:
     return "".join(f"<w:r>{rpr}{c}</w:r>" for c in content)
 
 
+@functools.lru_cache(maxsize=8192)  # the same references recur in every document of a kind
 def field(instruction: str, result: str, rpr: str = "") -> str:
     """A complex field: begin, instruction, separate, its cached ``result``, end."""
     cached = _runs(rpr, f'<w:t xml:space="preserve">{escape(result)}</w:t>') if result else ""
@@ -85,6 +86,12 @@ def field(instruction: str, result: str, rpr: str = "") -> str:
         + cached
         + _runs(rpr, '<w:fldChar w:fldCharType="end"/>')
     )
+
+
+_TOC_BEGIN = _runs("", _BEGIN, f'<w:instrText xml:space="preserve">{_TOC_INSTRUCTION}</w:instrText>') + _runs(
+    "", '<w:fldChar w:fldCharType="separate"/>'
+)
+_TOC_END = _runs("", '<w:fldChar w:fldCharType="end"/>')
 
 
 class _Bookmarks:
@@ -109,46 +116,85 @@ class _Bookmarks:
 
 def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> str:
     """``xml`` (a rendered body) with every marker turned into Word markup, and the
-    contents paragraph into a TOC field over ``toc`` (entries: level, text, bookmark)."""
+    contents paragraph into a TOC field over ``toc`` (entries: level, text, bookmark).
+
+    One pass over the markers: each splits the text run it is in (the run's properties
+    carried over, no empty run left), and the text before it keeps its spaces."""
     if not _ANY.search(xml):
         return xml
+    if KEEP in xml:
+        xml = _kept(xml)
     marks = _Bookmarks()
     pieces: list[str] = []
     done = 0
-    position = 0
-    while found := _ANY.search(xml, position):
-        start = max(xml.rfind("<w:p>", 0, found.start()), xml.rfind("<w:p ", 0, found.start()))
-        end = xml.find("</w:p>", found.start()) + len("</w:p>")
-        if start < done or end < len("</w:p>"):
-            raise ValueError("a field marker outside a paragraph")
-        paragraph = xml[start:end]
-        pieces += [xml[done:start], _toc(toc) if TOC in paragraph else _paragraph(paragraph, marks)]
-        done = position = end
+    rpr = ""
+    reopen = ""
+    for m in _STARTS.finditer(xml):
+        at = m.start()
+        if at < done:
+            continue
+        marker = m.group(0)
+        if marker == TOC:
+            begin, end = _paragraph_bounds(xml, at)
+            pieces += [xml[done:begin], _toc(toc)]
+            done = end
+            continue
+        run = max(xml.rfind("<w:r>", done, at), xml.rfind("<w:r ", done, at))
+        if run >= 0:  # a run of the template: its properties, its text opened with spaces kept
+            close = xml.find(">", run) + 1
+            rpr = xml[close : xml.find("</w:rPr>", close) + len("</w:rPr>")] if xml.startswith("<w:rPr>", close) else ""
+            reopen = f'<w:r>{rpr}<w:t xml:space="preserve">'
+            text = xml.rfind("<w:t", run, at)
+            opened = xml.find(">", text) + 1
+            if opened == at:  # nothing before the marker in this run
+                pieces.append(xml[done:run])
+            else:
+                pieces += [xml[done:text], '<w:t xml:space="preserve">', xml[opened:at], "</w:t></w:r>"]
+        elif pieces and pieces[-1] == reopen and done == at:
+            pieces.pop()  # the run this loop reopened holds nothing yet
+        else:
+            pieces += [xml[done:at], "</w:t></w:r>"]
+        if marker == REF:
+            sep = xml.index(SEP, at)
+            done = xml.index(CLOSE, sep) + 1
+            pieces.append(field(f" REF {xml[at + 1 : sep]} \\r \\h ", xml[sep + 1 : done - 1], rpr))
+        elif marker == MARK:
+            done = xml.index(CLOSE, at) + 1
+            pieces.append(marks.start(xml[at + 1 : done - 1]))
+        else:
+            done = at + 1
+            pieces.append(marks.end())
+        if xml.startswith("</w:t></w:r>", done):
+            done += len("</w:t></w:r>")
+        else:
+            pieces.append(reopen)
+    pieces.append(xml[done:])
+    return "".join(pieces)
+
+
+_STARTS = re.compile("[\ue000\ue003\ue004\ue006]")  # where a reference, bookmark, its end, the contents are
+
+
+def _kept(xml: str) -> str:
+    """Each paragraph holding the keep marker given ``w:keepNext``, the marker dropped."""
+    pieces: list[str] = []
+    done = 0
+    while (at := xml.find(KEEP, done)) >= 0:
+        begin = _paragraph_bounds(xml, at)[0]
+        if begin >= done:
+            pieces += [xml[done:begin], _keep_next(xml[begin:at])]
+        else:
+            pieces.append(xml[done:at])
+        done = at + 1
     return "".join([*pieces, xml[done:]])
 
 
-def _paragraph(xml: str, marks: _Bookmarks) -> str:
-    keep = KEEP in xml
-    out: list[str] = []
-    done = 0
-    for m in _MARKED.finditer(xml):
-        runs = list(_RUN_OPEN.finditer(xml, 0, m.start()))
-        rpr = (runs[-1].group(1) or "") if runs else ""
-        out.append(xml[done : m.start()])
-        reopen = f'<w:r>{rpr}<w:t xml:space="preserve">'
-        if m.group(1) is not None:
-            out.append("</w:t></w:r>" + field(f" REF {m.group(1)} \\r \\h ", m.group(2), rpr) + reopen)
-        elif m.group(3) is not None:
-            out.append("</w:t></w:r>" + marks.start(m.group(3)) + reopen)
-        elif m.group(0) == END:
-            out.append("</w:t></w:r>" + marks.end() + reopen)
-        done = m.end()
-    out.append(xml[done:])
-    text = "".join(out).replace("<w:t>", '<w:t xml:space="preserve">')
-    text = _EMPTY_RUN.sub("", text)
-    if keep:
-        text = _keep_next(text)
-    return text
+def _paragraph_bounds(xml: str, at: int) -> tuple[int, int]:
+    begin = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+    end = xml.find("</w:p>", at)
+    if begin < 0 or end < 0:
+        raise ValueError("a field marker outside a paragraph")
+    return begin, end + len("</w:p>")
 
 
 def _keep_next(xml: str) -> str:
@@ -169,28 +215,28 @@ def _keep_next(xml: str) -> str:
 def _toc(entries: Sequence[Mapping[str, Any]]) -> str:
     """The contents: a TOC field whose result is one paragraph per entry, each a link to
     its heading with a PAGEREF field for its page (cached when known)."""
-    begin = _runs(
-        "", '<w:fldChar w:fldCharType="begin"/>', f'<w:instrText xml:space="preserve">{_TOC_INSTRUCTION}</w:instrText>'
-    )
-    begin += _runs("", '<w:fldChar w:fldCharType="separate"/>')
-    end = _runs("", '<w:fldChar w:fldCharType="end"/>')
     if not entries:
-        return f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{begin}{end}</w:p>'
-    paragraphs = []
-    for i, entry in enumerate(entries):
-        name = str(entry["bookmark"])
-        page = str(entry.get("page") or "")
-        link = _runs("", f'<w:t xml:space="preserve">{escape(str(entry["text"]))}</w:t>')
-        if page:
-            link += _runs("", "<w:tab/>") + field(f" PAGEREF {name} \\h ", page)
-        paragraphs.append(
-            f'<w:p><w:pPr><w:pStyle w:val="TOC{int(entry["level"])}"/></w:pPr>'
-            + (begin if i == 0 else "")
-            + f'<w:hyperlink w:anchor="{name}" w:history="1">{link}</w:hyperlink>'
-            + (end if i == len(entries) - 1 else "")
-            + "</w:p>"
-        )
-    return "".join(paragraphs)
+        return f'<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr>{_TOC_BEGIN}{_TOC_END}</w:p>'
+    last = len(entries) - 1
+    return "".join(
+        _entry(int(e["level"]), str(e["text"]), str(e["bookmark"]), str(e.get("page") or ""), i == 0, i == last)
+        for i, e in enumerate(entries)
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _entry(level: int, text: str, name: str, page: str, first: bool, last: bool) -> str:
+    """One paragraph of the contents (the first opens the TOC field, the last closes it)."""
+    link = _runs("", f'<w:t xml:space="preserve">{escape(text)}</w:t>')
+    if page:
+        link += _runs("", "<w:tab/>") + field(f" PAGEREF {name} \\h ", page)
+    return (
+        f'<w:p><w:pPr><w:pStyle w:val="TOC{level}"/></w:pPr>'
+        + (_TOC_BEGIN if first else "")
+        + f'<w:hyperlink w:anchor="{name}" w:history="1">{link}</w:hyperlink>'
+        + (_TOC_END if last else "")
+        + "</w:p>"
+    )
 
 
 # The contents' page numbers, once a converter has laid the document out --------------
