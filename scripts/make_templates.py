@@ -9,18 +9,23 @@ and ``{%tr %}`` / ``{%tc %}`` table rows and cells disappear from the output.
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as Doc
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from p2pdocs.word.fast_render import write_package
+from p2pdocs.word.fields import TOC
 
 ROOT = Path(__file__).resolve().parent.parent
 INK = RGBColor(0x1F, 0x2A, 0x44)
@@ -58,10 +63,88 @@ def styles(doc: Doc) -> None:
     label = doc.styles.add_style("Table Label", WD_STYLE_TYPE.PARAGRAPH)
     label.base_style = cell
     label.font.bold = True
+    sub = doc.styles.add_style("Clause Subitem", WD_STYLE_TYPE.PARAGRAPH)
+    sub.base_style = normal
+    sub.paragraph_format.left_indent = Cm(3.25)
+    sub.paragraph_format.first_line_indent = Cm(-1.0)
+    sub.paragraph_format.tab_stops.add_tab_stop(Cm(3.25), WD_TAB_ALIGNMENT.LEFT)
+    front = doc.styles.add_style("Front Heading", WD_STYLE_TYPE.PARAGRAPH)
+    front.base_style = doc.styles["Heading 1"]
+    front.next_paragraph_style = normal
+    outline_level(front, 9)  # not in the contents, not numbered
+    for level in (1, 2):
+        toc = doc.styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.element.set(qn("w:styleId"), f"TOC{level}")
+        toc.base_style = normal
+        toc.paragraph_format.left_indent = Cm(0.5 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
+        toc.paragraph_format.tab_stops.add_tab_stop(Cm(16.4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    for name, ilvl in (
+        ("Heading 1", 0),
+        ("Clause", 1),
+        ("Clause Item", 2),
+        ("Clause Subitem", 3),
+        ("Front Heading", None),
+    ):
+        num_pr = doc.styles[name].element.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = ilvl or 0
+        num_pr.get_or_add_numId().val = LIST if ilvl is not None else UNNUMBERED
     notice = doc.styles.add_style("Draft Notice", WD_STYLE_TYPE.PARAGRAPH)
     notice.base_style = normal
     notice.font.bold = True
     notice.font.color.rgb = RGBColor(0xB0, 0x1E, 0x1E)
+
+
+def outline_level(style: object, level: int) -> None:
+    ppr = style.element.get_or_add_pPr()  # type: ignore[attr-defined]
+    found = ppr.find(qn("w:outlineLvl"))
+    if found is None:
+        found = OxmlElement("w:outlineLvl")
+        ppr.append(found)
+    found.set(qn("w:val"), str(level))
+
+
+#: the one list of the clause styles: its w:num id, and each level: style, format, text,
+#: what follows the number, indent and hanging (twips); 1.25 cm = 709, 1 cm = 567
+LIST = 1
+#: the w:num of a heading that is not numbered (a level of format "none"): the package
+#: validators refuse a paragraph's w:numId 0, which Word itself writes
+UNNUMBERED = 2
+LEVELS = (
+    ("Heading1", "decimal", "%1.", "space", 0, 0),
+    ("Clause", "decimal", "%1.%2", "tab", 709, 709),
+    ("ClauseItem", "lowerLetter", "(%3)", "tab", 1276, 567),
+    ("ClauseSubitem", "lowerRoman", "(%4)", "tab", 1843, 567),
+)
+
+
+def numbering_xml() -> bytes:
+    """numbering.xml: one multilevel list bound to the clause styles (heading "1.", clause
+    "1.1", item "(a)", sub-item "(i)"); each level restarts after a higher one."""
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:pStyle w:val="{style}"/>'
+        f'<w:suff w:val="{suff}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+        for i, (style, fmt, text, suff, left, hanging) in enumerate(LEVELS)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'
+        '<w:abstractNum w:abstractNumId="1"><w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="none"/><w:suff w:val="nothing"/>'
+        '<w:lvlText w:val=""/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
+        "</w:abstractNum>"
+        f'<w:num w:numId="{LIST}"><w:abstractNumId w:val="0"/></w:num>'
+        f'<w:num w:numId="{UNNUMBERED}"><w:abstractNumId w:val="1"/></w:num>'
+        "</w:numbering>"
+    ).encode()
+
+
+def use_numbering(doc: Doc) -> None:
+    from docx.oxml import parse_xml
+
+    doc.part.numbering_part._element = parse_xml(numbering_xml())
 
 
 def theme_fonts(doc: Doc) -> None:
@@ -80,10 +163,16 @@ def tag(doc: Doc, text: str) -> None:
 
 
 def numbered(doc: Doc, style: str) -> None:
-    p = doc.add_paragraph(style=style)
-    p.add_run("{{ p.number }}")
-    p.add_run().add_tab()
-    p.add_run("{{ p.text }}")
+    """A paragraph of a numbered style: its number is the list's, never typed."""
+    doc.add_paragraph("{{ p.text }}", style=style)
+
+
+def unnumbered(paragraph: Paragraph) -> Paragraph:
+    """``paragraph`` (of a numbered style) taken out of the list: a list of no numbers."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()  # type: ignore[attr-defined]
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = UNNUMBERED
+    return paragraph
 
 
 def set_cell(table: Table, row: int, col: int, text: str, style: str = "Table Text") -> None:
@@ -122,6 +211,8 @@ def grid_table(doc: Doc, name: str) -> None:
     cell.add_paragraph("{%p endfor %}")
     set_cell(table, 2, 2, "{%tc endfor %}")
     set_cell(table, 3, 0, "{%tr endfor %}")
+    for row in (0, 2):  # a row never split across pages
+        table.rows[row]._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
 
 
 def field(paragraph: Paragraph, instruction: str) -> None:
@@ -172,23 +263,26 @@ def cover(doc: Doc) -> None:
     tag(doc, "{%p if doc.draft %}")
     doc.add_paragraph("DRAFT for discussion: not an offer and not binding until signed.", style="Draft Notice")
     tag(doc, "{%p endif %}")
-    doc.add_paragraph("Key terms", style="Heading 1")
+    doc.add_paragraph("Key terms", style="Front Heading")
     table = doc.add_table(rows=3, cols=2)
     table.style = "Table Grid"
     set_cell(table, 0, 0, "{%tr for row in cover %}")
     set_cell(table, 1, 0, "{{ row[0] }}", "Table Label")
     set_cell(table, 1, 1, "{{ row[1] }}")
     set_cell(table, 2, 0, "{%tr endfor %}")
-    doc.add_paragraph("Contents", style="Heading 1")
-    tag(doc, "{%p for s in sections %}")
-    doc.add_paragraph("{{ s.heading }}")
-    tag(doc, "{%p endfor %}")
+    table.rows[1]._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+    doc.add_paragraph("Contents", style="Front Heading")
+    doc.add_paragraph(TOC, style="toc 1")  # becomes the TOC field, its entries cached
     page_break(doc)
 
 
 def body(doc: Doc, tables: list[str]) -> None:
     tag(doc, "{%p for s in sections %}")
-    doc.add_paragraph("{{ s.heading }}", style="Heading 1")
+    tag(doc, "{%p if s.number %}")
+    doc.add_paragraph("{{ s.title }}", style="Heading 1")
+    tag(doc, "{%p else %}")
+    unnumbered(doc.add_paragraph("{{ s.title }}", style="Heading 1"))
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for p in s.paragraphs %}")
     tag(doc, "{%p if p.kind == 'clause' %}")
     numbered(doc, "Clause")
@@ -207,8 +301,8 @@ def body(doc: Doc, tables: list[str]) -> None:
 
 
 def signatures(doc: Doc, intro: str) -> None:
-    doc.add_paragraph("Signatures", style="Heading 1")
-    doc.add_paragraph(intro)
+    doc.add_paragraph("Signatures", style="Front Heading")
+    doc.add_paragraph(intro).paragraph_format.keep_with_next = True
     lines = [
         ("{{ s.legal_name }}", "Table Label"),
         ("Signature:", "Table Text"),
@@ -224,6 +318,26 @@ def signatures(doc: Doc, intro: str) -> None:
         set_cell(table, i, 2, "{%tc endfor %}")
     for cell in table.rows[1].cells:
         cell.paragraphs[0].paragraph_format.space_before = Pt(28)
+    for row in table.rows:  # the block kept together: no row split, each kept with the next
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        if row is not table.rows[-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+
+def update_on_open(doc: Doc) -> None:
+    """Word refreshes the fields (the contents' page numbers) when it opens the document."""
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    # w:updateFields comes after w:doNotTrackMoves ... w:hdrShapeDefaults in CT_Settings
+    before = {qn(f"w:{n}") for n in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids")}
+    follows = next((child for child in settings if child.tag in before or child.tag.endswith("}mathPr")), None)
+    if follows is None:
+        settings.append(update)
+    else:
+        follows.addprevious(update)
 
 
 def drop_leftovers(doc: Doc) -> None:
@@ -240,6 +354,7 @@ def drop_leftovers(doc: Doc) -> None:
 
 def build(name: str, header: str, tables: list[str], intro: str | None) -> Path:
     doc = Document()
+    use_numbering(doc)
     styles(doc)
     theme_fonts(doc)
     page_setup(doc, header)
@@ -248,12 +363,16 @@ def build(name: str, header: str, tables: list[str], intro: str | None) -> Path:
     if intro is not None:
         signatures(doc, intro)
     drop_leftovers(doc)
+    update_on_open(doc)
     props = doc.core_properties
     props.author = props.last_modified_by = "p2pdocs"
     props.title = name
     props.comments = "p2pdocs template"
     path = ROOT / "templates" / f"{name}.docx"
-    doc.save(str(path))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as saved:  # fixed dates: the same template, the same bytes
+        path.write_bytes(write_package([(i.filename, saved.read(i.filename)) for i in saved.infolist()], level=9))
     return path
 
 

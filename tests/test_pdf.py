@@ -204,3 +204,20 @@ def test_a_document_that_does_not_convert_fails_its_deal(tmp_path: Path, monkeyp
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["deals"][0]["status"] == "failed"
     assert any("LibreOffice gave up" in e for e in manifest["deals"][0]["errors"])
+
+
+@pytest.mark.parametrize("name", ["partnering-agreement.pdf", "sow-SOW-001.pdf"])
+def test_contents_give_the_page_of_every_heading(example_pdfs: Path, name: str) -> None:
+    """LibreOffice does not rebuild the contents: p2pdocs gives them the pages the first
+    conversion shows each heading on, and each is the page its heading is on."""
+    import re
+
+    pages = [page.extract_text() or "" for page in PdfReader(example_pdfs / name).pages]
+    contents = next(i for i, text in enumerate(pages) if "\nContents\n" in f"\n{text}\n")
+    listing = re.compile(r"^(\d+\. .+?)\s*\.{3,}\s*(\d+)$", flags=re.M)
+    last = max(i for i, text in enumerate(pages) if listing.search(text))  # where the contents end
+    entries = listing.findall("\n".join(pages[contents : last + 1]))
+    assert len(entries) >= 8
+    for heading, page in entries:
+        body = [i + 1 for i, text in enumerate(pages) if i > last and heading in text.splitlines()]
+        assert body and body[0] == int(page), f"{heading}: listed on page {page}, found on {body[:1]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from conftest import EXAMPLE, EXAMPLE_ID, run_cli
 from docx import Document
 
 from p2pdocs.word.provenance import read_properties
+from p2pdocs.word.render import docx_text
 
 FOLDER = EXAMPLE_ID
 
@@ -42,12 +44,14 @@ def test_untouched_document_verifies_clean(tmp_path: Path) -> None:
 
 def test_an_edit_in_word_is_found_with_its_section(tmp_path: Path) -> None:
     path = generated(tmp_path)
+    found = re.search(r"^\d+\. Margins$", docx_text(path.read_bytes()), flags=re.M)  # numbers are Word's
+    assert found is not None
+    margins = found.group(0)
     doc = Document(str(path))
-    margins = next(p.text for p in doc.paragraphs if re.fullmatch(r"\d+\. Margins", p.text))
-    number = margins.split(".")[0]
-    for paragraph in doc.paragraphs:
-        if paragraph.text.startswith(f"{number}.3"):
-            paragraph.runs[-1].text = paragraph.runs[-1].text.replace("rewards", "does not reward")
+    start = next(i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 1" and p.text == "Margins")
+    section = list(itertools.takewhile(lambda p: p.style.name != "Heading 1", doc.paragraphs[start + 1 :]))
+    third = [p for p in section if p.style.name == "Clause"][2]  # clause N.3
+    third.runs[-1].text = third.runs[-1].text.replace("rewards", "does not reward")
     doc.save(str(path))  # python-docx keeps the custom properties, as Word does
     result = run_cli("verify", str(path))
     assert result.exit_code == 1

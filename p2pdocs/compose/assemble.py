@@ -19,6 +19,7 @@ from p2pdocs.compose.kinds import DocumentKind
 from p2pdocs.compose.library import Clause, ItemSpec, Library, Paragraph, ParagraphSpec
 from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
+from p2pdocs.word import fields
 
 Kind = Literal["clause", "text", "item", "heading", "table"]
 
@@ -31,6 +32,7 @@ class Para:
     number: str
     text: str
     table: str = ""
+    target: str = ""  # what a reference to this paragraph names (clause#anchor)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class Composition:
         for s in self.sections:
             lines.append(s.heading)
             for p in s.paragraphs:
-                lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {p.text}".strip())
+                text = fields.plain(p.text)
+                lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {text}".strip())
         return "\n".join(lines)
 
 
@@ -107,20 +110,19 @@ class _Composer:
             raise TemplateError(
                 f"{self._current}: refers to '{target}', which is not in this document; guard the reference with has()"
             )
-        return f"Section {number}"
+        return "Section " + fields.ref(target, number)
 
     def refs(self, *targets: str) -> str:
         """The sections of those ``targets`` that are in this document, in order:
         ``Sections 10, 22 and 25``; a target left out of the document is skipped."""
-        numbers = sorted(
-            {self.numbers[t] for t in targets if t in self.numbers},
-            key=lambda n: tuple(int(part) for part in n.split(".")),
-        )
-        if not numbers:
+        found = {self.numbers[t]: t for t in reversed(targets) if t in self.numbers}
+        numbers = sorted(found, key=lambda n: tuple(int(part) for part in n.split(".")))
+        cited = [fields.ref(found[n], n) for n in numbers]
+        if not cited:
             return ""
-        if len(numbers) == 1:
-            return f"Section {numbers[0]}"
-        return f"Sections {', '.join(numbers[:-1])} and {numbers[-1]}"
+        if len(cited) == 1:
+            return f"Section {cited[0]}"
+        return f"Sections {', '.join(cited[:-1])} and {cited[-1]}"
 
     _current = ""
 
@@ -183,7 +185,7 @@ class _Composer:
                 c.spec.title,
                 inc,
                 var,
-                self.render(c, c.spec.why if inc else c.spec.why_not, {}),
+                fields.plain(self.render(c, c.spec.why if inc else c.spec.why_not, {})),
                 self.numbers.get(c.id, ""),
             )
             for c in clauses
@@ -228,9 +230,10 @@ class _Composer:
                     counter += 1
                     letter = 0
                 para_number = f"{section}.{counter}" if numbered else ""
-                out.append(_Planned("clause" if numbered else "text", para_number, spec.text, scope))
-                if spec.anchor:
-                    self.numbers[f"{clause.id}#{spec.anchor}"] = para_number
+                target = f"{clause.id}#{spec.anchor}" if spec.anchor else None
+                out.append(_Planned("clause" if numbered else "text", para_number, spec.text, scope, target))
+                if target:
+                    self.numbers[target] = para_number
                 for item in spec.items:
                     item_spec = ItemSpec(text=item) if isinstance(item, str) else item
                     if item_spec.when and not self.evaluate(clause, item_spec.when, scope, bool):
@@ -242,7 +245,7 @@ class _Composer:
     def _write(self, clause: Clause, p: _Planned) -> Para:
         if p.kind == "table":
             return Para("table", "", "", p.table)
-        return Para(p.kind, p.number, self.render(clause, p.source, p.scope))
+        return Para(p.kind, p.number, self.render(clause, p.source, p.scope), target=p.anchor or "")
 
 
 def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:

@@ -80,6 +80,8 @@ def _in_form(kind: str, hint: str) -> WrapValidator:
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+#: the private-use characters the Word layer marks fields and bookmarks with (word/fields.py)
+_RESERVED_MARKS = re.compile("[\ue000-\ue006]")
 _LINE_BREAK = re.compile(r"[\n\t\u2028\u2029]")
 
 
@@ -87,6 +89,10 @@ def _text(value: str) -> str:
     bad = _CONTROL.search(value)
     if bad:
         raise _refused("control_character", f"contains the control character U+{ord(bad.group()):04X}; remove it")
+    bad = _RESERVED_MARKS.search(value)
+    if bad:
+        message = f"contains the private-use character U+{ord(bad.group()):04X}, which p2pdocs reserves; remove it"
+        raise _refused("control_character", message)
     value = value.strip()
     if not value:
         raise _refused("blank", "must not be empty")

@@ -13,6 +13,7 @@ from p2pdocs.compose.textenv import percent, sentence, words
 from p2pdocs.compose.view import DealView
 from p2pdocs.documents.document import (
     Document,
+    contents,
     deal_properties,
     doc_header,
     sections_view,
@@ -51,6 +52,7 @@ def agreement_document(view: DealView, library: Library) -> Document:
         "doc": doc_header(view, a.title, f"between {view.parties}"),
         "cover": cover_terms(view),
         "sections": sections_view(composition),
+        "contents": contents(composition),
         "tables": {"margins": table_lines(margin_table(view)) if a.margins else {"header": [], "rows": []}},
         "signatures": signature_blocks(view),
     }

@@ -51,5 +51,6 @@ def _with_provenance(doc: Document, deal: Deal, terms: str) -> Document:
         (f"{PREFIX}document", doc.filename),
         (f"{PREFIX}terms_sha256", terms),
         (f"{PREFIX}clauses", ", ".join(f"{s.clause_id}@{s.version}" for s in doc.composition.sections)),
+        *doc.properties.custom,  # the document's own (a SoW's references to the agreement)
     )
     return dataclasses.replace(doc, properties=dataclasses.replace(doc.properties, custom=custom))

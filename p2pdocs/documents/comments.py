@@ -16,8 +16,9 @@ AUTHOR, INITIALS = "p2pdocs playbook", "P2P"
 
 def clause_for(field: str, composition: Composition) -> str | None:
     """The heading of the section a finding about ``field`` belongs on, if that section is in:
-    the most specific clause the field catalogue gives for it (``compose/fields.yaml``)."""
-    present = {s.clause_id: s.heading for s in composition.sections}
+    the most specific clause the field catalogue gives for it (``compose/fields.yaml``); its
+    title, as the heading paragraph holds it (the number is the list's)."""
+    present = {s.clause_id: s.title for s in composition.sections}
     return next((present[clause] for clause in clause_of(field) if clause in present), None)
 
 
@@ -29,7 +30,8 @@ def add_comments(docx: bytes, findings: list[Finding], composition: Composition,
     if not findings:
         return docx
     doc = Document(io.BytesIO(docx))
-    headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 1"}
+    kinds = ("Heading 1", "Front Heading")  # the sections' headings; key terms, contents, signatures
+    headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name in kinds}
     stamp = datetime.combine(day, time(), tzinfo=UTC)
     for finding in findings:
         heading = clause_for(finding.field, composition)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from p2pdocs.compose.assemble import Composition
+from p2pdocs.compose.assemble import Composition, Para
 from p2pdocs.compose.view import DealView
+from p2pdocs.word import fields
 from p2pdocs.word.render import Properties
 
 
@@ -23,18 +24,42 @@ class Document:
 
 
 def sections_view(composition: Composition) -> list[dict[str, Any]]:
-    """The numbered sections as plain data for the Word template."""
+    """The sections as plain data for the Word template. Numbers are Word's (the template's
+    list numbering): a heading or clause shows its text only, inside the bookmark a
+    reference to it points at; a paragraph that introduces a table is kept with it."""
     return [
         {
             "number": s.number,
-            "title": s.title,
+            "title": fields.bookmarked(s.clause_id, s.title),
             "heading": s.heading,
             "paragraphs": [
-                {"kind": p.kind, "number": p.number, "text": p.text, "table": p.table} for p in s.paragraphs
+                {
+                    "kind": p.kind,
+                    "number": p.number,
+                    "text": _paragraph_text(p, s.paragraphs[i + 1] if i + 1 < len(s.paragraphs) else None),
+                    "table": p.table,
+                }
+                for i, p in enumerate(s.paragraphs)
             ],
         }
         for s in composition.sections
     ]
+
+
+def _paragraph_text(p: Para, following: Para | None) -> str:
+    text = fields.bookmarked(p.target, p.text) if p.target else p.text
+    return fields.kept(text) if following is not None and following.kind == "table" and p.kind != "table" else text
+
+
+def contents(composition: Composition) -> list[dict[str, Any]]:
+    """The entries of the contents (the TOC field's cached result): each section's heading
+    and the headings within it, with the bookmark of the section."""
+    entries: list[dict[str, Any]] = []
+    for s in composition.sections:
+        target = fields.bookmark_name(s.clause_id)
+        entries.append({"level": 1, "text": s.heading, "bookmark": target})
+        entries += [{"level": 2, "text": p.text, "bookmark": target} for p in s.paragraphs if p.kind == "heading"]
+    return entries
 
 
 def table_lines(table: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -14,7 +14,7 @@ from p2pdocs.compose.textenv import sentence, words
 from p2pdocs.compose.view import DealView
 from p2pdocs.deal.terms import Deal
 from p2pdocs.documents.agreement import cover_terms
-from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
+from p2pdocs.documents.document import Document, contents, deal_properties, doc_header, sections_view, table_lines
 from p2pdocs.documents.keyterms import open_items as field_open_items
 from p2pdocs.playbook.findings import Finding, deal_findings
 
@@ -213,6 +213,7 @@ def memo_document(memo: Memo) -> Document:
         "doc": doc_header(view, "Review memo", f"for the {view.reference} and its statements of work"),
         "cover": cover_terms(view),
         "sections": sections_view(Composition(REVIEW_MEMO, sections, [])),
+        "contents": contents(Composition(REVIEW_MEMO, sections, [])),
         "tables": {k: table_lines(v) for k, v in tables.items()},
         "signatures": [],
     }

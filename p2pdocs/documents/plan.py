@@ -11,7 +11,7 @@ from p2pdocs.compose.library import Library
 from p2pdocs.compose.textenv import cadence, sentence
 from p2pdocs.compose.view import DealView
 from p2pdocs.deal.dates import long_date
-from p2pdocs.documents.document import Document, deal_properties, doc_header, sections_view, table_lines
+from p2pdocs.documents.document import Document, contents, deal_properties, doc_header, sections_view, table_lines
 
 #: a table cell for a value the deal does not give (never "None", which reads as "nothing")
 NOT_STATED = "Not stated"
@@ -69,6 +69,7 @@ def plan_document(view: DealView, library: Library) -> Document:
         "doc": doc_header(view, "Partnership Plan", f"annex to the {view.reference} between {view.parties}"),
         "cover": cover,
         "sections": sections_view(composition),
+        "contents": contents(composition),
         "tables": plan_tables(view),
         "signatures": [],
     }

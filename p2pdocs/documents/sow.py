@@ -3,6 +3,7 @@ numbering), key terms and tables."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,12 +18,14 @@ from p2pdocs.deal.dates import long_date
 from p2pdocs.deal.terms import Milestone, StatementOfWork
 from p2pdocs.documents.document import (
     Document,
+    contents,
     deal_properties,
     doc_header,
     sections_view,
     signature_blocks,
     table_lines,
 )
+from p2pdocs.word.provenance import PREFIX
 
 CENT = Decimal("0.01")
 
@@ -125,7 +128,15 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
     """The statement of work ``sow`` under the deal's agreement (whose numbering it cites)."""
     a = view.agreement
     numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
-    composition = compose(library, STATEMENT_OF_WORK, sow_context(view, sow, numbers))
+    base = sow_context(view, sow, numbers)
+    cited: dict[str, str] = {}  # references to the agreement: typed, not fields (another file)
+
+    def agreement_ref(clause_id: str) -> str:
+        text = str(base["agreement_ref"](clause_id))
+        cited[clause_id] = text
+        return text
+
+    composition = compose(library, STATEMENT_OF_WORK, {**base, "agreement_ref": agreement_ref})
     context: dict[str, Any] = {
         "doc": doc_header(
             view,
@@ -135,6 +146,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
         ),
         "cover": sow_cover(view, sow),
         "sections": sections_view(composition),
+        "contents": contents(composition),
         "tables": sow_tables(view, sow),
         "signatures": signature_blocks(view),
     }
@@ -144,4 +156,6 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
         f"Statement of Work {sow.id} under {view.reference}",
         (sow.customer,),
     )
+    agreement_refs = ", ".join(f"{text} ({clause})" for clause, text in sorted(cited.items()))
+    properties = dataclasses.replace(properties, custom=((f"{PREFIX}agreement_references", agreement_refs),))
     return Document(STATEMENT_OF_WORK.filename(sow), STATEMENT_OF_WORK.template, composition, context, properties)

@@ -222,7 +222,37 @@ def _convert_share(
                 watch,
             )
             missing = [i for i in missing if not (out / names[i]).with_suffix(".pdf").exists()]
-        return {i: _result(documents[i], (out / names[i]).with_suffix(".pdf"), ran, limit) for i in share}
+        results = {i: _result(documents[i], (out / names[i]).with_suffix(".pdf"), ran, limit) for i in share}
+        again = _with_contents_pages(results, stage, names, out)
+        if again and ran.status is not None:  # the contents given their pages: converted once more
+            command = [*base, "--convert-to", "pdf", "--outdir", str(out), *(str(stage / names[i]) for i in again)]
+            second = group.run(command, env, limit, work, lambda: None)
+            for i in again:
+                redone = _result(documents[i], (out / names[i]).with_suffix(".pdf"), second, limit)
+                results[i] = redone if redone.pdf is not None else results[i]
+        return results
+
+
+def _with_contents_pages(results: dict[int, Converted], stage: Path, names: dict[int, str], out: Path) -> list[int]:
+    """Stage each converted document that has contents again, its contents given the pages
+    its first PDF shows its headings on; the documents staged."""
+    from p2pdocs.pdf.contents import heading_pages
+    from p2pdocs.word.fields import contents_entries, with_pages
+
+    again = []
+    for i, result in results.items():
+        if result.pdf is None:
+            continue
+        docx = result.source.read_bytes()
+        entries = contents_entries(docx)
+        pages = heading_pages(result.pdf, entries) if entries else []
+        if any(page is not None for page in pages):
+            staged = stage / names[i]
+            staged.unlink()  # the link to the document itself: the document is left as generated
+            staged.write_bytes(with_pages(docx, pages))
+            (out / names[i]).with_suffix(".pdf").unlink()
+            again.append(i)
+    return again
 
 
 def _result(source: Path, pdf: Path, ran: _Ran, limit: float) -> Converted:

@@ -17,7 +17,7 @@ from p2pdocs.word.redline import changes_in, redline_document
 
 
 def _document(deal: Deal, path: Path, sow_id: str | None) -> tuple[bytes, list[tuple[str, str]]]:
-    """The rendered document and its sections as (clause id, heading)."""
+    """The rendered document and its sections as (clause id, heading text)."""
     wanted = STATEMENT_OF_WORK.filename(sow_id) if sow_id else AGREEMENT.filename()
     redlinable = (d for d in documents(deal, library()) if d.composition.kind.redlinable)
     found: Document | None = next((d for d in redlinable if d.filename == wanted), None)
@@ -25,7 +25,7 @@ def _document(deal: Deal, path: Path, sow_id: str | None) -> tuple[bytes, list[t
         ids = ", ".join(sow.id for sow in deal.statements_of_work) or "none"
         message = f"no statement of work '{sow_id}' (statements of work: {ids})"
         raise InvalidInput([Problem(str(path), 0, "statements_of_work", message)])
-    headings = [(s.clause_id, s.heading) for s in found.composition.sections]
+    headings = [(s.clause_id, s.title) for s in found.composition.sections]  # numbers are the list's
     return render_document(found), headings
 
 

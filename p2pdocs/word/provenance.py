@@ -30,11 +30,15 @@ PREFIX = "p2pdocs."
 
 def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
     """(style, text) of every paragraph of a document body, tables included, in order
-    (one pass over the tree: this runs for every generated document)."""
+    (one pass over the tree: this runs for every generated document). A field shows as its
+    instruction (``{REF _Ref_x \\r \\h}``), not its result, which Word updates (a
+    reference's number, the contents' entries and pages); a paragraph given a list of its
+    own (a heading taken out of the numbering) has its style followed by ``#``."""
     out: list[tuple[str, str]] = []
     style = ""
     parts: list[str] | None = None
-    for el in body.iter(_P, _STYLE, _T, _TAB, _BR):
+    fields: list[bool] = []  # per open complex field: showing its result yet?
+    for el in body.iter(_P, _STYLE, _T, _TAB, _BR, _FLD_CHAR, _INSTR, _NUM_ID):
         tag = el.tag
         if tag == _P:
             if parts is not None:
@@ -42,10 +46,27 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
             style, parts = "", []
         elif parts is None:
             continue
+        elif tag == _FLD_CHAR:
+            kind = el.get(f"{W}fldCharType")
+            if kind == "begin":
+                fields.append(False)
+                parts.append("{")
+            elif kind == "separate" and fields:
+                fields[-1] = True
+            elif kind == "end" and fields:
+                fields.pop()
+                parts.append("}")
+        elif tag == _INSTR:
+            if fields and not fields[-1]:
+                parts.append((el.text or "").strip())
+        elif fields and fields[-1]:
+            continue  # a field's result
         elif tag == _T:
             parts.append(el.text or "")
         elif tag == _STYLE:
-            style = str(el.get(f"{W}val", ""))
+            style = str(el.get(f"{W}val", "")) + style
+        elif tag == _NUM_ID:
+            style += "#"  # a list of its own, not the style's
         else:
             parts.append("\t" if tag == _TAB else "\n")
     if parts is not None:
@@ -53,14 +74,20 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
     return out
 
 
-_P, _STYLE, _T, _TAB, _BR = (f"{W}{name}" for name in ("p", "pStyle", "t", "tab", "br"))
+_P, _STYLE, _T, _TAB, _BR, _NUM_ID = (f"{W}{name}" for name in ("p", "pStyle", "t", "tab", "br", "numId"))
+_FLD_CHAR, _INSTR, _FLD_SIMPLE = (f"{W}{name}" for name in ("fldChar", "instrText", "fldSimple"))
 
 
 def sections(body: etree._Element) -> list[tuple[str, str]]:
-    """The text split at each Heading 1: (heading, text of the section)."""
+    """The text split at each Heading 1: (heading, text of the section); a heading keyed by
+    its number as the list shows it ("6. Payment"), counted here."""
     found: list[tuple[str, list[str]]] = [("(before the first heading)", [])]
+    number = 0
     for style, text in paragraphs(body):
         if style == "Heading1":
+            number += 1
+            found.append((f"{number}. {text}", []))
+        elif style.startswith("Heading1#"):
             found.append((text, []))
         found[-1][1].append(text)
     return [(heading, "\n".join(lines)) for heading, lines in found]
@@ -116,9 +143,6 @@ def part_text(root: etree._Element) -> str:
     if parts is not None:
         lines.append("".join(parts))
     return "\n".join(lines)
-
-
-_FLD_CHAR, _INSTR, _FLD_SIMPLE = (f"{W}{name}" for name in ("fldChar", "instrText", "fldSimple"))
 
 
 def part_fingerprint(root: etree._Element) -> str:

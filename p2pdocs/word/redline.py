@@ -25,6 +25,8 @@ from datetime import date
 from lxml import etree
 
 from p2pdocs.word.fast_render import write_package
+from p2pdocs.word.fields import CLOSE as fields_CLOSE
+from p2pdocs.word.fields import REF as fields_REF
 from p2pdocs.word.redline_align import Item, align, normalised
 from p2pdocs.word.redline_marks import (
     NOT_PROPERTIES,
@@ -39,23 +41,65 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 P, TBL, TR, TC, R = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}r"
 _BLOCKS = (P, TBL)
-_TOKEN = re.compile(r"\t|\s+|[\w.,%€$£-]+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\ue000[^\ue002]*\ue002|\t|\s+|[\w.,%€$£-]+|[^\w\s]", re.UNICODE)
+_FLD_CHAR, _INSTR, _DEL_INSTR = f"{W}fldChar", f"{W}instrText", f"{W}delInstrText"
 
 Headings = Sequence[tuple[str, str]]  # (clause id, heading text) of each section, in order
 
 
 def paragraph_text(p: etree._Element, accept: bool | None = None) -> str:
     """The text of paragraph ``p``; with ``accept`` True/False, as if every tracked change
-    were accepted/rejected."""
+    were accepted/rejected. A cross-reference (a REF field) reads as its target, never its
+    cached number, which is Word's to update: a reference whose number only moved is the
+    same text."""
     out = []
-    for el in p.iter(f"{W}t", f"{W}delText", f"{W}tab"):
+    fields: list[list[str]] = []  # per open field: its instruction, then whether in its result
+    for el in p.iter(f"{W}t", f"{W}delText", f"{W}tab", _FLD_CHAR, _INSTR, _DEL_INSTR):
         tags = {a.tag for a in el.iterancestors()}
         if accept is False and f"{W}ins" in tags:
             continue
-        if accept is not False and (f"{W}del" in tags or el.tag == f"{W}delText"):
+        if accept is not False and (f"{W}del" in tags or el.tag in (f"{W}delText", _DEL_INSTR)):
             continue
-        out.append("\t" if el.tag == f"{W}tab" else el.text or "")
+        if el.tag == _FLD_CHAR:
+            kind = el.get(f"{W}fldCharType")
+            if kind == "begin":
+                fields.append(["", ""])
+            elif kind == "separate" and fields:
+                fields[-1][1] = "result"
+            elif kind == "end" and fields:
+                instruction = fields.pop()[0].split()
+                if len(instruction) > 1 and instruction[0] == "REF":
+                    out.append(f"{fields_REF}{instruction[1]}{fields_CLOSE}")
+        elif el.tag in (_INSTR, _DEL_INSTR):
+            if fields and not fields[-1][1]:
+                fields[-1][0] += el.text or ""
+        elif fields:
+            continue  # a field's result
+        else:
+            out.append("\t" if el.tag == f"{W}tab" else el.text or "")
     return "".join(out)
+
+
+def ref_numbers(p: etree._Element) -> dict[str, str]:
+    """The cached number of each cross-reference in ``p``, by its bookmark."""
+    found: dict[str, str] = {}
+    name: str | None = None
+    result: list[str] | None = None
+    for el in p.iter(_FLD_CHAR, _INSTR, _DEL_INSTR, f"{W}t", f"{W}delText"):
+        if el.tag == _FLD_CHAR:
+            kind = el.get(f"{W}fldCharType")
+            if kind == "separate" and name:
+                result = []
+            elif kind == "end":
+                if name and result is not None:
+                    found[name] = "".join(result)
+                name, result = None, None
+        elif el.tag in (_INSTR, _DEL_INSTR):
+            words = (el.text or "").split()
+            name = words[1] if len(words) > 1 and words[0] == "REF" else name
+        elif result is not None:
+            result.append(el.text or "")
+    return found
 
 
 def _mark(p: etree._Element, kind: str) -> bool:
@@ -104,7 +148,15 @@ def _text_rpr(p: etree._Element) -> etree._Element | None:
     return None
 
 
-def _words(old: str, new: str, p: etree._Element, changes: Changes, *, before_insertion: bool = False) -> None:
+def _words(
+    old: str,
+    new: str,
+    p: etree._Element,
+    changes: Changes,
+    old_numbers: dict[str, str],
+    *,
+    before_insertion: bool = False,
+) -> None:
     """Rewrite ``p`` as the word-level changes from ``old`` to ``new``.
 
     LibreOffice joins an insertion that ends a paragraph with a whole inserted paragraph
@@ -113,8 +165,10 @@ def _words(old: str, new: str, p: etree._Element, changes: Changes, *, before_in
     insertion takes the last unchanged word with it: "Partner" -> "Partner Company" is shown
     as Partner Company inserted, then Partner deleted)."""
     rpr = _text_rpr(p)
+    numbers = ref_numbers(p)
+    ends = list(p.iter(f"{W}bookmarkEnd"))  # a bookmark spans the paragraph rewritten
     for child in list(p):
-        if child.tag != f"{W}pPr":
+        if child.tag != f"{W}pPr" and child.tag != f"{W}bookmarkStart":
             p.remove(child)
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
@@ -125,20 +179,21 @@ def _words(old: str, new: str, p: etree._Element, changes: Changes, *, before_in
     last = len(ops) - 1
     for n, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
-            p.append(changes.run("".join(b[j1:j2]), rpr, None))
+            p.extend(changes.runs("".join(b[j1:j2]), rpr, None, numbers))
             continue
         pieces = [("del", "".join(a[i1:i2])), ("ins", "".join(b[j1:j2]))]
         if before_insertion and n == last:
             pieces.reverse()
         for kind, text in pieces:
             if text:
-                p.append(changes.run(text, rpr, kind))
+                p.extend(changes.runs(text, rpr, kind, old_numbers if kind == "del" else numbers))
+    p.extend(ends)
 
 
 def _pair_paragraph(old: etree._Element, new: etree._Element, changes: Changes, before_insertion: bool) -> None:
     old_text, new_text = paragraph_text(old), paragraph_text(new)
     if old_text != new_text:
-        _words(old_text, new_text, new, changes, before_insertion=before_insertion)
+        _words(old_text, new_text, new, changes, ref_numbers(old), before_insertion=before_insertion)
     if properties(old) != properties(new):
         change = changes.element("pPrChange")
         before = old.find(f"{W}pPr")
@@ -222,8 +277,9 @@ def _merge(
     changes: Changes,
 ) -> None:
     """Turn container ``new`` (the body or a cell) into the redline against ``old``."""
-    old_blocks = [c for c in old if c.tag in _BLOCKS]
-    new_blocks = [c for c in new if c.tag in _BLOCKS]
+    new_names = {str(m.get(f"{W}name")) for m in new.iter(f"{W}bookmarkStart")}
+    old_blocks, _ = _without_contents([c for c in old if c.tag in _BLOCKS])
+    new_blocks, contents = _without_contents([c for c in new if c.tag in _BLOCKS])
     old_items = [_item(b, s) for b, s in zip(old_blocks, _segments(old_blocks, old_headings), strict=True)]
     new_items = [_item(b, s) for b, s in zip(new_blocks, _segments(new_blocks, new_headings), strict=True)]
     out: list[etree._Element] = []
@@ -239,12 +295,17 @@ def _merge(
             out.append(new_blocks[j])
         elif i is not None:
             gone = copy.deepcopy(old_blocks[i])
+            _own_bookmarks(gone, new_names)
             mark_block(gone, "del", changes)
             out.append(gone)
         elif j is not None:
             mark_block(new_blocks[j], "ins", changes)
             out.append(new_blocks[j])
     marks_before_tables(out)
+    if contents:  # the new contents, as generated: a field Word rebuilds, never a change
+        previous, entries = contents
+        at = next((k + 1 for k, block in enumerate(out) if block is previous), 0) if previous is not None else 0
+        out[at:at] = entries
     children = list(new)
     first = next((k for k, c in enumerate(children) if c.tag in _BLOCKS), len(children))
     before = [c for c in children[:first] if c.tag not in _BLOCKS]
@@ -252,6 +313,36 @@ def _merge(
     for child in children:
         new.remove(child)
     new.extend([*before, *out, *after])
+
+
+def _own_bookmarks(gone: etree._Element, new_names: set[str]) -> None:
+    """A deleted block keeps its bookmarks (Reject All brings back what referred to them),
+    with ids of its own; one the new document holds too is the new one's."""
+    dropped: set[str] = set()
+    for mark in list(gone.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
+        mark_id = str(mark.get(f"{W}id"))
+        if mark.tag == f"{W}bookmarkStart" and mark.get(f"{W}name") in new_names:
+            dropped.add(mark_id)
+        if mark_id in dropped:
+            mark.getparent().remove(mark)  # type: ignore[union-attr]
+        else:
+            mark.set(f"{W}id", str(_OLD_IDS + int(mark_id)) if mark_id.isdigit() else mark_id)
+
+
+_OLD_IDS = 100_000  # bookmark ids of the old document's deleted blocks start here
+
+
+def _without_contents(
+    blocks: list[etree._Element],
+) -> tuple[list[etree._Element], tuple[etree._Element | None, list[etree._Element]] | None]:
+    """``blocks`` without the entries of the contents (paragraphs in a TOC style), and
+    where they were with them."""
+    entries = [b for b in blocks if b.tag == P and style(b).startswith("TOC")]
+    if not entries:
+        return blocks, None
+    kept = [b for b in blocks if not (b.tag == P and style(b).startswith("TOC"))]
+    at = blocks.index(entries[0])
+    return kept, (blocks[at - 1] if at else None, entries)
 
 
 def redline_document(

@@ -5,9 +5,12 @@ change numbered and stamped with its author and date."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 
 from lxml import etree
+
+from p2pdocs.word.fields import REF
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 P, TBL, TR, R = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}r"
@@ -47,6 +50,56 @@ class Changes:
         wrapper = self.element(kind)
         wrapper.append(run)
         return wrapper
+
+    def runs(
+        self, text: str, rpr: etree._Element | None, kind: str | None, numbers: dict[str, str]
+    ) -> list[etree._Element]:
+        """``text`` as runs (see :meth:`run`), each cross-reference in it (a REF token of
+        :func:`~p2pdocs.word.redline.paragraph_text`) as a REF field again, its result the
+        number ``numbers`` gives its bookmark; all in one ``kind`` change when marked."""
+        if REF not in text:
+            return [self.run(text, rpr, kind)]
+        out: list[etree._Element] = []
+        for piece in _REF_TOKEN.split(text):
+            if piece.startswith(REF):
+                name = piece[1:-1]
+                out += self._field(f" REF {name} \\r \\h ", numbers.get(name, ""), rpr, kind == "del")
+            elif piece:
+                out.append(self.run(piece, rpr, None))
+        if kind is None:
+            return out
+        wrapper = self.element(kind)
+        for run in out:
+            if kind == "del":
+                for el in run.iter(f"{W}t"):
+                    el.tag = f"{W}delText"
+            wrapper.append(run)
+        return [wrapper]
+
+    @staticmethod
+    def _field(instruction: str, result: str, rpr: etree._Element | None, deleted: bool) -> list[etree._Element]:
+        runs = []
+        for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, None), ("end", None)):
+            run = etree.Element(R)
+            if rpr is not None:
+                run.append(copy.deepcopy(rpr))
+            if kind:
+                etree.SubElement(run, f"{W}fldChar", {f"{W}fldCharType": kind})
+            elif text:
+                el = etree.SubElement(run, f"{W}delInstrText" if deleted else f"{W}instrText")
+                el.text = text
+                el.set(_XML_SPACE, "preserve")
+            else:
+                if not result:
+                    continue
+                el = etree.SubElement(run, f"{W}t")
+                el.text = result
+                el.set(_XML_SPACE, "preserve")
+            runs.append(run)
+        return runs
+
+
+_REF_TOKEN = re.compile("(\ue000[^\ue002]*\ue002)")
 
 
 def ppr_of(p: etree._Element) -> etree._Element:
@@ -106,15 +159,19 @@ def _mark_row(tr: etree._Element, kind: str, changes: Changes) -> None:
     trpr.append(changes.element(kind))
 
 
-def properties(p: etree._Element) -> bytes:
+def properties(p: etree._Element, ignore: tuple[str, ...] = ()) -> bytes:
     ppr = p.find(f"{W}pPr")
     if ppr is None:
         return b""
     kept = copy.deepcopy(ppr)
     for child in list(kept):
-        if child.tag in NOT_PROPERTIES:
+        if child.tag in NOT_PROPERTIES or child.tag in ignore:
             kept.remove(child)
     return b"" if len(kept) == 0 else etree.tostring(kept)
+
+
+#: pagination only: a sentence introducing a table is kept with it, otherwise the same
+_PAGINATION = (f"{W}keepNext",)
 
 
 def _whole(p: etree._Element) -> etree._Element | None:
@@ -141,7 +198,8 @@ def marks_before_tables(out: list[etree._Element]) -> None:
             continue
         before = out[start - 1]
         ppr = before.find(f"{W}pPr")
-        if (ppr is not None and ppr.find(f"{W}pPrChange") is not None) or properties(before) != properties(out[k]):
+        changed = ppr is not None and ppr.find(f"{W}pPrChange") is not None
+        if changed or properties(before, _PAGINATION) != properties(out[k], _PAGINATION):
             continue
         marker.getparent().remove(marker)  # type: ignore[union-attr]
         mark_rpr(ppr_of(before)).insert(0, marker)

@@ -25,6 +25,8 @@ from p2pdocs.compose.limits import LOOPS
 from p2pdocs.compose.textenv import Sandbox
 from p2pdocs.errors import P2pdocsError, TemplateError
 from p2pdocs.word.fast_render import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
+from p2pdocs.word.fields import finish_body
+from p2pdocs.word.numbering import Numbering
 from p2pdocs.word.package import read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, body_of, finish_properties, part_fingerprints, register_custom_part
 
@@ -101,6 +103,8 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
         entries = {i.filename: package.read(i.filename) for i in package.infolist()}
+    document = finish_body(entries["word/document.xml"].decode("utf-8"), context.get("contents", ()))
+    entries["word/document.xml"] = document.encode("utf-8")
     entries[CORE] = _core(properties)
     types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
     entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
@@ -141,10 +145,15 @@ def docx_text(data: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     doc = Document(io.BytesIO(data))
+    part = doc.part
+    numbering = Numbering(
+        part.numbering_part.element if _has_part(part, "numbering") else None,
+        part.styles.element if _has_part(part, "styles") else None,
+    )
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(numbering.label(block._p) + block.text)
         elif isinstance(block, Table):
             for row in block.rows:
                 lines.append(" | ".join(cell.text for cell in row.cells))
@@ -152,3 +161,7 @@ def docx_text(data: bytes) -> str:
         lines.extend(p.text for p in section.header.paragraphs)
         lines.extend(p.text for p in section.footer.paragraphs)
     return "\n".join(lines)
+
+
+def _has_part(part: Any, kind: str) -> bool:
+    return any(rel.reltype.endswith(f"/{kind}") for rel in part.rels.values())
