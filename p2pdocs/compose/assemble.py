@@ -18,6 +18,7 @@ from jinja2.exceptions import SecurityError
 from p2pdocs.compose.kinds import DocumentKind
 from p2pdocs.compose.library import Clause, ItemSpec, Library, Paragraph, ParagraphSpec
 from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded
+from p2pdocs.compose.marks import plain
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 
 Kind = Literal["clause", "text", "item", "heading", "table"]
@@ -74,7 +75,7 @@ class Composition:
         for s in self.sections:
             lines.append(s.heading)
             for p in s.paragraphs:
-                lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {p.text}".strip())
+                lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {plain(p.text)}".strip())
         return "\n".join(lines)
 
 
@@ -183,7 +184,7 @@ class _Composer:
                 c.spec.title,
                 inc,
                 var,
-                self.render(c, c.spec.why if inc else c.spec.why_not, {}),
+                plain(self.render(c, c.spec.why if inc else c.spec.why_not, {})),
                 self.numbers.get(c.id, ""),
             )
             for c in clauses

@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
 from p2pdocs.compose.fields import enumeration_words
 from p2pdocs.compose.limits import LOOPS, MAX_TEXT, LimitExceeded, SafeOperators, check_tree, guarded_filters
+from p2pdocs.compose.marks import finalize, propagating
 from p2pdocs.deal.dates import long_date
 
 _CADENCE = {
@@ -196,6 +197,7 @@ def make_environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=finalize,  # a value marked with its field is written inside its markers
     )
     helpers: dict[str, Callable[..., Any]] = {
         "pct": percent,
@@ -210,7 +212,7 @@ def make_environment() -> SandboxedEnvironment:
         "mid": mid,
         "amounts": amounts,
     }
-    env.filters.update((name, _strict(f)) for name, f in helpers.items())
+    env.filters.update((name, _strict(propagating(f))) for name, f in helpers.items())
     # no globals: jinja merges them into every render's context, which is the dominant
     # cost of rendering thousands of short clause texts; helpers come with the context
     env.globals.clear()
@@ -218,7 +220,7 @@ def make_environment() -> SandboxedEnvironment:
 
 
 #: Helpers every clause text may call, given with its context.
-HELPERS = {"count": count}
+HELPERS = {"count": propagating(count)}
 
 
 class Text:

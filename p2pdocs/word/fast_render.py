@@ -30,6 +30,7 @@ from lxml import etree
 
 from p2pdocs.compose.limits import LOOPS
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
+from p2pdocs.word.marks import to_controls
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.word.zipwriter import Entry, Prefix, package
@@ -196,9 +197,9 @@ class PreparedTemplate:
         out: dict[str, bytes] = {}
         LOOPS.left = LOOPS.limit
         try:
-            body = self._finish(self.body.render(context))
+            body = to_controls(self._finish(self.body.render(context)))
             for part in self.parts:
-                xml = self._finish(part.template.render(context)).encode(part.encoding)
+                xml = to_controls(self._finish(part.template.render(context))).encode(part.encoding)
                 self._check(part.name, xml)
                 out[part.name] = xml
         except Exception as exc:

@@ -25,8 +25,17 @@ from p2pdocs.compose.limits import LOOPS
 from p2pdocs.compose.textenv import Sandbox
 from p2pdocs.errors import P2pdocsError, TemplateError
 from p2pdocs.word.fast_render import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
+from p2pdocs.word.marks import cell_text, paragraph_text, to_controls
 from p2pdocs.word.package import read_package
-from p2pdocs.word.provenance import CUSTOM, RELS, body_of, finish_properties, part_fingerprints, register_custom_part
+from p2pdocs.word.provenance import (
+    CUSTOM,
+    HEADER_FOOTER,
+    RELS,
+    body_of,
+    finish_properties,
+    part_fingerprints,
+    register_custom_part,
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,7 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
         entries = {i.filename: package.read(i.filename) for i in package.infolist()}
+    entries = {name: _controls(name, data) for name, data in entries.items()}
     entries[CORE] = _core(properties)
     types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
     entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
@@ -113,6 +123,13 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
         etree.fromstring(entries[RELS]) if RELS in entries else None,
     )
     return write_package(list(entries.items()))
+
+
+def _controls(name: str, data: bytes) -> bytes:
+    """A rendered part with the deal's marked values as content controls (as the fast path)."""
+    if name == "word/document.xml" or HEADER_FOOTER.fullmatch(name):
+        return to_controls(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def _refuse_escapes(value: Any) -> None:
@@ -144,11 +161,11 @@ def docx_text(data: bytes) -> str:
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            lines.append(paragraph_text(block))
         elif isinstance(block, Table):
             for row in block.rows:
-                lines.append(" | ".join(cell.text for cell in row.cells))
+                lines.append(" | ".join(cell_text(cell) for cell in row.cells))
     for section in doc.sections:
-        lines.extend(p.text for p in section.header.paragraphs)
-        lines.extend(p.text for p in section.footer.paragraphs)
+        lines.extend(paragraph_text(p) for p in section.header.paragraphs)
+        lines.extend(paragraph_text(p) for p in section.footer.paragraphs)
     return "\n".join(lines)
