@@ -1,90 +1,57 @@
-"""Values from the deal as Word content controls, and reading them back.
+"""Values from the deal marked in the Word document, and found again in a returned one.
 
 Clause text writes each value from the deal between invisible markers naming its field
-(:mod:`p2pdocs.compose.marks`). After the template is rendered, :func:`to_controls` turns
-each marked piece of a ``w:t`` into an inline plain-text content control: ``w:tag`` the
-field path (``agreement.payment.days``), ``w:alias`` a readable label and the path (the
-label from the field catalogue; LibreOffice 7.4 keeps the alias of an inline control but
-drops its tag when it saves a .docx, so the path is in both), no placeholder and the
-default appearance (Word shows a control's box only while the cursor is in it, never in
-print). The run's formatting is kept on both sides, so the document reads, looks and prints
-exactly as without: only the markup differs.
+(:mod:`p2pdocs.compose.marks`). After the template is rendered, :func:`to_bookmarks` turns
+each marked piece of a ``w:t`` into its own run between a hidden bookmark's start and end
+(``_Val_1``, ``_Val_2``... in document order), and the document's properties record the
+field of each (``p2pdocs.values``: ``agreement.payment.days``, ``agreement.margins[1].by_year[0]``).
+The run keeps the formatting it had, so the document reads, looks and prints exactly as
+without; only the markup differs.
 
-:func:`controls` reads them back from a document, whoever saved it.
+Why bookmarks, not content controls (``w:sdt`` with ``w:tag``): LibreOffice 7.4 drops the
+tag of an inline content control when it saves a .docx, and when a value inside one is
+edited with change tracking on it writes a ``word/document.xml`` that is not well-formed
+(``<w:del><w:sdt>...<w:sdtContent></w:del>``) with the text repeated, so a counterparty
+working in LibreOffice would send back a broken file. Bookmarks survive Word and
+LibreOffice, edits inside them included, and both keep the custom properties.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
-from xml.sax.saxutils import quoteattr
+from collections.abc import Mapping
 
 from lxml import etree
 
 from p2pdocs.compose.marks import CLOSE, OPEN, plain, spans
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: the custom property that names the field of each value bookmark
+VALUES = "p2pdocs.values"
+PREFIX = "_Val_"
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>|<w:rPr/>", flags=re.DOTALL)
-#: content control ids: unique within a document, the same for the same document
+#: bookmark ids: unique within a document (clear of the ids Word and the templates use)
 FIRST_ID = 710_000
-_ALIAS_PATH = re.compile(r" \| ([A-Za-z0-9_.\[\]\-]+)$")
 
 
-@lru_cache(maxsize=4096)
-def label(path: str) -> str:
-    """A readable label for a concrete field path: the field catalogue's label of the most
-    specific entry matching it (``agreement.margins[1].by_year[0]`` -> "margins by contract
-    year"), else the path's last name in words."""
-    best: tuple[int, str] | None = None
-    for pattern, text in _labels():
-        if pattern.fullmatch(path) or pattern.fullmatch(re.sub(r"\[\d+\]$", "", path)):
-            weight = len(pattern.pattern)
-            if best is None or weight > best[0]:
-                best = (weight, text)
-    if best is not None:
-        return best[1][:1].upper() + best[1][1:]
-    last = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
-    return last.replace("_", " ").capitalize()
-
-
-@lru_cache(maxsize=1)
-def _labels() -> list[tuple[re.Pattern[str], str]]:
-    from p2pdocs.compose.fields import catalogue
-
-    out = []
-    for path, info in catalogue().fields.items():
-        pattern = re.escape(path).replace(r"\[\]", r"\[\d+\]").replace(r"\*", r"[^.\[\]]+")
-        out.append((re.compile(pattern), info.label))
-    return out
-
-
-def alias(path: str) -> str:
-    return f"{label(path)} | {path}"
-
-
-def path_in_alias(text: str) -> str | None:
-    found = _ALIAS_PATH.search(text)
-    return found.group(1) if found else None
-
-
-def _control(path: str, text: str, rpr: str, number: int) -> str:
+def _bookmark(number: int, text: str, rpr: str) -> str:
+    ident = FIRST_ID + number
     return (
-        f"<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias(path))}/><w:tag w:val={quoteattr(path)}/>"
-        f'<w:id w:val="{number}"/><w:text/></w:sdtPr><w:sdtContent>'
-        f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r></w:sdtContent></w:sdt>'
+        f'</w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{number}"/>'
+        f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}'
     )
 
 
-def to_controls(xml: str, first: int = FIRST_ID) -> str:
-    """``xml`` (a rendered part) with every marked value a content control and every other
-    marker removed. Quick when there is none (the check runs at memchr speed)."""
+def to_bookmarks(xml: str) -> tuple[str, list[str]]:
+    """``xml`` (a rendered part) with every marked value a bookmarked run and every other
+    marker removed, and the field path of each bookmark in order (``_Val_1`` first). Quick
+    when there is none (the check runs at memchr speed)."""
     if OPEN not in xml and CLOSE not in xml:
-        return xml
+        return xml, []
     pieces: list[str] = []
+    paths: list[str] = []
     done = 0
-    number = first
     pos = xml.find(OPEN)
     while pos >= 0:
         head_end = xml.rfind(">", 0, pos) + 1
@@ -93,7 +60,7 @@ def to_controls(xml: str, first: int = FIRST_ID) -> str:
         run = max(xml.rfind("<w:r>", 0, head), xml.rfind("<w:r ", 0, head))
         tag = xml[head:head_end]
         if end < 0 or run < done or not (tag.startswith("<w:t>") or tag.startswith("<w:t ")):
-            pos = xml.find(OPEN, pos + 1)  # not inside a run's text: no control, markers removed
+            pos = xml.find(OPEN, pos + 1)  # not inside a run's text: no mark, markers removed
             continue
         rpr_found = _RPR.search(xml, run, head)
         rpr = rpr_found.group(0) if rpr_found else ""
@@ -102,56 +69,39 @@ def to_controls(xml: str, first: int = FIRST_ID) -> str:
             if path is None:
                 out.append(f'<w:t xml:space="preserve">{text}</w:t>')
             else:
-                out.append(f"</w:r>{_control(path, text, rpr, number)}<w:r>{rpr}")
-                number += 1
+                paths.append(path)
+                out.append(_bookmark(len(paths), text, rpr))
         pieces += [plain(xml[done:head]), *out]
         done = end + len("</w:t>")
         pos = xml.find(OPEN, done)
-    rest = xml[done:]
-    pieces.append(plain(rest) if OPEN in rest or CLOSE in rest else rest)
-    return "".join(pieces)
+    pieces.append(plain(xml[done:]))
+    return "".join(pieces), paths
 
 
-@dataclass(frozen=True)
-class Control:
-    """A content control holding a value from the deal, as found in a document."""
-
-    path: str
-    text: str
-    element: Any
+def values_property(paths: list[str]) -> tuple[tuple[str, str], ...]:
+    """The custom property recording the field of each value bookmark (none when no value)."""
+    return ((VALUES, json.dumps(paths, separators=(",", ":"))),) if paths else ()
 
 
-def control_path(sdt: etree._Element) -> str | None:
-    """The field path of content control ``sdt``: its tag, else the path its alias ends with."""
-    pr = sdt.find(f"{W}sdtPr")
-    if pr is None:
-        return None
-    tag = pr.find(f"{W}tag")
-    if tag is not None and tag.get(f"{W}val"):
-        return str(tag.get(f"{W}val"))
-    found = pr.find(f"{W}alias")
-    return path_in_alias(str(found.get(f"{W}val", ""))) if found is not None else None
+def bookmark_fields(properties: Mapping[str, str]) -> dict[str, str]:
+    """Bookmark name -> field path, from a document's custom properties."""
+    try:
+        paths = json.loads(properties.get(VALUES, "[]"))
+    except ValueError:
+        return {}
+    if not isinstance(paths, list):
+        return {}
+    return {f"{PREFIX}{n}": str(p) for n, p in enumerate(paths, start=1)}
 
 
-def paragraph_text(paragraph: Any) -> str:
-    """The text of a python-docx paragraph as Word shows it, values in content controls
-    included (python-docx's ``paragraph.text`` skips them)."""
-    return "".join(r.text for r in paragraph._p.xpath("w:r | w:hyperlink | w:sdt/w:sdtContent/w:r"))
-
-
-def cell_text(cell: Any) -> str:
-    return "\n".join(paragraph_text(p) for p in cell.paragraphs)
-
-
-def unwrap_controls(root: etree._Element) -> etree._Element:
-    """``root`` with every inline content control replaced by its content (the runs stay,
-    with their text and formatting): for markup that LibreOffice cannot track changes in."""
-    for sdt in list(root.iter(f"{W}sdt")):
-        parent = sdt.getparent()
-        content = sdt.find(f"{W}sdtContent")
-        if parent is None or parent.tag != f"{W}p":
-            continue
-        for child in list(content) if content is not None else []:
-            sdt.addprevious(child)
-        parent.remove(sdt)
+def strip_marks(root: etree._Element) -> etree._Element:
+    """``root`` without value bookmarks (for a redline, whose two sides share their names)."""
+    for el in list(root.iter(f"{W}bookmarkStart")):
+        if str(el.get(f"{W}name", "")).startswith(PREFIX):
+            ident = el.get(f"{W}id")
+            for end in root.iter(f"{W}bookmarkEnd"):
+                if end.get(f"{W}id") == ident:
+                    end.getparent().remove(end)  # type: ignore[union-attr]
+                    break
+            el.getparent().remove(el)  # type: ignore[union-attr]
     return root

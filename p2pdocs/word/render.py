@@ -22,10 +22,11 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.compose.limits import LOOPS
+from p2pdocs.compose.marks import plain
 from p2pdocs.compose.textenv import Sandbox
 from p2pdocs.errors import P2pdocsError, TemplateError
 from p2pdocs.word.fast_render import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
-from p2pdocs.word.marks import cell_text, paragraph_text, to_controls
+from p2pdocs.word.marks import to_bookmarks, values_property
 from p2pdocs.word.package import read_package
 from p2pdocs.word.provenance import (
     CUSTOM,
@@ -110,12 +111,12 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
         entries = {i.filename: package.read(i.filename) for i in package.infolist()}
-    entries = {name: _controls(name, data) for name, data in entries.items()}
+    entries["word/document.xml"], values = _marked(entries)
     entries[CORE] = _core(properties)
     types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
     entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
     entries[CUSTOM] = finish_properties(
-        properties.custom,
+        (*properties.custom, *values_property(values)),
         template.name,
         _sha256(template),
         body_of(entries["word/document.xml"]),
@@ -125,11 +126,13 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     return write_package(list(entries.items()))
 
 
-def _controls(name: str, data: bytes) -> bytes:
-    """A rendered part with the deal's marked values as content controls (as the fast path)."""
-    if name == "word/document.xml" or HEADER_FOOTER.fullmatch(name):
-        return to_controls(data.decode("utf-8")).encode("utf-8")
-    return data
+def _marked(entries: dict[str, bytes]) -> tuple[bytes, list[str]]:
+    """The rendered body with the deal's values bookmarked (as the fast path), and their
+    fields; headers and footers lose any marker."""
+    for name in [n for n in entries if HEADER_FOOTER.fullmatch(n)]:
+        entries[name] = plain(entries[name].decode("utf-8")).encode("utf-8")
+    body, values = to_bookmarks(entries["word/document.xml"].decode("utf-8"))
+    return body.encode("utf-8"), values
 
 
 def _refuse_escapes(value: Any) -> None:
@@ -161,11 +164,11 @@ def docx_text(data: bytes) -> str:
     lines: list[str] = []
     for block in doc.iter_inner_content():
         if isinstance(block, Paragraph):
-            lines.append(paragraph_text(block))
+            lines.append(block.text)
         elif isinstance(block, Table):
             for row in block.rows:
-                lines.append(" | ".join(cell_text(cell) for cell in row.cells))
+                lines.append(" | ".join(cell.text for cell in row.cells))
     for section in doc.sections:
-        lines.extend(paragraph_text(p) for p in section.header.paragraphs)
-        lines.extend(paragraph_text(p) for p in section.footer.paragraphs)
+        lines.extend(p.text for p in section.header.paragraphs)
+        lines.extend(p.text for p in section.footer.paragraphs)
     return "\n".join(lines)
