@@ -137,3 +137,10 @@ class LibraryError(TemplateError):
         n = len(self.problems)
         listed = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"the clause library has {n} problem{'s' if n != 1 else ''}:\n{listed}")
+
+
+class NotGenerated(P2pdocsError):
+    """A returned document has no p2pdocs provenance (or its deal file is not at hand) and
+    no deal was given to review it against."""
+
+    exit_code = 2

@@ -125,7 +125,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
     """The statement of work ``sow`` under the deal's agreement (whose numbering it cites)."""
     a = view.agreement
     numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
-    composition = compose(library, STATEMENT_OF_WORK, sow_context(view, sow, numbers, marks=True))
+    composition = compose(library, STATEMENT_OF_WORK, sow_context(view, sow, numbers, marks=True), sow.wording)
     context: dict[str, Any] = {
         "doc": doc_header(
             view,

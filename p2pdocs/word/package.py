@@ -13,6 +13,7 @@ read any of it (no zip bomb inflating in every worker, no member copied into eve
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -173,3 +174,19 @@ def _check_name(path: Path, name: str) -> None:
         or any(ord(c) < 32 for c in name)
     ):
         raise TemplateError(f"{path}: member name {name!r} points outside the package; refused")
+
+
+# Text as Word shows it -------------------------------------------------------------------
+
+_SHOWN_NUMBER = re.compile(r"(?:(\d+)\. |(\d+(?:\.\d+)+)\t|(\([a-z]{1,4}\))\t)")
+
+
+def shown_number(text: str) -> tuple[str, str]:
+    """The number a paragraph shows and its text after it: ``("12", "Payment")`` for the
+    heading "12. Payment", ``("12.2", "Invoices are...")`` for a clause, ``("(a)", ...)``
+    for an item, ``("", text)`` when it has none. (The numbers are typed text today; the
+    reader computes them here when Word's list numbering replaces them.)"""
+    found = _SHOWN_NUMBER.match(text)
+    if found is None:
+        return "", text
+    return next(g for g in found.groups() if g), text[found.end() :]
