@@ -44,7 +44,8 @@ def set_value(data: dict[str, Any], path: str, value: Any) -> None:
     found = steps(path)
     target: Any = data
     for step in found[:-1]:
-        target = target[step]
+        # a section the deal file leaves to its defaults is written out with the change
+        target = target.setdefault(step, {}) if isinstance(step, str) and isinstance(target, dict) else target[step]
     target[found[-1]] = value
 
 
