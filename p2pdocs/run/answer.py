@@ -48,7 +48,7 @@ def respond(returned: Path, next_deal: Path, out: Path, *, author: str, day: dat
     try:
         data = load(returned)
         properties = read_properties(data)
-        theirs = accept_all(data)
+        theirs = accept_all(data, comments=False)  # their comments are answered in the memo
     except Unreadable as exc:
         raise CannotRead(returned, str(exc)) from None
     deal = load_deal(next_deal)

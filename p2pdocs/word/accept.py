@@ -70,12 +70,30 @@ def _join_next(p: etree._Element) -> None:
     p.getparent().remove(p)  # type: ignore[union-attr]
 
 
-def accept_all(docx: bytes) -> bytes:
-    """``docx`` with every tracked change in its body accepted (other parts as they are)."""
+def strip_comments(root: etree._Element) -> etree._Element:
+    """``root`` without comment anchors and references (the text stays)."""
+    for el in list(root.iter(f"{W}commentRangeStart", f"{W}commentRangeEnd", f"{W}commentReference")):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tag == f"{W}commentReference" and parent.tag == f"{W}r":
+            run_parent = parent.getparent()
+            if run_parent is not None:
+                run_parent.remove(parent)
+                continue
+        parent.remove(el)
+    return root
+
+
+def accept_all(docx: bytes, *, comments: bool = True) -> bytes:
+    """``docx`` with every tracked change in its body accepted (other parts as they are);
+    without ``comments``, the comments' anchors are taken out of the text too."""
     with open_package(docx) as package:
         entries = [(i.filename, read_part(package, i.filename)) for i in package.infolist()]
     parts = dict(entries)
     root = accept_root(parse_xml(parts["word/document.xml"], "word/document.xml"))
+    if not comments:
+        strip_comments(root)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return write_package([(name, parts[name]) for name, _ in entries])
 
