@@ -144,9 +144,11 @@ def test_review_reports_each_change_placed_with_author_field_and_values(round_tr
 
 def test_the_new_margin_causes_a_playbook_finding(round_trip: dict[str, Any]) -> None:
     findings = round_trip["report"]["findings"]
-    new = [f for f in findings if f["status"] == "new"]
-    assert [(f["rule"], f["field"]) for f in new] == [("P01", "agreement.margins[1].by_year[0]")]
-    assert "18%" in new[0]["message"]
+    new = {(f["rule"], f["field"]): f for f in findings if f["status"] == "new"}
+    assert "18%" in new["P01", "agreement.margins[1].by_year[0]"]["message"]
+    # their wording in the margins clause, which the playbook watches, is flagged for a lawyer
+    assert {rule for rule, _ in new} == {"P01", "W01"}
+    assert all("margins.schedule" in f["message"] for (rule, _), f in new.items() if rule == "W01")
 
 
 def test_next_deal_says_who_proposed_each_change_and_generates_their_text(round_trip: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from p2pdocs.compose.marks import marked
+from p2pdocs.compose.marks import marked_once
 from p2pdocs.compose.payments import cross_border, late_interest, party_fee_rows, projects_margin
 from p2pdocs.compose.phrases import dispute_summary, english_law, introducers, liability_floor, number_words
 from p2pdocs.compose.textenv import HELPERS, join_and
@@ -44,7 +44,7 @@ def agreement_context(view: DealView, *, marks: bool = False) -> dict[str, Any]:
     sources, targets = introducers(a)
     return {
         **HELPERS,
-        "a": marked(a, "agreement") if marks else a,
+        "a": marked_once(a, "agreement") if marks else a,
         "sows": view.deal.statements_of_work,
         "party_keys": list(a.parties),
         "models": view.models,
@@ -98,7 +98,7 @@ def sow_context(
         return f"Section {number}"
 
     context.update(
-        sow=marked(sow, f"statements_of_work[{index}]") if marks and index is not None else sow,
+        sow=marked_once(sow, f"statements_of_work[{index}]") if marks and index is not None else sow,
         prime=view.name(sow.prime),
         lead=view.name(sow.customer_lead or sow.prime),
         sow_margins=view.sow_margins(sow),

@@ -63,12 +63,27 @@ def _scalar(value: Any, path: str) -> Any:
     return out
 
 
+_COPIES: list[tuple[Any, str, Any]] = []
+
+
+def marked_once(value: Any, path: str) -> Any:
+    """:func:`marked`, remembered for the last few terms (an agreement's terms are marked
+    once for its composition, its cover page and each of its SoWs; the terms are immutable)."""
+    for original, where, copy in _COPIES:
+        if original is value and where == path:
+            return copy
+    copy = marked(value, path)
+    _COPIES.insert(0, (value, path, copy))
+    del _COPIES[4:]
+    return copy
+
+
 def marked(value: Any, path: str) -> Any:
     """A copy of ``value`` (terms, a list, a mapping, a scalar) with its scalars marked with
     their field paths under ``path``. Models are copied without validation (the terms were
     validated when read); mapping keys stay plain."""
     if isinstance(value, BaseModel):
-        update = {name: marked(getattr(value, name), f"{path}.{name}") for name in type(value).model_fields}
+        update = {name: marked(item, f"{path}.{name}") for name, item in value.__dict__.items()}
         return value.model_copy(update=update)
     if type(value) is list:
         return [marked(item, f"{path}[{i}]") for i, item in enumerate(value)]

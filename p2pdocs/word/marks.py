@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from p2pdocs.compose.marks import CLOSE, OPEN, plain, spans
+from p2pdocs.compose.marks import CLOSE, OPEN, SEP, plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: the custom property that names the field of each value bookmark
@@ -35,12 +35,8 @@ _RPR = re.compile(r"<w:rPr>.*?</w:rPr>|<w:rPr/>", flags=re.DOTALL)
 FIRST_ID = 710_000
 
 
-def _bookmark(number: int, text: str, rpr: str) -> str:
-    ident = FIRST_ID + number
-    return (
-        f'</w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{number}"/>'
-        f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}'
-    )
+#: a marked value inside one text node (no markup between its markers)
+_VALUE = re.compile(f"{OPEN}([^<{OPEN}{SEP}{CLOSE}]*){SEP}([^<{OPEN}{SEP}{CLOSE}]*){CLOSE}")
 
 
 def to_bookmarks(xml: str) -> tuple[str, list[str]]:
@@ -49,33 +45,28 @@ def to_bookmarks(xml: str) -> tuple[str, list[str]]:
     when there is none (the check runs at memchr speed)."""
     if OPEN not in xml and CLOSE not in xml:
         return xml, []
-    pieces: list[str] = []
     paths: list[str] = []
-    done = 0
-    pos = xml.find(OPEN)
-    while pos >= 0:
-        head_end = xml.rfind(">", 0, pos) + 1
-        head = xml.rfind("<", 0, head_end)
-        end = xml.find("</w:t>", pos)
-        run = max(xml.rfind("<w:r>", 0, head), xml.rfind("<w:r ", 0, head))
-        tag = xml[head:head_end]
-        if end < 0 or run < done or not (tag.startswith("<w:t>") or tag.startswith("<w:t ")):
-            pos = xml.find(OPEN, pos + 1)  # not inside a run's text: no mark, markers removed
-            continue
+
+    def bookmark(found: re.Match[str]) -> str:
+        at = found.start()
+        head = xml.rfind("<", 0, at)  # the element the text is in: a w:t, or not a run's text
+        if not xml.startswith(("<w:t>", "<w:t "), head):
+            return found.group(2)
+        low = max(0, head - 4000)
+        run = max(xml.rfind("<w:r>", low, head), xml.rfind("<w:r ", low, head))
+        if run < 0:
+            return found.group(2)
         rpr_found = _RPR.search(xml, run, head)
         rpr = rpr_found.group(0) if rpr_found else ""
-        out: list[str] = []
-        for path, text in spans(xml[head_end:end]):
-            if path is None:
-                out.append(f'<w:t xml:space="preserve">{text}</w:t>')
-            else:
-                paths.append(path)
-                out.append(_bookmark(len(paths), text, rpr))
-        pieces += [plain(xml[done:head]), *out]
-        done = end + len("</w:t>")
-        pos = xml.find(OPEN, done)
-    pieces.append(plain(xml[done:]))
-    return "".join(pieces), paths
+        paths.append(found.group(1))
+        n = len(paths)
+        ident = FIRST_ID + n
+        return (
+            f'</w:t></w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{n}"/><w:r>{rpr}<w:t xml:space="preserve">'
+            f'{found.group(2)}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}<w:t xml:space="preserve">'
+        )
+
+    return plain(_VALUE.sub(bookmark, xml)), paths
 
 
 def values_property(paths: list[str]) -> tuple[tuple[str, str], ...]:
