@@ -88,9 +88,8 @@ def read_value(old_text: str, old_value: Any, new_text: str) -> Reading:
 
 
 def _typed(slot: str, old_value: Any, shown: str) -> Reading:
-    bad = Reading(
-        False, why=f"'{slot}' is not a {type(old_value).__name__ if not isinstance(old_value, str) else 'text'}"
-    )
+    kind = "text" if isinstance(old_value, str) else "date" if isinstance(old_value, date) else "number"
+    bad = Reading(False, why=f"'{slot}' is not a {kind}")
     if isinstance(old_value, date):
         for fmt in ("%d %B %Y", "%Y-%m-%d", "%B %d, %Y"):
             try:
