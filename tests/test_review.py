@@ -134,3 +134,39 @@ def test_a_document_without_properties_is_reviewed_against_the_deal(generated: P
     report = _review(plain, "--deal", str(generated / "deal.yaml"))
     (change,) = report["changes"]
     assert change["number"] == "1.1" and change["new"].endswith("Rewritten by their lawyer.")
+
+
+def test_moves_and_formatting_changes_are_read_with_author_and_date(generated: Path) -> None:
+    from p2pdocs.deal.validate import load_deal
+    from p2pdocs.run.review import changes_in
+    from p2pdocs.word.returned import read_returned
+
+    doc = Document()
+    doc.add_paragraph("Moved sentence.")
+    doc.add_paragraph("Bold now.")
+    body = doc.element.body
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    first, second = body.findall(f"{{{w}}}p")[:2]
+    stamp = {f"{{{w}}}author": "Dana Lawyer", f"{{{w}}}date": "2027-02-03T10:00:00Z"}
+    from lxml import etree
+
+    run = first.find(f"{{{w}}}r")
+    mover = etree.SubElement(first, f"{{{w}}}moveFrom", {f"{{{w}}}id": "1", **stamp})
+    mover.append(run)
+    for t in run.iter(f"{{{w}}}t"):
+        t.tag = f"{{{w}}}delText"
+    bold = second.find(f"{{{w}}}r")
+    rpr = etree.SubElement(bold, f"{{{w}}}rPr")
+    bold.insert(0, rpr)
+    etree.SubElement(rpr, f"{{{w}}}b")
+    change = etree.SubElement(rpr, f"{{{w}}}rPrChange", {f"{{{w}}}id": "2", **stamp})
+    etree.SubElement(change, f"{{{w}}}rPr")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    blocks = read_returned(buffer.getvalue()).blocks
+    deal = load_deal(generated / "deal.yaml")
+    moved, formatted = (changes_in(b, None, deal, "") for b in blocks[:2])
+    assert [(c.kind, c.author, c.date[:10], c.old) for c in moved] == [
+        ("move", "Dana Lawyer", "2027-02-03", "Moved sentence.")
+    ]
+    assert [(c.kind, c.author, c.new) for c in formatted] == [("format", "Dana Lawyer", "Bold now.")]

@@ -42,6 +42,10 @@ def _change_line(c: Change) -> str:
     if c.field:
         value = f"{c.old_value} -> {c.new_value}" if c.readable else f"cannot be read: {c.why}"
         return f"{c.field}: '{c.old}' -> '{c.new}' ({value}) [{who}]"
+    if c.kind == "format":
+        return f"formatting changed: '{c.new or c.after}' [{who}]"
+    if c.kind == "move":
+        return f"moved: '{c.old or c.new}' [{who}]"
     if c.kind == "deletion":
         return f"deleted '{c.old}' [{who}]"
     if c.kind == "insertion":

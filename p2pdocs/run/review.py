@@ -212,7 +212,7 @@ def changes_in(block: Block, was: Block | None, deal: Deal, modified_by: str) ->
         pieces = [
             i
             for i, p in enumerate(block.pieces)
-            if _overlaps(p.start, len(p.text), span.before if p.deleted else span.after)
+            if p.kind != "format" and _overlaps(p.start, len(p.text), span.before if p.deleted else span.after)
         ]
         claimed.update(pieces)
         author = block.pieces[pieces[0]].author if pieces else modified_by

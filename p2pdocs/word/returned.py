@@ -157,9 +157,9 @@ def _paragraph(p: etree._Element, fields: dict[str, str], top: int, in_table: bo
             span_found = open_spans.pop(str(el.get(f"{W}id")), None)
             if span_found is not None:
                 span_found.before[1], span_found.after[1] = nb, na
-        elif tag == f"{W}rPrChange":
-            run = el.getparent().getparent() if el.getparent() is not None else None  # type: ignore[union-attr]
-            text = "".join(t.text or "" for t in run.iter(f"{W}t")) if run is not None else ""
+        elif tag in (f"{W}rPrChange", f"{W}pPrChange"):
+            holder = el.getparent().getparent() if el.getparent() is not None else None  # type: ignore[union-attr]
+            text = "".join(t.text or "" for t in holder.iter(f"{W}t")) if holder is not None else ""
             number = ids.setdefault(id(el), len(ids))
             pieces.append(
                 Piece("format", False, str(el.get(f"{W}author", "")), str(el.get(f"{W}date", "")), text, na, number)
