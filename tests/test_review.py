@@ -170,3 +170,25 @@ def test_moves_and_formatting_changes_are_read_with_author_and_date(generated: P
         ("move", "Dana Lawyer", "2027-02-03", "Moved sentence.")
     ]
     assert [(c.kind, c.author, c.new) for c in formatted] == [("format", "Dana Lawyer", "Bold now.")]
+
+
+def test_check_flags_negotiated_wording_in_a_watched_clause(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["agreement"]["wording"] = [
+        {"clause": "margins.schedule", "paragraph": 1, "text": "The Seller keeps what it agrees.", "proposed_by": "X"},
+        {"clause": "parties.recitals", "paragraph": 1, "text": "Between us, {{ 7*7 }} & <b>."},
+    ]
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = run_cli("check", str(deal), "--format", "json")
+    assert result.exit_code == 0, result.output
+    flagged = [f for f in json.loads(result.stdout)[0]["findings"] if f["rule"] == "W01"]
+    assert [f["field"] for f in flagged] == ["agreement.wording[0]"]  # the recitals are not watched
+    assert "margins.schedule" in flagged[0]["message"] and "proposed by X" in flagged[0]["message"]
+    # and the agreement uses the wording, literally
+    out = tmp_path / "out"
+    assert run_cli("generate", str(deal), "-o", str(out), "--no-memo").exit_code == 0
+    text = docx_text((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
+    assert "\tThe Seller keeps what it agrees." in text and "Between us, {{ 7*7 }} & <b>." in text

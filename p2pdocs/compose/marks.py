@@ -44,6 +44,7 @@ class MDate(date):
 
 
 _MARKED = (MStr, MInt, MDecimal, MDate)
+_MARKED_TYPES = frozenset(_MARKED)
 
 
 def _scalar(value: Any, path: str) -> Any:
@@ -104,7 +105,7 @@ def mark(path: str, text: str) -> str:
 
 def finalize(value: Any) -> Any:
     """jinja's ``finalize``: a marked value is written inside its markers."""
-    if isinstance(value, _MARKED):
+    if type(value) in _MARKED_TYPES:  # one lookup: this runs for every value every text writes
         return mark(value.path, format(value) if not isinstance(value, str) else str.__str__(value))
     return value
 
@@ -114,7 +115,7 @@ def propagating(f: Callable[..., Any]) -> Callable[..., Any]:
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         result = f(*args, **kwargs)
-        if args and isinstance(args[0], _MARKED) and type(result) is str and OPEN not in result:
+        if args and type(args[0]) in _MARKED_TYPES and type(result) is str and OPEN not in result:
             out = MStr(result)
             out.path = args[0].path
             return out

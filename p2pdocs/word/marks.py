@@ -32,7 +32,7 @@ VALUES = "p2pdocs.values"
 PREFIX = "_Val_"
 _RPR = re.compile(r"<w:rPr>.*?</w:rPr>|<w:rPr/>", flags=re.DOTALL)
 #: bookmark ids: unique within a document (clear of the ids Word and the templates use)
-FIRST_ID = 710_000
+FIRST_ID = 70_000
 
 
 #: a marked value inside one text node (no markup between its markers)
@@ -61,9 +61,11 @@ def to_bookmarks(xml: str) -> tuple[str, list[str]]:
         paths.append(found.group(1))
         n = len(paths)
         ident = FIRST_ID + n
+        value = found.group(2)
+        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
         return (
-            f'</w:t></w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{n}"/><w:r>{rpr}<w:t xml:space="preserve">'
-            f'{found.group(2)}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}<w:t xml:space="preserve">'
+            f'</w:t></w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{n}"/><w:r>{rpr}<w:t{space}>'
+            f'{value}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}<w:t xml:space="preserve">'
         )
 
     return plain(_VALUE.sub(bookmark, xml)), paths
