@@ -4,11 +4,11 @@ evaluated as a template; ``review --next-deal`` writes it from the counterparty'
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt
 
-from p2pdocs.deal.values import Date, Line, Model
+from p2pdocs.deal.values import Date, Line, Model, Text
 
 
 class Wording(Model):
@@ -18,8 +18,8 @@ class Wording(Model):
     paragraph: Annotated[StrictInt, Field(ge=1, le=500)] = Field(
         description="The paragraph's place in the clause: 1 is the first after its heading (a table counts as one)."
     )
-    text: str = Field(
-        max_length=100_000, description="The paragraph's text, without its number; empty removes the paragraph."
+    text: Text | Literal[""] = Field(
+        description="The paragraph's text, without its number; empty removes the paragraph."
     )
     proposed_by: Line | None = Field(None, description="Who proposed it.")
     date: Date | None = Field(None, description="When it was proposed.")
