@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from types import CodeType
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, Undefined, nodes
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
@@ -219,6 +220,24 @@ def make_environment() -> SandboxedEnvironment:
     return env
 
 
+#: Compiled clause texts and expressions by source: every environment comes from
+#: :func:`make_environment`, configured alike, so a text compiles to the same code in each,
+#: and a process that loads several libraries (a user's over the bundled one, ``lint`` then
+#: ``generate``) compiles each text once. Only a text that compiled is kept.
+_COMPILED: dict[tuple[str, str], CodeType] = {}
+_COMPILED_LIMIT = 50_000
+
+
+def _compiled(env: Environment, kind: str, source: str, tree: Callable[[], str | nodes.Template]) -> Template:
+    code = _COMPILED.get((kind, source))
+    if code is None:
+        code = env.compile(tree())
+        if len(_COMPILED) >= _COMPILED_LIMIT:
+            _COMPILED.clear()
+        _COMPILED[(kind, source)] = code
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
 #: Helpers every clause text may call, given with its context.
 HELPERS = {"count": propagating(count)}
 
@@ -237,7 +256,7 @@ class Text:
     def __init__(self, env: Environment, source: str) -> None:
         self.constant: str | None = source if "{" not in source else None
         self.looped = "{%" in source and "for" in source
-        self.template = env.from_string(source)
+        self.template = _compiled(env, "text", source, lambda: source)
 
     def render(self, context: dict[str, Any]) -> str:
         if self.constant is not None:
@@ -274,13 +293,17 @@ class Expression:
 
     def __init__(self, env: Environment, source: str, *, undefined_to_none: bool = False) -> None:
         self.undefined_to_none = undefined_to_none
-        parser = Parser(env, source, state="variable")
-        expression = parser.parse_expression()
-        if not parser.stream.eos:
-            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
-        expression.set_environment(env)
-        body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
-        self.template = env.from_string(check_tree(nodes.Template(body, lineno=1)))
+
+        def tree() -> nodes.Template:
+            parser = Parser(env, source, state="variable")
+            expression = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+            expression.set_environment(env)
+            body = [nodes.Assign(nodes.Name("result", "store"), expression, lineno=1)]
+            return check_tree(nodes.Template(body, lineno=1))
+
+        self.template = _compiled(env, "expression", source, tree)
 
     def __call__(self, context: dict[str, Any]) -> Any:
         template = self.template
