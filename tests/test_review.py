@@ -109,6 +109,10 @@ def test_memo_docx_and_markdown_are_written_and_reproducible(generated: Path, tm
     assert refused.exit_code == 2 and "--force" in refused.output
     again = run_cli("review", str(returned), "--deal", str(generated / "deal.yaml"), "-o", str(memo), "--force")
     assert again.exit_code == 0 and (memo / "negotiation-memo-commented.docx").read_bytes() == first
+    printed = run_cli("review", str(returned), "--deal", str(generated / "deal.yaml"), "--format", "markdown")
+    assert printed.exit_code == 0 and printed.stdout.strip() == markdown.strip()
+    text = run_cli("review", str(returned), "--deal", str(generated / "deal.yaml"))
+    assert "comment by Sam Counsel" in text.stdout and "Fine." in text.stdout
 
 
 def test_a_document_without_properties_is_reviewed_against_the_deal(generated: Path, tmp_path: Path) -> None:
