@@ -68,7 +68,14 @@ def to_bookmarks(xml: str) -> tuple[str, list[str]]:
             f'{value}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}<w:t xml:space="preserve">'
         )
 
-    return plain(_VALUE.sub(bookmark, xml)), paths
+    out = _VALUE.sub(bookmark, xml)
+    if paths:  # a value that opened or closed its text leaves an empty run: fewer elements to parse and zip
+        out = _AFTER_END.sub(r"\1", out.replace(_EMPTY_RUN + "<w:bookmarkStart", "<w:bookmarkStart"))
+    return plain(out), paths
+
+
+_EMPTY_RUN = '<w:r><w:t xml:space="preserve"></w:t></w:r>'
+_AFTER_END = re.compile(f'(<w:bookmarkEnd w:id="[0-9]+"/>){re.escape(_EMPTY_RUN)}')
 
 
 def values_property(paths: list[str]) -> tuple[tuple[str, str], ...]:
