@@ -196,3 +196,15 @@ def test_check_flags_negotiated_wording_in_a_watched_clause(tmp_path: Path) -> N
     assert run_cli("generate", str(deal), "-o", str(out), "--no-memo").exit_code == 0
     text = docx_text((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes())
     assert "\tThe Seller keeps what it agrees." in text and "Between us, {{ 7*7 }} & <b>." in text
+
+
+def test_a_table_change_outside_the_values_is_listed_not_dropped(generated: Path, tmp_path: Path) -> None:
+    doc = Document(str(generated / "out" / EXAMPLE_ID / "partnering-agreement.docx"))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Revenue type")
+    seller = table.rows[1].cells[1].paragraphs[0]
+    seller.runs[0].text = "Contoso Group"
+    returned = tmp_path / "table.docx"
+    doc.save(str(returned))
+    report = _review(returned, "--deal", str(generated / "deal.yaml"), "--next-deal", str(tmp_path / "next.yaml"))
+    assert any(c["new"] == "Contoso Group" and c["clause"] == "margins.schedule" for c in report["changes"])
+    assert any("margins.schedule" in u and "Contoso Group" in u for u in report["unplaced"]), report["unplaced"]

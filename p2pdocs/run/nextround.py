@@ -81,6 +81,15 @@ def _sent_paragraphs(blocks: list[Block]) -> dict[tuple[str, int], Block]:
     return out
 
 
+def _cells(blocks: list[Block], side: str) -> dict[tuple[str, int], list[str]]:
+    """The cells' texts of each table of a clause, by (clause, paragraph)."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for block in blocks:
+        if block.in_table and block.clause and not (block.mark == "del" and not block.after):
+            out.setdefault((block.clause, block.paragraph), []).append(getattr(block, side))
+    return out
+
+
 def proposal(review: Review) -> Proposal:
     """The counterparty's proposal as the next round's deal."""
     raw = read(review.deal_file).data
@@ -119,6 +128,14 @@ def proposal(review: Review) -> Proposal:
             result.notes.append(
                 f"{path}: they propose {result.values[path]}, but {block.number or block.section} still reads "
                 f"as before; kept as their wording there: decide"
+            )
+    for key, cells in _cells(review.returned.blocks, "after").items():
+        sent = _cells(generated.blocks, "before").get(key)
+        if sent is not None and sent != cells:
+            changed = next(c for c, s in zip(cells, sent, strict=False) if c != s) if len(cells) == len(sent) else ""
+            result.unplaced.append(
+                f"a change in the table of clause {key[0]} (paragraph {key[1]}) outside the deal's values "
+                f"{f'({changed!r}) ' if changed else ''}cannot be carried into the next deal: edit it by hand"
             )
     for block in review.returned.blocks:
         if block.mark == "ins" and not block.before and block.after.strip():
