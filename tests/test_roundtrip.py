@@ -73,9 +73,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 def _uno(python: str, script: str, *args: str) -> Any:
-    done = subprocess.run(
-        [python, str(ROOT / script), *args], capture_output=True, text=True, timeout=300, check=False
-    )
+    done = subprocess.run([python, str(ROOT / script), *args], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr + done.stdout
     return json.loads(done.stdout)
 

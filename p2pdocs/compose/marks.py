@@ -1,5 +1,5 @@
 """Values from the deal, marked with the field they come from, so that the documents can
-carry the mark (a Word content control, :mod:`p2pdocs.word.marks`) and ``review`` can tell
+carry the mark (a hidden Word bookmark, :mod:`p2pdocs.word.marks`) and ``review`` can tell
 which term a changed value belongs to.
 
 :func:`marked` copies the terms with every scalar a subclass of its type that carries its
@@ -8,7 +8,7 @@ reads them as ever (they compare, hash and compute like the plain values). When 
 writes one (``{{ a.payment.days }}``), or a filter or helper turns one into text
 (``{{ count(a.payment.days, 'day') }}``), the text written is wrapped in invisible markers
 (private-use characters) naming the path: ``\\ue000path\\ue001text\\ue002``. The render
-layer turns the markers into content controls; :func:`plain` removes them wherever the
+layer turns the markers into bookmarks; :func:`plain` removes them wherever the
 text goes anywhere else. A value is data and stays data: the markers only surround it.
 """
 
@@ -24,7 +24,6 @@ from pydantic import BaseModel
 
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKER = re.compile(f"{OPEN}[^{SEP}{OPEN}{CLOSE}]*{SEP}|{CLOSE}")
-_SPAN = re.compile(f"{OPEN}([^{SEP}{OPEN}{CLOSE}]*){SEP}([^{OPEN}{SEP}{CLOSE}]*){CLOSE}")
 
 
 class MStr(str):
@@ -93,11 +92,6 @@ def marked(value: Any, path: str) -> Any:
     return _scalar(value, path)
 
 
-def path_of(value: Any) -> str | None:
-    """The field path ``value`` is marked with, if any."""
-    return value.path if isinstance(value, _MARKED) else None
-
-
 def mark(path: str, text: str) -> str:
     """``text`` wrapped in the markers naming ``path`` (empty text is left unmarked)."""
     return f"{OPEN}{path}{SEP}{text}{CLOSE}" if text else text
@@ -129,20 +123,3 @@ def propagating(f: Callable[..., Any]) -> Callable[..., Any]:
 def plain(text: str) -> str:
     """``text`` without markers."""
     return _MARKER.sub("", text) if OPEN in text or CLOSE in text else text
-
-
-def spans(text: str) -> list[tuple[str | None, str]]:
-    """``text`` cut into (path, text) pieces, path None for unmarked text; markers that do
-    not pair up are dropped."""
-    if OPEN not in text:
-        return [(None, text)]
-    out: list[tuple[str | None, str]] = []
-    done = 0
-    for match in _SPAN.finditer(text):
-        if match.start() > done:
-            out.append((None, plain(text[done : match.start()])))
-        out.append((match.group(1), match.group(2)))
-        done = match.end()
-    if done < len(text):
-        out.append((None, plain(text[done:])))
-    return out

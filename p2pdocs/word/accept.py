@@ -96,4 +96,3 @@ def accept_all(docx: bytes, *, comments: bool = True) -> bytes:
         strip_comments(root)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return write_package([(name, parts[name]) for name, _ in entries])
-
