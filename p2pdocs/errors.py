@@ -158,3 +158,10 @@ class ConverterUnreachable(P2pdocsError):
     before any deal is generated)."""
 
     exit_code = 2
+
+
+class NotGenerated(P2pdocsError):
+    """A returned document has no p2pdocs provenance (or its deal file is not at hand) and
+    no deal was given to review it against."""
+
+    exit_code = 2

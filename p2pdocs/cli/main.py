@@ -1,7 +1,8 @@
 """The command line's group: the global options and every command, each from the module of
 cli/ named for what it does (``generate``: generate and new; ``review``: check, verify,
-redline, schema; ``clauses``: the clause library; ``programme``: sheet and portfolio). A
-new command goes in a module of its own, added to :data:`COMMANDS` here."""
+redline, schema; ``negotiate``: review a returned document; ``clauses``: the clause
+library; ``programme``: sheet and portfolio). A new command goes in a module of its own,
+added to :data:`COMMANDS` here."""
 
 from __future__ import annotations
 
@@ -10,11 +11,17 @@ from pathlib import Path
 import click
 
 from p2pdocs import __version__
-from p2pdocs.cli import generate, programme, review
+from p2pdocs.cli import generate, negotiate, programme, review
 from p2pdocs.cli.clauses import clauses
 from p2pdocs.cli.handler import handled
 
-COMMANDS: tuple[click.Command, ...] = (*generate.COMMANDS, *review.COMMANDS, clauses, *programme.COMMANDS)
+COMMANDS: tuple[click.Command, ...] = (
+    *generate.COMMANDS,
+    *review.COMMANDS,
+    *negotiate.COMMANDS,
+    clauses,
+    *programme.COMMANDS,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

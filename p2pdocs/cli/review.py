@@ -148,11 +148,21 @@ def verify(document: Path, deal: Path | None) -> None:
 def redline(
     deals: tuple[Path, ...], out: Path, sow_id: str | None, against: str | None, author: str, day: Any, force: bool
 ) -> None:
-    """Write NEW's agreement (or a SoW) with tracked changes against OLD's: p2pdocs redline OLD NEW -o FILE."""
+    """Write NEW's agreement (or a SoW) with tracked changes against OLD's: p2pdocs redline OLD NEW -o FILE.
+
+    OLD may be a document the counterparty returned (RETURNED.docx): the changes are then
+    against their text with all their changes accepted (Accept All gives NEW's document).
+    """
     from p2pdocs.run.rounds import redline_files
 
     if (against and len(deals) != 1) or (not against and len(deals) != 2):
         raise click.UsageError("give OLD and NEW deal files, or one deal file with --against standard")
+    if not against and deals[0].suffix.lower() == ".docx":
+        from p2pdocs.run.answer import respond
+
+        written = respond(deals[0], deals[1], out, author=author, day=day.date() if day else None, force=force)
+        click.echo(f"wrote {out} ({written} tracked changes)")
+        return
     written = redline_files(
         deals, out, sow_id=sow_id, against=against, author=author, day=day.date() if day else None, force=force
     )

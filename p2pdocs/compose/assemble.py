@@ -8,7 +8,7 @@ is not in the document is a defect of the library and fails loudly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +18,8 @@ from jinja2.exceptions import SecurityError
 from p2pdocs.compose.kinds import DocumentKind
 from p2pdocs.compose.library import Clause, ItemSpec, Library, Paragraph, ParagraphSpec
 from p2pdocs.compose.limits import MAX_LOOP, LimitExceeded
+from p2pdocs.compose.marks import plain
+from p2pdocs.deal.wording import Wording
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 from p2pdocs.word import fields
 
@@ -76,7 +78,7 @@ class Composition:
         for s in self.sections:
             lines.append(s.heading)
             for p in s.paragraphs:
-                text = fields.plain(p.text)
+                text = fields.plain(plain(p.text))
                 lines.append(f"[table: {p.table}]" if p.kind == "table" else f"{p.number} {text}".strip())
         return "\n".join(lines)
 
@@ -89,6 +91,7 @@ class _Planned:
     scope: dict[str, Any] = field(default_factory=dict)
     anchor: str | None = None
     table: str = ""
+    literal: bool = False  # negotiated wording: written as given, never rendered
 
 
 def _letters(i: int) -> str:
@@ -96,9 +99,12 @@ def _letters(i: int) -> str:
 
 
 class _Composer:
-    def __init__(self, library: Library, kind: DocumentKind, context: Mapping[str, Any]) -> None:
+    def __init__(
+        self, library: Library, kind: DocumentKind, context: Mapping[str, Any], wording: Sequence[Wording] = ()
+    ) -> None:
         self.library = library
         self.kind = kind
+        self.wording = {(w.clause, w.paragraph): w.text for w in wording}
         self.context = dict(context)
         self.numbers: dict[str, str] = {}
         self.included: set[str] = set()
@@ -166,7 +172,7 @@ class _Composer:
                 number += 1
                 section = str(number)
                 self.numbers[clause.id] = section
-            planned[clause.id] = self._plan(clause, variant, section)
+            planned[clause.id] = self._negotiated(clause.id, self._plan(clause, variant, section))
         sections = [
             Section(
                 self.numbers.get(c.id, ""),
@@ -185,7 +191,7 @@ class _Composer:
                 c.spec.title,
                 inc,
                 var,
-                fields.plain(self.render(c, c.spec.why if inc else c.spec.why_not, {})),
+                fields.plain(plain(self.render(c, c.spec.why if inc else c.spec.why_not, {}))),
                 self.numbers.get(c.id, ""),
             )
             for c in clauses
@@ -245,7 +251,23 @@ class _Composer:
     def _write(self, clause: Clause, p: _Planned) -> Para:
         if p.kind == "table":
             return Para("table", "", "", p.table)
+        if p.literal:
+            return Para(p.kind, p.number, p.source, target=p.anchor or "")
         return Para(p.kind, p.number, self.render(clause, p.source, p.scope), target=p.anchor or "")
+
+    def _negotiated(self, clause_id: str, planned: list[_Planned]) -> list[_Planned]:
+        """The clause's paragraphs with the deal's negotiated wording in place of the
+        library's (literal text; an empty text removes the paragraph)."""
+        if not self.wording:
+            return planned
+        out = []
+        for n, p in enumerate(planned, start=1):
+            text = self.wording.get((clause_id, n))
+            if text is None or p.kind == "table":
+                out.append(p)
+            elif text:
+                out.append(_Planned(p.kind, p.number, text, anchor=p.anchor, literal=True))
+        return out
 
 
 def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:
@@ -297,6 +319,9 @@ class _Loop:
         return self.index0 == self.length - 1
 
 
-def compose(library: Library, kind: DocumentKind, context: Mapping[str, Any]) -> Composition:
-    """Select, number and write the clauses of one document."""
-    return _Composer(library, kind, context).compose()
+def compose(
+    library: Library, kind: DocumentKind, context: Mapping[str, Any], wording: Sequence[Wording] = ()
+) -> Composition:
+    """Select, number and write the clauses of one document; ``wording`` is the deal's
+    negotiated wording for it (by clause and paragraph)."""
+    return _Composer(library, kind, context, wording).compose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from p2pdocs.compose.marks import marked_once
 from p2pdocs.compose.payments import cross_border, late_interest, party_fee_rows, projects_margin
 from p2pdocs.compose.phrases import dispute_summary, english_law, introducers, liability_floor, number_words
 from p2pdocs.compose.textenv import HELPERS, join_and
@@ -29,8 +30,9 @@ _ARTICLE = {
 _STAKE_RIGHT = {"exclusive": "an exclusive", "preferred": "a preferred", "non_exclusive": "a non-exclusive"}
 
 
-def agreement_context(view: DealView) -> dict[str, Any]:
-    """The names clause text of an agreement may use (besides ``ref`` and ``has``)."""
+def agreement_context(view: DealView, *, marks: bool = False) -> dict[str, Any]:
+    """The names clause text of an agreement may use (besides ``ref`` and ``has``); with
+    ``marks``, the terms' values write themselves marked with their fields (for Word)."""
     a = view.agreement
 
     def manager(key: str) -> str:
@@ -42,7 +44,7 @@ def agreement_context(view: DealView) -> dict[str, Any]:
     sources, targets = introducers(a)
     return {
         **HELPERS,
-        "a": a,
+        "a": marked_once(a, "agreement") if marks else a,
         "sows": view.deal.statements_of_work,
         "party_keys": list(a.parties),
         "models": view.models,
@@ -78,13 +80,16 @@ def agreement_context(view: DealView) -> dict[str, Any]:
     }
 
 
-def sow_context(view: DealView, sow: StatementOfWork, agreement_numbers: Mapping[str, str]) -> dict[str, Any]:
+def sow_context(
+    view: DealView, sow: StatementOfWork, agreement_numbers: Mapping[str, str], *, marks: bool = False
+) -> dict[str, Any]:
     """The names clause text of a statement of work may use.
 
     ``agreement_numbers`` maps the agreement's clause ids to their section numbers, so a
     SoW can cite "Section 6 of the Agreement" exactly as the agreement numbers it.
     """
-    context = agreement_context(view)
+    context = agreement_context(view, marks=marks)
+    index = next((i for i, s in enumerate(view.deal.statements_of_work) if s is sow), None)
 
     def agreement_ref(clause_id: str) -> str:
         number = agreement_numbers.get(clause_id)
@@ -93,7 +98,7 @@ def sow_context(view: DealView, sow: StatementOfWork, agreement_numbers: Mapping
         return f"Section {number}"
 
     context.update(
-        sow=sow,
+        sow=marked_once(sow, f"statements_of_work[{index}]") if marks and index is not None else sow,
         prime=view.name(sow.prime),
         lead=view.name(sow.customer_lead or sow.prime),
         sow_margins=view.sow_margins(sow),

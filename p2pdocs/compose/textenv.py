@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment, modifies_known_mutable
 
 from p2pdocs.compose.fields import enumeration_words
 from p2pdocs.compose.limits import LOOPS, MAX_TEXT, LimitExceeded, SafeOperators, check_tree, guarded_filters
+from p2pdocs.compose.marks import finalize, propagating
 from p2pdocs.deal.dates import long_date
 
 _CADENCE = {
@@ -197,6 +198,7 @@ def make_environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=finalize,  # a value marked with its field is written inside its markers
     )
     helpers: dict[str, Callable[..., Any]] = {
         "pct": percent,
@@ -211,7 +213,7 @@ def make_environment() -> SandboxedEnvironment:
         "mid": mid,
         "amounts": amounts,
     }
-    env.filters.update((name, _strict(f)) for name, f in helpers.items())
+    env.filters.update((name, _strict(propagating(f))) for name, f in helpers.items())
     # no globals: jinja merges them into every render's context, which is the dominant
     # cost of rendering thousands of short clause texts; helpers come with the context
     env.globals.clear()
@@ -237,7 +239,7 @@ def _compiled(env: Environment, kind: str, source: str, tree: Callable[[], str |
 
 
 #: Helpers every clause text may call, given with its context.
-HELPERS = {"count": count}
+HELPERS = {"count": propagating(count)}
 
 
 class Text:

@@ -44,6 +44,7 @@ from p2pdocs.deal.values import (
     StakeType,
     Text,
 )
+from p2pdocs.deal.wording import Wording
 
 
 def _canonical_models(models: list[str]) -> list[str]:
@@ -274,6 +275,7 @@ class Agreement(Model):
     plan: Plan | None = None
     resale: Resale = Field(default_factory=Resale)
     data_protection: DataProtection = Field(default_factory=DataProtection)
+    wording: list[Wording] = Field(default_factory=list, max_length=2000)
 
 
 class Deliverable(Model):
@@ -351,6 +353,7 @@ class StatementOfWork(Model):
     staffing: list[StaffRole] = Field(default_factory=list, max_length=500)
     status_cadence: Cadence = "weekly"
     customer_contract: CustomerContract | None = None
+    wording: list[Wording] = Field(default_factory=list, max_length=2000)
 
 
 class Deal(Model):

@@ -80,8 +80,9 @@ def _in_form(kind: str, hint: str) -> WrapValidator:
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-#: the private-use characters the Word layer marks fields and bookmarks with (word/fields.py)
-_RESERVED_MARKS = re.compile("[\ue000-\ue006]")
+#: the private-use characters p2pdocs marks fields and bookmarks (word/fields.py) and the
+#: deal's values (compose/marks.py) with
+_RESERVED_MARKS = re.compile("[\ue000-\ue01f]")
 _LINE_BREAK = re.compile(r"[\n\t\u2028\u2029]")
 
 

@@ -9,6 +9,7 @@ from p2pdocs.compose.assemble import compose
 from p2pdocs.compose.context import agreement_context
 from p2pdocs.compose.kinds import AGREEMENT
 from p2pdocs.compose.library import Library
+from p2pdocs.compose.marks import mark
 from p2pdocs.compose.textenv import percent, sentence, words
 from p2pdocs.compose.view import DealView
 from p2pdocs.documents.document import (
@@ -23,8 +24,9 @@ from p2pdocs.documents.document import (
 from p2pdocs.documents.keyterms import cover_rows
 
 
-def margin_table(view: DealView) -> dict[str, list[Any]]:
-    """Revenue type x contract year; the last column reads "Year N and later"."""
+def margin_table(view: DealView, *, marks: bool = False) -> dict[str, list[Any]]:
+    """Revenue type x contract year; the last column reads "Year N and later". With
+    ``marks``, each figure is marked with its field (for Word)."""
     margins = view.agreement.margins
     years = max(len(m.by_year) for m in margins)
     header = ["Revenue type", "Seller"]
@@ -33,27 +35,32 @@ def margin_table(view: DealView) -> dict[str, list[Any]]:
     else:
         header += [f"Year {y}" for y in range(1, years)] + [f"Year {years} and later"]
     rows = []
-    for m in margins:
+    for i, m in enumerate(margins):
         figures = list(m.by_year) + [m.by_year[-1]] * (years - len(m.by_year))
-        rows.append([sentence(words(m.revenue_type)), view.name(m.seller), *map(percent, figures)])
+        cells = [percent(f) for f in figures]
+        if marks:
+            last = len(m.by_year) - 1
+            cells = [mark(f"agreement.margins[{i}].by_year[{min(j, last)}]", c) for j, c in enumerate(cells)]
+        rows.append([sentence(words(m.revenue_type)), view.name(m.seller), *cells])
     return {"header": header, "rows": rows}
 
 
-def cover_terms(view: DealView) -> list[list[str]]:
-    """The key terms shown on the cover page, label then value (the field catalogue's rows)."""
-    return cover_rows(agreement_context(view))
+def cover_terms(view: DealView, *, marks: bool = False) -> list[list[str]]:
+    """The key terms shown on the cover page, label then value (the field catalogue's rows);
+    with ``marks``, the deal's values marked with their fields (for Word)."""
+    return cover_rows(agreement_context(view, marks=marks))
 
 
 def agreement_document(view: DealView, library: Library) -> Document:
     """The partnering agreement of the deal."""
     a = view.agreement
-    composition = compose(library, AGREEMENT, agreement_context(view))
+    composition = compose(library, AGREEMENT, agreement_context(view, marks=True), a.wording)
     context: dict[str, Any] = {
         "doc": doc_header(view, a.title, f"between {view.parties}"),
-        "cover": cover_terms(view),
+        "cover": cover_terms(view, marks=True),
         "sections": sections_view(composition),
         "contents": contents(composition),
-        "tables": {"margins": table_lines(margin_table(view)) if a.margins else {"header": [], "rows": []}},
+        "tables": {"margins": table_lines(margin_table(view, marks=True)) if a.margins else {"header": [], "rows": []}},
         "signatures": signature_blocks(view),
     }
     properties = deal_properties(view, AGREEMENT.title(view.agreement, None), f"{a.title} between {view.parties}")

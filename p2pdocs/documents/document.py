@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from p2pdocs.compose.assemble import Composition, Para
+from p2pdocs.compose.marks import plain
 from p2pdocs.compose.view import DealView
 from p2pdocs.word import fields
 from p2pdocs.word.render import Properties
@@ -57,8 +58,10 @@ def contents(composition: Composition) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for s in composition.sections:
         target = fields.bookmark_name(s.clause_id)
-        entries.append({"level": 1, "text": s.heading, "bookmark": target})
-        entries += [{"level": 2, "text": p.text, "bookmark": target} for p in s.paragraphs if p.kind == "heading"]
+        entries.append({"level": 1, "text": plain(s.heading), "bookmark": target})
+        entries += [
+            {"level": 2, "text": plain(p.text), "bookmark": target} for p in s.paragraphs if p.kind == "heading"
+        ]
     return entries
 
 

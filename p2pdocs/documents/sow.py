@@ -128,7 +128,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
     """The statement of work ``sow`` under the deal's agreement (whose numbering it cites)."""
     a = view.agreement
     numbers = {d.clause_id: d.section for d in agreement.decisions if d.included and d.section}
-    base = sow_context(view, sow, numbers)
+    base = sow_context(view, sow, numbers, marks=True)
     cited: dict[str, str] = {}  # references to the agreement: typed, not fields (another file)
 
     def agreement_ref(clause_id: str) -> str:
@@ -136,7 +136,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
         cited[clause_id] = text
         return text
 
-    composition = compose(library, STATEMENT_OF_WORK, {**base, "agreement_ref": agreement_ref})
+    composition = compose(library, STATEMENT_OF_WORK, {**base, "agreement_ref": agreement_ref}, sow.wording)
     context: dict[str, Any] = {
         "doc": doc_header(
             view,

@@ -134,5 +134,8 @@ def evaluate(data: Mapping[str, Any], rules: tuple[Rule, ...] | None = None) -> 
 
 
 def deal_findings(deal: Any) -> list[Finding]:
-    """The findings of a validated :class:`~p2pdocs.deal.terms.Deal`."""
-    return evaluate(deal.model_dump(mode="python"))
+    """The findings of a validated :class:`~p2pdocs.deal.terms.Deal`, its negotiated
+    wording in watched clauses included."""
+    from p2pdocs.playbook.wording import wording_findings
+
+    return sorted([*evaluate(deal.model_dump(mode="python")), *wording_findings(deal)])

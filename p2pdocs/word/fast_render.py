@@ -29,8 +29,10 @@ import jinja2
 from lxml import etree
 
 from p2pdocs.compose.limits import LOOPS
+from p2pdocs.compose.marks import plain
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 from p2pdocs.word.fields import finish_body
+from p2pdocs.word.marks import to_bookmarks, values_property
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.word.zipwriter import Entry, Prefix, package
@@ -197,9 +199,11 @@ class PreparedTemplate:
         out: dict[str, bytes] = {}
         LOOPS.left = LOOPS.limit
         try:
-            body = finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
+            body, values = to_bookmarks(
+                finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
+            )
             for part in self.parts:
-                xml = self._finish(part.template.render(context)).encode(part.encoding)
+                xml = plain(self._finish(part.template.render(context))).encode(part.encoding)
                 self._check(part.name, xml)
                 out[part.name] = xml
         except Exception as exc:
@@ -214,6 +218,7 @@ class PreparedTemplate:
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
         marks = {**self.fixed_marks, **part_fingerprints((part.name, out[part.name]) for part in self.parts)}
+        custom = (*custom, *values_property(values))
         out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree, marks, self.rels)
         return out
 

@@ -27,6 +27,7 @@ from lxml import etree
 from p2pdocs.word.fast_render import write_package
 from p2pdocs.word.fields import CLOSE as fields_CLOSE
 from p2pdocs.word.fields import REF as fields_REF
+from p2pdocs.word.marks import strip_marks
 from p2pdocs.word.redline_align import Item, align, normalised
 from p2pdocs.word.redline_marks import (
     NOT_PROPERTIES,
@@ -358,11 +359,11 @@ def redline_document(
     ``old_headings`` / ``new_headings`` give each document's sections as (clause id,
     heading text), so that paragraphs are only ever paired within the same clause."""
     with zipfile.ZipFile(io.BytesIO(old_docx)) as package:
-        old_root = etree.fromstring(package.read("word/document.xml"))
+        old_root = strip_marks(etree.fromstring(package.read("word/document.xml")))
     with zipfile.ZipFile(io.BytesIO(new_docx)) as package:
         entries = [(i.filename, package.read(i.filename)) for i in package.infolist()]
     parts = dict(entries)
-    new_root = etree.fromstring(parts["word/document.xml"])
+    new_root = strip_marks(etree.fromstring(parts["word/document.xml"]))
     old_body, new_body = old_root.find(f"{W}body"), new_root.find(f"{W}body")
     assert old_body is not None and new_body is not None
     _merge(old_body, new_body, old_headings, new_headings, Changes(author, day))

@@ -1,0 +1,184 @@
+"""The negotiation round trip with a real office suite as the counterparty: LibreOffice
+(over UNO) opens our agreement, tracks changes under the lawyer's name, changes the payment
+term and a margin in the schedule, deletes a sentence and rewords a clause; python-docx
+adds a comment. `review` reports each; the next deal generates their text; the response's
+Accept All / Reject All (LibreOffice's own) give our next round / their text.
+
+One LibreOffice for the whole module; the documents are made once (module fixtures)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE, EXAMPLE_ID, run_cli, soffice
+
+ROOT = Path(__file__).resolve().parent
+AUTHOR = "Dana Lawyer"
+EDITS = [
+    {"after": "Invoices are paid in ", "find": "30", "with": "45"},
+    {"cell": "22%", "find": "22", "with": "18"},
+    {"delete": " It is not reduced because another Party also helped with the sale."},
+    {"after": "The Seller ", "find": "sets its own price to", "with": "freely sets its price for"},
+]
+
+
+def _uno_python() -> str:
+    found = "/usr/bin/python3"
+    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
+    if check.returncode:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is required in CI for the round-trip test")
+        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A LibreOffice listening on a pipe (and the UNO python), stopped after the module."""
+    binary, python = soffice(), _uno_python()
+    home = tmp_path_factory.mktemp("office")
+    pipe = f"p2pdocs-roundtrip-{os.getpid()}"
+    process = subprocess.Popen(
+        [
+            binary,
+            f"-env:UserInstallation=file://{home / 'profile'}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        start_new_session=True,
+    )
+    try:
+        yield pipe, python
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _uno(python: str, script: str, *args: str) -> Any:
+    done = subprocess.run([python, str(ROOT / script), *args], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def round_trip(office: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    pipe, python = office
+    work = tmp_path_factory.mktemp("round")
+    deal = work / "deal.yaml"
+    deal.write_bytes(EXAMPLE.read_bytes())
+    assert run_cli("generate", str(deal), "-o", str(work / "out"), "--no-memo").exit_code == 0
+    sent = work / "out" / EXAMPLE_ID / "partnering-agreement.docx"
+    edits = work / "edits.json"
+    edits.write_text(json.dumps(EDITS), encoding="utf-8")
+    edited = work / "edited.docx"
+    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(edited), str(edits))
+    from docx import Document
+
+    document = Document(str(edited))
+    target = next(p for p in document.paragraphs if p.text.startswith("36.5"))
+    document.add_comment(target.runs, text="We need 60 days to remedy.", author="Sam Counsel", initials="SC")
+    returned = work / "out" / EXAMPLE_ID / "returned.docx"
+    document.save(str(returned))
+    reviewed = run_cli("review", str(returned), "--format", "json", "--next-deal", str(work / "next.yaml"))
+    assert reviewed.exit_code == 0, reviewed.output
+    report = json.loads(reviewed.stdout)
+    assert run_cli("generate", str(work / "next.yaml"), "-o", str(work / "next"), "--no-memo").exit_code == 0
+    ours = work / "next" / EXAMPLE_ID / "partnering-agreement.docx"
+    response = work / "response.docx"
+    answered = run_cli("redline", str(returned), str(work / "next.yaml"), "-o", str(response))
+    assert answered.exit_code == 0, answered.output
+    # their text as LibreOffice's Accept All gives it: read from the file LibreOffice saved
+    # (LibreOffice 7.4 over UNO does not load a .docx holding python-docx's comments; the
+    # comment adds no text)
+    reads = [(edited, "accept"), (ours, "none"), (response, "accept"), (response, "reject")]
+    seen = _uno(python, "uno_tracked.py", pipe, *(str(part) for pair in reads for part in pair))
+    return {"report": report, "work": work, "seen": seen, "next": work / "next.yaml"}
+
+
+def _change(report: dict[str, Any], **where: Any) -> dict[str, Any]:
+    found = [c for c in report["changes"] if all(c.get(k) == v for k, v in where.items())]
+    assert len(found) == 1, (where, report["changes"])
+    return found[0]
+
+
+def test_review_reports_each_change_placed_with_author_field_and_values(round_trip: dict[str, Any]) -> None:
+    report = round_trip["report"]
+    payment = _change(report, field="agreement.payment.days")
+    assert payment["clause"] == "payment.terms" and payment["author"] == AUTHOR
+    assert re.fullmatch(r"\d+", payment["section"]) and payment["number"].startswith(payment["section"] + ".")
+    assert (payment["old_value"], payment["new_value"]) == (30, 45)
+    assert payment["old"] == "30 days" and payment["new"] == "45 days"
+    margin = _change(report, field="agreement.margins[1].by_year[0]")
+    assert margin["clause"] == "margins.schedule" and margin["author"] == AUTHOR
+    assert (margin["old_value"], margin["new_value"]) == ("22", "18")
+    deleted = _change(report, kind="deletion")
+    assert deleted["old"].strip() == "It is not reduced because another Party also helped with the sale."
+    assert deleted["clause"] == "margins.schedule" and deleted["author"] == AUTHOR and deleted["field"] is None
+    reworded = _change(report, kind="replacement", field=None)
+    assert (reworded["old"], reworded["new"]) == ("sets its own price to", "freely sets its price for")
+    assert reworded["number"] == f"{reworded['section']}.4" and reworded["date"].startswith("20")
+    (comment,) = report["comments"]
+    assert comment["author"] == "Sam Counsel" and comment["text"] == "We need 60 days to remedy."
+    assert comment["clause"] == "term.termination" and comment["paragraph"].startswith(f"{comment['section']}.5")
+
+
+def test_the_new_margin_causes_a_playbook_finding(round_trip: dict[str, Any]) -> None:
+    findings = round_trip["report"]["findings"]
+    new = {(f["rule"], f["field"]): f for f in findings if f["status"] == "new"}
+    assert "18%" in new["P01", "agreement.margins[1].by_year[0]"]["message"]
+    # their wording in the margins clause, which the playbook watches, is flagged for a lawyer
+    assert {rule for rule, _ in new} == {"P01", "W01"}
+    assert all("margins.schedule" in f["message"] for (rule, _), f in new.items() if rule == "W01")
+
+
+def test_next_deal_says_who_proposed_each_change_and_generates_their_text(round_trip: dict[str, Any]) -> None:
+    text = round_trip["next"].read_text(encoding="utf-8")
+    assert re.search(r"days: 45  # proposed by Dana Lawyer on \d{4}-\d\d-\d\d", text)
+    assert re.search(r"- 18  # proposed by Dana Lawyer", text)
+    assert "freely sets its price for" in text
+    theirs, ours = round_trip["seen"][0]["paragraphs"], round_trip["seen"][1]["paragraphs"]
+    # their text, every change accepted, as LibreOffice shows it; the key terms on the cover
+    # page summarise the terms, so the next round's cover shows the new margin there too
+    start = next(i for i, (_, t) in enumerate(theirs) if t == "Parties and background")
+    assert ours[start:] == theirs[start:]
+    assert len(ours[:start]) == len(theirs[:start])
+    differ = [(a[1], b[1]) for a, b in zip(ours[:start], theirs[:start], strict=True) if a != b]
+    assert differ and all("18%" in a and "22%" in b for a, b in differ), differ
+
+
+def test_response_accept_all_is_our_next_round_and_reject_all_their_text(round_trip: dict[str, Any]) -> None:
+    theirs, ours, accepted, rejected = round_trip["seen"]
+    assert accepted["changes"] > 0
+    assert accepted["paragraphs"] == ours["paragraphs"]
+    assert rejected["paragraphs"] == theirs["paragraphs"]
+
+
+def test_a_document_without_properties_needs_a_deal(round_trip: dict[str, Any], tmp_path: Path) -> None:
+    from docx import Document
+
+    plain = tmp_path / "plain.docx"
+    Document().save(str(plain))
+    result = run_cli("review", str(plain))
+    assert result.exit_code == 2 and "was not generated by p2pdocs" in result.output and "--deal" in result.output
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    result = run_cli("review", str(broken))
+    assert result.exit_code == 2 and "cannot be read" in result.output
