@@ -117,3 +117,24 @@ def odt_content(docx: Path, work: Path) -> str:
 
     with zipfile.ZipFile(libreoffice_convert(docx, "odt", work)) as odt:
         return odt.read("content.xml").decode("utf-8")
+
+
+def numbered_paragraphs(doc: Any) -> list[tuple[str, Any]]:
+    """Every paragraph of a python-docx document's body (tables' included) in order, with
+    the number Word shows it with ("12", "12.2", "(a)", "" for none): the numbers are
+    Word's list numbering, not typed text."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    from p2pdocs.word.numbering import Numbering
+
+    part = doc.part
+    numbering = Numbering(part.numbering_part.element, part.styles.element)
+    return [
+        (numbering.label(p).strip().rstrip("."), Paragraph(p, doc._body)) for p in doc.element.body.iter(qn("w:p"))
+    ]
+
+
+def numbered(doc: Any, number: str) -> Any:
+    """The paragraph of ``doc`` that Word shows with ``number``."""
+    return next(p for n, p in numbered_paragraphs(doc) if n == number)

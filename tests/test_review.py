@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_ID, run_cli
+from conftest import EXAMPLE, EXAMPLE_ID, numbered, numbered_paragraphs, run_cli
 from docx import Document
 
 from p2pdocs.word.accept import accept_all
@@ -33,8 +33,8 @@ def _body(docx: bytes) -> bytes:
         return package.read("word/document.xml")
 
 
-def _paragraph(doc: Any, start: str) -> Any:
-    return next(p for p in doc.paragraphs if p.text.startswith(start))
+def _paragraph(doc: Any, number: str) -> Any:
+    return numbered(doc, number)
 
 
 def _review(path: Path, *args: str) -> dict[str, Any]:
@@ -46,13 +46,13 @@ def _review(path: Path, *args: str) -> dict[str, Any]:
 def test_sow_edited_without_tracking_round_trip(generated: Path) -> None:
     folder = generated / "out" / EXAMPLE_ID
     doc = Document(str(folder / "sow-SOW-001.docx"))
-    accept = next(p for p in doc.paragraphs if "acceptance. A deliverable is accepted" in p.text)
-    section = accept.text.split(".")[0]
+    number, accept = next((n, p) for n, p in numbered_paragraphs(doc) if "A deliverable is accepted" in p.text)
+    section = number.split(".")[0]
     (value,) = [r for r in accept.runs if r.text == "10 Business Days"]
     value.text = "15 Business Days"
     reword = _paragraph(doc, f"{section}.3")
     reword.runs[-1].text = "If a deliverable is rejected, the responsible Party corrects it and resubmits it."
-    doc.add_comment(accept.runs[2], text="Our customer needs more time.", author="Sam Counsel", initials="SC")
+    doc.add_comment(accept.runs[0], text="Our customer needs more time.", author="Sam Counsel", initials="SC")
     returned = folder / "sow-returned.docx"
     doc.save(str(returned))
     report = _review(returned, "--next-deal", str(generated / "next.yaml"))

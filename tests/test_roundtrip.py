@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_ID, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, numbered, run_cli, soffice
 
 ROOT = Path(__file__).resolve().parent
 AUTHOR = "Dana Lawyer"
@@ -93,7 +93,7 @@ def round_trip(office: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
     from docx import Document
 
     document = Document(str(edited))
-    target = next(p for p in document.paragraphs if p.text.startswith("36.5"))
+    target = numbered(document, "36.5")
     document.add_comment(target.runs, text="We need 60 days to remedy.", author="Sam Counsel", initials="SC")
     returned = work / "out" / EXAMPLE_ID / "returned.docx"
     document.save(str(returned))
@@ -137,7 +137,8 @@ def test_review_reports_each_change_placed_with_author_field_and_values(round_tr
     assert reworded["number"] == f"{reworded['section']}.4" and reworded["date"].startswith("20")
     (comment,) = report["comments"]
     assert comment["author"] == "Sam Counsel" and comment["text"] == "We need 60 days to remedy."
-    assert comment["clause"] == "term.termination" and comment["paragraph"].startswith(f"{comment['section']}.5")
+    assert comment["clause"] == "term.termination" and comment["number"] == f"{comment['section']}.5"
+    assert comment["paragraph"].startswith("Either Party may end this Agreement by written notice")
 
 
 def test_the_new_margin_causes_a_playbook_finding(round_trip: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from p2pdocs.compose.kinds import AGREEMENT
+from p2pdocs.compose.marks import plain
 from p2pdocs.deal.validate import load_deal
 from p2pdocs.documents.negotiation import as_markdown, memo_docx
 from p2pdocs.errors import CannotRead
@@ -58,7 +59,7 @@ def respond(returned: Path, next_deal: Path, out: Path, *, author: str, day: dat
     doc = sent_document(deal, filename, returned)
     ours = render_document(doc)
     headings = clause_headings(doc)
-    new_headings = [(s.clause_id, s.heading) for s in doc.composition.sections]
+    new_headings = [(s.clause_id, plain(s.title)) for s in doc.composition.sections]  # numbers are the list's
     old_headings = [
         (headings[b.before], b.before)
         for b in read_returned(theirs).blocks

@@ -67,10 +67,12 @@ class Comment:
     text: str
     anchor: str
     paragraph: str  # the paragraph's text as proposed
+    number: str = ""  # the paragraph's number as shown ("12.2", "(a)")
     replies: list[Comment] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in ("section", "clause", "author", "date", "text", "anchor", "paragraph")}
+        keys = ("section", "clause", "number", "author", "date", "text", "anchor", "paragraph")
+        out = {k: getattr(self, k) for k in keys}
         out["replies"] = [r.as_dict() for r in self.replies]
         return out
 
@@ -289,6 +291,7 @@ def _comments(notes: list[Note], blocks: list[Block]) -> tuple[list[Comment], li
             note.text,
             note.anchor,
             block.after if block else "",
+            block.number if block else "",
         )
         if block is None and note.parent is None:
             unplaced.append(f"comment by {note.author or 'someone'} not anchored in the text: {note.text}")
