@@ -130,9 +130,7 @@ def numbered_paragraphs(doc: Any) -> list[tuple[str, Any]]:
 
     part = doc.part
     numbering = Numbering(part.numbering_part.element, part.styles.element)
-    return [
-        (numbering.label(p).strip().rstrip("."), Paragraph(p, doc._body)) for p in doc.element.body.iter(qn("w:p"))
-    ]
+    return [(numbering.label(p).strip().rstrip("."), Paragraph(p, doc._body)) for p in doc.element.body.iter(qn("w:p"))]
 
 
 def numbered(doc: Any, number: str) -> Any:
