@@ -122,14 +122,19 @@ def test_risky_answers_are_flagged_at_once_and_may_be_kept() -> None:
 
 
 def test_a_flagged_answer_can_be_changed() -> None:
+    """Changing a flagged answer asks that answer again, with the flag's reason, not its row."""
     script = copy.deepcopy(EXAMPLE_ANSWERS)
     script["Margin in year one (%)"] = ["25", "15", "22", "20"]
-    script["Margin in later years (%)"] = ["12.5", "12", "12", "10"]
     ui = Scripted(script, keep=lambda f: f.rule != "P01")
     interview = Interview()
     interview.run(ui)
     assert [f.rule for f in ui.flags].count("P01") == 1
-    assert interview.deal()["agreement"]["margins"][1]["by_year"] == [22, 12]
+    asked = [p.message for p in ui.asked]
+    assert asked.count("Revenue type") == 3 and asked.count("Margin in later years (%)") == 3
+    again = next(p for p in ui.asked if p.error)
+    assert again.message == "Margin in year one (%)" and again.default == "15"
+    assert again.error.startswith("Contoso keeps 15% on projects in year 1")
+    assert [m["by_year"] for m in interview.deal()["agreement"]["margins"]] == [[25, 12.5], [22, 12], [20, 10]]
 
 
 def test_milestones_over_100_are_refused_as_they_are_entered() -> None:
