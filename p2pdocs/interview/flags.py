@@ -5,12 +5,13 @@ from __future__ import annotations
 from p2pdocs.interview.answers import Answers
 from p2pdocs.interview.prompt import Terminal
 from p2pdocs.interview.questions import Group, Part, Question, parse_path, show_path
+from p2pdocs.playbook.findings import Finding
 
 
-def review_flags(state: Answers, ui: Terminal, about: list[str], inside: bool = False) -> bool:
-    """Show the new findings about the paths ``about``; True when the person wants to
-    change an answer rather than keep it."""
-    change = False
+def review_flags(state: Answers, ui: Terminal, about: list[str], inside: bool = False) -> list[Finding]:
+    """Show the new findings about the paths ``about``; the findings whose answer the
+    person wants to change rather than keep."""
+    change: list[Finding] = []
     for finding in state.findings():
         key = "|".join((finding.rule, finding.field, finding.severity))
         shown = state.answers.setdefault("_wizard", {}).setdefault("flagged", [])
@@ -19,7 +20,7 @@ def review_flags(state: Answers, ui: Terminal, about: list[str], inside: bool = 
         shown.append(key)  # kept in drafts: a resumed interview does not flag it again
         if not ui.flag(finding):
             shown.remove(key)
-            change = True
+            change.append(finding)
     return change
 
 

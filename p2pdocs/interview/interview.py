@@ -42,6 +42,7 @@ from p2pdocs.interview.questions import (
 )
 from p2pdocs.interview.review import summary
 from p2pdocs.interview.standard import propose
+from p2pdocs.playbook.findings import Finding
 
 __all__ = ["Interview", "Prompt", "Terminal"]
 
@@ -69,11 +70,12 @@ class Interview(Answers):
             ui.section(f"{section.title} (section {number} of {len(self.questions.sections)})", section.help)
         if not again and section.standard:
             self._offer_standard(ui, section.standard, section.standard_title, section.items, [])
-        while True:
-            self._items(ui, section.items, [], {}, again)
-            if not self._review_flags(ui, section):
-                return
-            again = True  # the person chose to change a flagged answer: ask the section again
+        self._items(ui, section.items, [], {}, again)
+        while changed := self._review_flags(ui, section):
+            # the person chose to change a flagged answer: ask it again, or the section when
+            # no single question gives it
+            if not all(self._reask(ui, section.items, [], parse_path(f.field), f.message) for f in changed):
+                self._items(ui, section.items, [], {}, True)
 
     def _items(
         self, ui: Terminal, items: list[Question | Group], prefix: list[Part], item: dict[str, Any], again: bool
@@ -262,8 +264,13 @@ class Interview(Answers):
                     ui.say(f"Please answer this {g.title} again.")
                     again = True
                     continue
-                if not self._review_flags(ui, None, show_path(parts), inside=True):
+                changed = self._review_flags(ui, None, show_path(parts), inside=True)
+                if not changed:
                     return
+                locs = [parse_path(f.field)[len(parts) :] for f in changed]
+                if all(self._reask(ui, g.items, parts, loc, f.message) for loc, f in zip(locs, changed, strict=True)):
+                    again = False  # only the flagged answers were asked again; the rest stand
+                    continue
                 again = True
         finally:
             self._stack.pop()
@@ -343,9 +350,9 @@ class Interview(Answers):
 
     def _review_flags(
         self, ui: Terminal, section: Section | None, within: str | None = None, inside: bool = False
-    ) -> bool:
-        """Show new findings about what was just asked; True when the person wants to
-        change an answer rather than keep it."""
+    ) -> list[Finding]:
+        """Show new findings about what was just asked; those whose answer the person wants
+        to change rather than keep."""
         return review_flags(self, ui, prefixes(section.items, []) if section else [within or ""], inside)
 
     def _unanswered(self, items: list[Question | Group], prefix: list[Part], item: dict[str, Any]) -> Iterator[str]:
