@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import run_cli, soffice
 from test_batch import batch_text, deal, tree
 
 distributed = pytest.importorskip("distributed", reason="the distributed extra is not installed")
@@ -70,6 +70,28 @@ def test_a_cluster_run_writes_the_bytes_of_a_local_run(cluster: Any, batch: tupl
     assert tree(out) == tree(local), "same files, same bytes, the manifest included"
     assert [d["id"] for d in _manifest(out)] == [f"DEAL-{i:03d}" for i in range(12)]
     assert not list(out.rglob("*.part"))
+
+
+@pytest.mark.libreoffice
+def test_pdf_on_a_cluster_converts_on_the_workers_and_gives_a_local_run_s_bytes(cluster: Any, tmp_path: Path) -> None:
+    """--pdf with --scheduler: each deal's PDFs are made by the worker that ran it (its own
+    LibreOffice, closed with the worker), and they are the bytes a local run writes."""
+    soffice()
+    path = tmp_path / "two.yaml"
+    deals = [deal(i) for i in range(2)]
+    for d in deals:
+        del d["agreement"]["plan"]
+    path.write_text(batch_text(deals), encoding="utf-8")
+    local, out = tmp_path / "local", tmp_path / "out"
+    assert run_cli("generate", str(path), "-o", str(local), "-j", "1", "--pdf", "--no-progress").exit_code == 0
+    address = cluster.scheduler.address
+    result = run_cli("generate", str(path), "-o", str(out), "--scheduler", address, "--pdf", "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert "generated 2 of 2 deals" in result.output and "PDFs" in result.output
+    made = tree(out)
+    assert sorted(n for n in made if n.endswith(".pdf")) == sorted(n for n in tree(local) if n.endswith(".pdf"))
+    assert any(n.endswith("signing-packet.pdf") for n in made)
+    assert made == tree(local), "the PDFs and the manifest a local run writes, byte for byte"
 
 
 def _worker_pids(cluster: Any) -> list[int]:
