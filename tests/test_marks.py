@@ -93,6 +93,23 @@ def test_values_in_cover_clauses_and_tables_are_bookmarks_naming_their_field(
     assert deal.agreement.governing_law in cover
 
 
+def test_values_in_a_sow_s_tables_are_bookmarks_naming_their_field(rendered: dict[str, tuple[bytes, bytes]]) -> None:
+    deal = load_deal(EXAMPLE)
+    sow = deal.statements_of_work[0]
+    sow_docx = next(marked for name, (marked, _) in rendered.items() if name == f"sow-{sow.id}.docx")
+    by_path: dict[str, list[str]] = {}
+    for path, text in marks(sow_docx):
+        assert path is not None and text
+        by_path.setdefault(path, []).append(text)
+    prefix = "statements_of_work[0]"
+    assert sow.deliverables[0].name in by_path[f"{prefix}.deliverables[0].name"]
+    assert f"{prefix}.deliverables[0].due" in by_path
+    assert sow.milestones[-1].name in by_path[f"{prefix}.milestones[{len(sow.milestones) - 1}].name"]
+    assert f"{sow.milestones[0].percent.normalize():f}%" in by_path[f"{prefix}.milestones[0].percent"]
+    if sow.staffing:
+        assert sow.staffing[0].role in by_path[f"{prefix}.staffing[0].role"]
+
+
 def test_bookmarks_are_hidden_unique_and_no_marker_is_left(rendered: dict[str, tuple[bytes, bytes]]) -> None:
     with zipfile.ZipFile(io.BytesIO(agreement(rendered))) as package:
         root = etree.fromstring(package.read("word/document.xml"))

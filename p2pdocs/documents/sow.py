@@ -4,6 +4,7 @@ numbering), key terms and tables."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from p2pdocs.compose.assemble import Composition, compose
 from p2pdocs.compose.context import sow_context
 from p2pdocs.compose.kinds import STATEMENT_OF_WORK
 from p2pdocs.compose.library import Library
+from p2pdocs.compose.marks import mark
 from p2pdocs.compose.payments import party_fee_rows
 from p2pdocs.compose.textenv import number, percent, sentence, words
 from p2pdocs.compose.view import DealView
@@ -47,9 +49,21 @@ def milestone_due(sow: StatementOfWork, milestone: Milestone) -> str:
     return f"{long_date(sow.end)} (end of this SoW)"
 
 
-def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list[Any]]]:
-    """The tables of a statement of work, by the names its clauses use."""
+def _marker(view: DealView, sow: StatementOfWork) -> Callable[[str, str], str]:
+    """``m(field, text)``: ``text`` marked with the SoW's field ``field`` (for Word)."""
+    index = next(i for i, s in enumerate(view.deal.statements_of_work) if s is sow)
+    return lambda path, text: mark(f"statements_of_work[{index}].{path}", text)
+
+
+def _unmarked(path: str, text: str) -> str:
+    return text
+
+
+def sow_tables(view: DealView, sow: StatementOfWork, *, marks: bool = False) -> dict[str, dict[str, list[Any]]]:
+    """The tables of a statement of work, by the names its clauses use; with ``marks``,
+    the deal's values marked with their fields (for Word)."""
     name, money = view.name, view.money
+    m = _marker(view, sow) if marks else _unmarked
     fees = sow.fees
     described = any(d.description for d in sow.deliverables)
     tables: dict[str, dict[str, list[Any]]] = {
@@ -60,23 +74,33 @@ def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list
         "deliverables": {
             "header": ["Deliverable", "Due", *(["Description"] if described else [])],
             "rows": [
-                [d.name, long_date(d.due), *([d.description or ""] if described else [])] for d in sow.deliverables
+                [
+                    m(f"deliverables[{i}].name", d.name),
+                    m(f"deliverables[{i}].due", long_date(d.due)),
+                    *([m(f"deliverables[{i}].description", d.description or "")] if described else []),
+                ]
+                for i, d in enumerate(sow.deliverables)
             ],
         },
         "rates": {
             "header": ["Role", "Rate per day"],
-            "rows": [[r.role, money(r.rate)] for r in fees.rate_card],
+            "rows": [
+                [m(f"fees.rate_card[{i}].role", r.role), m(f"fees.rate_card[{i}].rate", money(r.rate))]
+                for i, r in enumerate(fees.rate_card)
+            ],
         },
         "staffing": {
             "header": ["Role", "Party", "Name", "Allocation"],
             "rows": [
                 [
-                    s.role,
+                    m(f"staffing[{i}].role", s.role),
                     name(s.party),
-                    s.name or "To be named",
-                    percent(s.allocation_percent) if s.allocation_percent is not None else "As needed",
+                    m(f"staffing[{i}].name", s.name) if s.name else "To be named",
+                    m(f"staffing[{i}].allocation_percent", percent(s.allocation_percent))
+                    if s.allocation_percent is not None
+                    else "As needed",
                 ]
-                for s in sow.staffing
+                for i, s in enumerate(sow.staffing)
             ],
         },
         "sow_margins": {
@@ -88,16 +112,22 @@ def sow_tables(view: DealView, sow: StatementOfWork) -> dict[str, dict[str, list
         "header": ["Party", "Part of the fee", "Invoices", "Amount invoiced"],
         "rows": party_fee_rows(view.agreement, sow, view.name),
     }
-    due = [milestone_due(sow, m) for m in sow.milestones]
+    due = [milestone_due(sow, milestone) for milestone in sow.milestones]
     if fees.model == "fixed" and fees.amount is not None:
         amounts = milestone_amounts(fees.amount, [m.percent for m in sow.milestones])
-        rows = [[m.name, percent(m.percent), money(x), d] for m, x, d in zip(sow.milestones, amounts, due, strict=True)]
+        rows = [
+            [m(f"milestones[{i}].name", ms.name), m(f"milestones[{i}].percent", percent(ms.percent)), money(x), d]
+            for i, (ms, x, d) in enumerate(zip(sow.milestones, amounts, due, strict=True))
+        ]
         rows.append(["Total", "100%", money(fees.amount), ""])
         tables["milestones"] = {"header": ["Milestone", "Share", "Amount", "Due"], "rows": rows}
     else:
         tables["milestones"] = {
             "header": ["Milestone", "Share", "Due"],
-            "rows": [[m.name, percent(m.percent), d] for m, d in zip(sow.milestones, due, strict=True)],
+            "rows": [
+                [m(f"milestones[{i}].name", ms.name), m(f"milestones[{i}].percent", percent(ms.percent)), d]
+                for i, (ms, d) in enumerate(zip(sow.milestones, due, strict=True))
+            ],
         }
     return {key: table_lines(table) for key, table in tables.items()}
 
@@ -147,7 +177,7 @@ def sow_document(view: DealView, sow: StatementOfWork, library: Library, agreeme
         "cover": sow_cover(view, sow),
         "sections": sections_view(composition),
         "contents": contents(composition),
-        "tables": sow_tables(view, sow),
+        "tables": sow_tables(view, sow, marks=True),
         "signatures": signature_blocks(view),
     }
     properties = deal_properties(
