@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,51 @@ def numbered_paragraphs(doc: Any) -> list[tuple[str, Any]]:
 def numbered(doc: Any, number: str) -> Any:
     """The paragraph of ``doc`` that Word shows with ``number``."""
     return next(p for n, p in numbered_paragraphs(doc) if n == number)
+
+
+def uno_python() -> str:
+    """Debian's python3 with python3-uno, for the scripts that drive LibreOffice over UNO
+    (skipped locally without it, a failure in CI, which installs it)."""
+    import subprocess
+
+    found = "/usr/bin/python3"
+    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
+    if check.returncode:
+        if os.environ.get("CI"):
+            pytest.fail("python3-uno is required in CI: .ci/run installs it")
+        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
+    return found
+
+
+@contextlib.contextmanager
+def listening_office(home: Path, name: str) -> Iterator[str]:
+    """A LibreOffice of its own (profile and HOME under ``home``) listening on the pipe it
+    yields, for UNO scripts; stopped with its whole process group on the way out."""
+    import signal
+    import subprocess
+
+    pipe = f"p2pdocs-{name}-{os.getpid()}"
+    process = subprocess.Popen(
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{home / 'profile'}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        start_new_session=True,
+    )
+    try:
+        yield pipe
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -6,10 +6,8 @@ import copy
 import io
 import itertools
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_ID, odt_content, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, listening_office, odt_content, run_cli, soffice, uno_python
 from lxml import etree
 
 from p2pdocs.word.fast_render import write_package
@@ -226,16 +224,6 @@ def test_heading_paragraphs_never_get_body_text(write_deal: Callable[..., Path],
     assert checked == len(old_headings)
 
 
-def _uno_python() -> str:
-    found = "/usr/bin/python3"
-    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
-    if check.returncode:
-        if os.environ.get("CI"):
-            pytest.fail("python3-uno is required in CI for the redline test")
-        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
-    return found
-
-
 def restyled(docx: bytes, old_style: str, new_style: str, count: int) -> bytes:
     """``docx`` with its first ``count`` paragraphs in ``old_style`` set in ``new_style``."""
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
@@ -287,7 +275,8 @@ def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], 
     paragraph's text and style: a clause switched off and on (referral; margins, whose
     paragraph before the schedule table LibreOffice cannot join with the table), a style
     change, and a word added at the end of a paragraph right before an added paragraph."""
-    binary, python = soffice(), _uno_python()
+    soffice()
+    python = uno_python()
     off, old, new = redline_without_referral(write_deal, tmp_path)
     cases = [(off, old, new)]
     on = tmp_path / "referral-on.docx"
@@ -310,27 +299,11 @@ def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], 
         redline = redline_document(old.read_bytes(), changed, "p2pdocs", date(2027, 1, 15))
         (tmp_path / f"{name}-redline.docx").write_bytes(redline)
         cases.append((tmp_path / f"{name}-redline.docx", old, tmp_path / f"{name}.docx"))
-    pipe = f"p2pdocs-redline-{os.getpid()}"
-    office = subprocess.Popen(
-        [
-            binary,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"HOME": str(tmp_path), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        start_new_session=True,
-    )
 
     # every document of every case read in one helper process, each document loaded once
     reads = (("redline", "accept"), ("redline", "reject"), ("after", "none"), ("before", "none"))
     pairs = [(str({"redline": r, "before": b, "after": a}[d]), mode) for r, b, a in cases for d, mode in reads]
-    try:
+    with listening_office(tmp_path, "redline") as pipe:
         done = subprocess.run(
             [python, str(UNO_HELPER), pipe, *(part for pair in pairs for part in pair)],
             capture_output=True,
@@ -353,10 +326,7 @@ def test_libreoffice_accept_all_and_reject_all(write_deal: Callable[..., Path], 
                 assert accepted["changes"] < 400, "renumbering and whole paragraphs, not every word of every clause"
             headings = [t for style, t in accepted["paragraphs"] + rejected["paragraphs"] if style == "Heading 1"]
             assert headings and not any("\t" in h for h in headings), "no clause text in heading style"
-    finally:
-        os.killpg(office.pid, signal.SIGKILL)
-        office.wait(timeout=30)
-        shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
 
 
 def test_unknown_sow_lists_the_valid_ids(write_deal: Callable[..., Path], tmp_path: Path) -> None:

@@ -9,16 +9,14 @@ One LibreOffice for the whole module; the documents are made once (module fixtur
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, EXAMPLE_ID, numbered, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, listening_office, numbered, run_cli, uno_python
 
 ROOT = Path(__file__).resolve().parent
 AUTHOR = "Dana Lawyer"
@@ -30,46 +28,12 @@ EDITS = [
 ]
 
 
-def _uno_python() -> str:
-    found = "/usr/bin/python3"
-    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
-    if check.returncode:
-        if os.environ.get("CI"):
-            pytest.fail("python3-uno is required in CI for the round-trip test")
-        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
-    return found
-
-
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A LibreOffice listening on a pipe (and the UNO python), stopped after the module."""
-    binary, python = soffice(), _uno_python()
-    home = tmp_path_factory.mktemp("office")
-    pipe = f"p2pdocs-roundtrip-{os.getpid()}"
-    process = subprocess.Popen(
-        [
-            binary,
-            f"-env:UserInstallation=file://{home / 'profile'}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        start_new_session=True,
-    )
-    try:
+    python = uno_python()
+    with listening_office(tmp_path_factory.mktemp("office"), "roundtrip") as pipe:
         yield pipe, python
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _uno(python: str, script: str, *args: str) -> Any:

@@ -10,10 +10,8 @@ back.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, EXAMPLE_ID, run_cli, soffice
+from conftest import EXAMPLE, EXAMPLE_ID, listening_office, run_cli, uno_python
 from lxml import etree
 
 from p2pdocs.word.fields import bookmark_name
@@ -201,16 +199,6 @@ def test_long_clause_ids_get_short_distinct_bookmarks() -> None:
 # LibreOffice: edit, update, read back ---------------------------------------------------
 
 
-def _uno_python() -> str:
-    found = "/usr/bin/python3"
-    check = subprocess.run([found, "-c", "import uno"], capture_output=True, check=False)
-    if check.returncode:
-        if os.environ.get("CI"):
-            pytest.fail("python3-uno is required in CI for the Word-native edit test")
-        pytest.skip("python3-uno is not installed (apt-get install python3-uno)")
-    return found
-
-
 def before_heading(path: Path) -> str:
     """The heading the new one goes before: Payment in an agreement, else the third."""
     headings = re.findall(r"^\d+\. (.+)$", docx_text(path.read_bytes()), flags=re.M)
@@ -220,34 +208,15 @@ def before_heading(path: Path) -> str:
 @pytest.fixture(scope="module")
 def edited(docs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every document edited in one LibreOffice, started once."""
-    binary, python = soffice(), _uno_python()
+    python = uno_python()
     work = tmp_path_factory.mktemp("uno")
-    pipe = f"p2pdocs-native-{os.getpid()}"
-    office = subprocess.Popen(
-        [
-            binary,
-            f"-env:UserInstallation=file://{work / 'profile'}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={"HOME": str(work), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-        start_new_session=True,
-    )
-    try:
+    with listening_office(work, "native") as pipe:
         args = [a for k in KINDS for a in (str(docs[k]), before_heading(docs[k]), NEW_HEADING, str(work / f"{k}.docx"))]
         done = subprocess.run(
             [python, str(HELPER), pipe, *args], capture_output=True, text=True, timeout=300, check=False
         )
         assert done.returncode == 0, done.stderr
         return dict(zip(KINDS, json.loads(done.stdout), strict=True))
-    finally:
-        os.killpg(office.pid, signal.SIGKILL)
-        office.wait(timeout=30)
         shutil.rmtree(work / "profile", ignore_errors=True)
 
 

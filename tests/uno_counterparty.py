@@ -19,29 +19,10 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
-
-
-def _connect(pipe: str) -> Any:
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    for _ in range(300):
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except Exception:  # soffice is still starting
-            time.sleep(0.2)
-    raise SystemExit("soffice did not answer on its pipe")
-
-
-def _prop(name: str, value: Any) -> Any:
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+from uno_tracked import _connect, _prop  # type: ignore[import-not-found]
 
 
 def _author(ctx: Any, name: str) -> None:
