@@ -147,3 +147,53 @@ def test_a_document_without_properties_needs_a_deal(round_trip: dict[str, Any], 
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     result = run_cli("review", str(broken))
     assert result.exit_code == 2 and "cannot be read" in result.output
+
+
+SOW_EDITS = [
+    {"after": "rejected it with reasons within ", "find": "10", "with": "15"},
+    {"after": "If a deliverable is rejected, the Party ", "find": "responsible for it", "with": "that made it"},
+]
+
+
+def test_a_sow_round_trip_in_libreoffice(office: tuple[str, str], tmp_path: Path) -> None:
+    """The same round for a statement of work: LibreOffice tracks a changed acceptance period
+    and a reworded sentence under the counterparty's name; review ties the period to its
+    field, the next deal gives their text, and the response's Accept All / Reject All
+    (LibreOffice's own) give our next round and their text."""
+    pipe, python = office
+    deal = tmp_path / "deal.yaml"
+    deal.write_bytes(EXAMPLE.read_bytes())
+    assert run_cli("generate", str(deal), "-o", str(tmp_path / "out"), "--no-memo").exit_code == 0
+    sent = tmp_path / "out" / EXAMPLE_ID / "sow-SOW-001.docx"
+    edits = tmp_path / "edits.json"
+    edits.write_text(json.dumps(SOW_EDITS), encoding="utf-8")
+    returned = tmp_path / "out" / EXAMPLE_ID / "sow-returned.docx"
+    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(returned), str(edits))
+    reviewed = run_cli("review", str(returned), "--format", "json", "--next-deal", str(tmp_path / "next.yaml"))
+    assert reviewed.exit_code == 0, reviewed.output
+    report = json.loads(reviewed.stdout)
+    period = _change(report, field="statements_of_work[0].acceptance_days")
+    assert (period["old_value"], period["new_value"], period["author"]) == (10, 15, AUTHOR)
+    reworded = _change(report, field=None)
+    assert reworded["clause"] == period["clause"] and reworded["new"] == "that made it"
+    assert run_cli("generate", str(tmp_path / "next.yaml"), "-o", str(tmp_path / "theirs"), "--no-memo").exit_code == 0
+    theirs_generated = tmp_path / "theirs" / EXAMPLE_ID / "sow-SOW-001.docx"
+    # we take their wording and refuse their period: the line's comment says who proposed it
+    text = (tmp_path / "next.yaml").read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if "acceptance_days: 15" in line)
+    assert "# proposed by Dana Lawyer" in line
+    (tmp_path / "next.yaml").write_text(text.replace(line, line.split(":")[0] + ": 10"), encoding="utf-8")
+    assert run_cli("generate", str(tmp_path / "next.yaml"), "-o", str(tmp_path / "next"), "--no-memo").exit_code == 0
+    ours = tmp_path / "next" / EXAMPLE_ID / "sow-SOW-001.docx"
+    response = tmp_path / "response.docx"
+    answered = run_cli("redline", str(returned), str(tmp_path / "next.yaml"), "-o", str(response))
+    assert answered.exit_code == 0, answered.output
+    reads = [(returned, "accept"), (theirs_generated, "none"), (ours, "none"), (response, "accept")]
+    reads.append((response, "reject"))
+    theirs, generated, next_round, accepted, rejected = _uno(
+        python, "uno_tracked.py", pipe, *(str(part) for pair in reads for part in pair)
+    )
+    assert generated["paragraphs"] == theirs["paragraphs"], "their proposal as a deal file generates their text"
+    assert accepted["changes"] > 0 and next_round["paragraphs"] != theirs["paragraphs"]
+    assert accepted["paragraphs"] == next_round["paragraphs"], "Accept All: our next round"
+    assert rejected["paragraphs"] == theirs["paragraphs"], "Reject All: their text"
