@@ -20,6 +20,7 @@ from p2pdocs.word.accept import accept_all
 from p2pdocs.word.package import Unreadable, load
 from p2pdocs.word.provenance import read_properties
 from p2pdocs.word.redline import changes_in, redline_document
+from p2pdocs.word.restated import restated_removed
 from p2pdocs.word.returned import read_returned
 
 
@@ -49,7 +50,8 @@ def respond(returned: Path, next_deal: Path, out: Path, *, author: str, day: dat
     try:
         data = load(returned)
         properties = read_properties(data)
-        theirs = accept_all(data, comments=False)  # their comments are answered in the memo
+        # their comments are answered in the memo; what their office suite restated is no change
+        theirs = restated_removed(accept_all(data, comments=False))
     except Unreadable as exc:
         raise CannotRead(returned, str(exc)) from None
     deal = load_deal(next_deal)
