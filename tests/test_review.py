@@ -208,3 +208,24 @@ def test_a_table_change_outside_the_values_is_listed_not_dropped(generated: Path
     report = _review(returned, "--deal", str(generated / "deal.yaml"), "--next-deal", str(tmp_path / "next.yaml"))
     assert any(c["new"] == "Contoso Group" and c["clause"] == "margins.schedule" for c in report["changes"])
     assert any("margins.schedule" in u and "Contoso Group" in u for u in report["unplaced"]), report["unplaced"]
+
+
+def test_an_untracked_edit_of_a_value_and_the_wording_around_it_reports_both(generated: Path, tmp_path: Path) -> None:
+    """Edited without tracking, one paragraph: the acceptance period changed and the sentence
+    before it reworded. Both are reported: the value with its field, the wording as a change
+    of the paragraph (never dropped because a value changed there too)."""
+    doc = Document(str(generated / "out" / EXAMPLE_ID / "sow-SOW-001.docx"))
+    accept = next(p for p in doc.paragraphs if "A deliverable is accepted" in p.text)
+    (value,) = [r for r in accept.runs if r.text == "10 Business Days"]
+    value.text = "15 Business Days"
+    accept.runs[0].text = accept.runs[0].text.replace("Contoso submits", "Contoso delivers")
+    returned = tmp_path / "sow-returned.docx"
+    doc.save(str(returned))
+    report = _review(returned, "--deal", str(generated / "deal.yaml"), "--next-deal", str(tmp_path / "next.yaml"))
+    (field,) = [c for c in report["changes"] if c["field"]]
+    assert (field["field"], field["old_value"], field["new_value"]) == ("statements_of_work[0].acceptance_days", 10, 15)
+    (wording,) = [c for c in report["changes"] if not c["field"]]
+    assert "Contoso delivers each deliverable" in wording["new"] and wording["clause"] == field["clause"]
+    assert run_cli("generate", str(tmp_path / "next.yaml"), "-o", str(tmp_path / "next"), "--no-memo").exit_code == 0
+    ours = (tmp_path / "next" / EXAMPLE_ID / "sow-SOW-001.docx").read_bytes()
+    assert docx_text(ours) == docx_text(returned.read_bytes()), "the next deal generates their text"

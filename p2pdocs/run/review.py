@@ -24,7 +24,7 @@ from p2pdocs.errors import CannotRead, InvalidInput, NotGenerated, Problem
 from p2pdocs.run.generate import library, render_document
 from p2pdocs.run.proposals import Reading, read_value, value_at
 from p2pdocs.word.package import Unreadable, load
-from p2pdocs.word.returned import Block, Note, Returned, place, read_returned
+from p2pdocs.word.returned import Block, Note, Returned, Span, place, read_returned
 
 
 @dataclass
@@ -198,6 +198,16 @@ def _overlaps(start: int, length: int, span: list[int]) -> bool:
     return start < span[1] and start + length > span[0]
 
 
+def _outside(text: str, spans: list[Span]) -> str:
+    """``text`` without the deal's values in it (each value's span as sent): the wording."""
+    kept, at = [], 0
+    for span in sorted((s for s in spans if s.path), key=lambda s: s.before[0]):
+        kept.append(text[at : span.before[0]])
+        at = max(at, span.before[1])
+    kept.append(text[at:])
+    return "\u0000".join(kept)
+
+
 def changes_in(block: Block, was: Block | None, deal: Deal, modified_by: str) -> list[Change]:
     """The changes of one returned paragraph: its values, then its wording."""
     out: list[Change] = []
@@ -269,7 +279,13 @@ def changes_in(block: Block, was: Block | None, deal: Deal, modified_by: str) ->
             else ("replacement" if old and new else "deletion" if old else "insertion")
         )
         out.append(Change(*where, kind, run[0].author, run[0].date, old, new, block.before, block.after))
-    if was is not None and not block.pieces and block.before != was.before and not any(c.field for c in out):
+    reworded = was is not None and _outside(was.before, was.spans) != _outside(block.before, block.spans)
+    if (
+        was is not None
+        and not block.pieces
+        and block.before != was.before
+        and (reworded or not any(c.field for c in out))
+    ):
         out.append(
             Change(*where, "replacement", modified_by, "", was.before, block.before, was.before, block.after, False)
         )
