@@ -46,19 +46,8 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
             style, parts = "", []
         elif parts is None:
             continue
-        elif tag == _FLD_CHAR:
-            kind = el.get(f"{W}fldCharType")
-            if kind == "begin":
-                fields.append(False)
-                parts.append("{")
-            elif kind == "separate" and fields:
-                fields[-1] = True
-            elif kind == "end" and fields:
-                fields.pop()
-                parts.append("}")
-        elif tag == _INSTR:
-            if fields and not fields[-1]:
-                parts.append((el.text or "").strip())
+        elif tag in _COMPLEX:
+            _complex_field(el, fields, parts)
         elif fields and fields[-1]:
             continue  # a field's result
         elif tag == _T:
@@ -76,6 +65,25 @@ def paragraphs(body: etree._Element) -> list[tuple[str, str]]:
 
 _P, _STYLE, _T, _TAB, _BR, _NUM_ID = (f"{W}{name}" for name in ("p", "pStyle", "t", "tab", "br", "numId"))
 _FLD_CHAR, _INSTR, _FLD_SIMPLE = (f"{W}{name}" for name in ("fldChar", "instrText", "fldSimple"))
+_COMPLEX = (_FLD_CHAR, _INSTR)
+
+
+def _complex_field(el: etree._Element, fields: list[bool], parts: list[str]) -> None:
+    """A complex field's mark or instruction, written as ``{instruction}``: ``fields`` holds,
+    per open field, whether its result (which Word updates, and is not written) has begun."""
+    if el.tag == _INSTR:
+        if fields and not fields[-1]:
+            parts.append((el.text or "").strip())
+        return
+    kind = el.get(f"{W}fldCharType")
+    if kind == "begin":
+        fields.append(False)
+        parts.append("{")
+    elif kind == "separate" and fields:
+        fields[-1] = True
+    elif kind == "end" and fields:
+        fields.pop()
+        parts.append("}")
 
 
 def sections(body: etree._Element) -> list[tuple[str, str]]:
@@ -119,19 +127,8 @@ def part_text(root: etree._Element) -> str:
             continue
         if parts is None:
             continue
-        if tag == _FLD_CHAR:
-            kind = el.get(f"{W}fldCharType")
-            if kind == "begin":
-                fields.append(False)
-                parts.append("{")
-            elif kind == "separate" and fields:
-                fields[-1] = True
-            elif kind == "end" and fields:
-                fields.pop()
-                parts.append("}")
-        elif tag == _INSTR:
-            if fields and not fields[-1]:
-                parts.append((el.text or "").strip())
+        if tag in _COMPLEX:
+            _complex_field(el, fields, parts)
         elif tag == _FLD_SIMPLE:
             parts.append("{" + str(el.get(f"{W}instr", "")).strip() + "}")
         elif (fields and fields[-1]) or any(True for _ in el.iterancestors(_FLD_SIMPLE)):
