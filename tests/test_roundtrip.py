@@ -42,18 +42,25 @@ def _uno(python: str, script: str, *args: str) -> Any:
     return json.loads(done.stdout)
 
 
+def _sent_and_edited(office: tuple[str, str], work: Path, name: str, edits: list[dict[str, str]], edited: Path) -> Path:
+    """The example's ``name`` generated under ``work/out`` (with the deal file beside it, as
+    it is sent), then edited in LibreOffice with change tracking on under the counterparty's
+    name and saved as ``edited``."""
+    pipe, python = office
+    deal = work / "deal.yaml"
+    deal.write_bytes(EXAMPLE.read_bytes())
+    assert run_cli("generate", str(deal), "-o", str(work / "out"), "--no-memo").exit_code == 0
+    (work / "edits.json").write_text(json.dumps(edits), encoding="utf-8")
+    sent = work / "out" / EXAMPLE_ID / name
+    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(edited), str(work / "edits.json"))
+    return edited
+
+
 @pytest.fixture(scope="module")
 def round_trip(office: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     pipe, python = office
     work = tmp_path_factory.mktemp("round")
-    deal = work / "deal.yaml"
-    deal.write_bytes(EXAMPLE.read_bytes())
-    assert run_cli("generate", str(deal), "-o", str(work / "out"), "--no-memo").exit_code == 0
-    sent = work / "out" / EXAMPLE_ID / "partnering-agreement.docx"
-    edits = work / "edits.json"
-    edits.write_text(json.dumps(EDITS), encoding="utf-8")
-    edited = work / "edited.docx"
-    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(edited), str(edits))
+    edited = _sent_and_edited(office, work, "partnering-agreement.docx", EDITS, work / "edited.docx")
     from docx import Document
 
     document = Document(str(edited))
@@ -161,14 +168,8 @@ def test_a_sow_round_trip_in_libreoffice(office: tuple[str, str], tmp_path: Path
     field, the next deal gives their text, and the response's Accept All / Reject All
     (LibreOffice's own) give our next round and their text."""
     pipe, python = office
-    deal = tmp_path / "deal.yaml"
-    deal.write_bytes(EXAMPLE.read_bytes())
-    assert run_cli("generate", str(deal), "-o", str(tmp_path / "out"), "--no-memo").exit_code == 0
-    sent = tmp_path / "out" / EXAMPLE_ID / "sow-SOW-001.docx"
-    edits = tmp_path / "edits.json"
-    edits.write_text(json.dumps(SOW_EDITS), encoding="utf-8")
     returned = tmp_path / "out" / EXAMPLE_ID / "sow-returned.docx"
-    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(returned), str(edits))
+    _sent_and_edited(office, tmp_path, "sow-SOW-001.docx", SOW_EDITS, returned)
     reviewed = run_cli("review", str(returned), "--format", "json", "--next-deal", str(tmp_path / "next.yaml"))
     assert reviewed.exit_code == 0, reviewed.output
     report = json.loads(reviewed.stdout)

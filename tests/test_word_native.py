@@ -21,6 +21,7 @@ import pytest
 import yaml
 from conftest import EXAMPLE, EXAMPLE_ID, listening_office, run_cli, uno_python
 from lxml import etree
+from test_lawyer_review import third_party
 
 from p2pdocs.word.fields import bookmark_name
 from p2pdocs.word.numbering import Numbering
@@ -31,16 +32,6 @@ HELPER = Path(__file__).with_name("uno_edit.py")
 NUMBERED = {"Heading1", "Clause", "ClauseItem", "ClauseSubitem"}
 TYPED = re.compile(r"^\s*(\d+(\.\d+)*\.?|\([a-z]+\)|\([ivx]+\))(\s|$)")
 NEW_HEADING = "Sanctions screening"
-
-
-def third_party(d: dict[str, Any]) -> None:
-    d["agreement"]["parties"]["adatum"] = {
-        "legal_name": "Adatum Corporation",
-        "type": "msp",
-        "jurisdiction": "State of Delaware",
-        "address": "500 Market Street, Wilmington, DE 19801, United States",
-        "signatory": {"name": "Lee Park", "title": "Chief Executive Officer"},
-    }
 
 
 @pytest.fixture(scope="module")
