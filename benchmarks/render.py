@@ -127,7 +127,6 @@ def finished(data: bytes, context: dict[str, Any]) -> bytes:
     footers without markers."""
     from p2pdocs.compose.marks import plain
     from p2pdocs.word.fields import finish_body
-    from p2pdocs.word.marks import to_bookmarks
     from p2pdocs.word.provenance import HEADER_FOOTER
 
     buffer = io.BytesIO()
@@ -135,7 +134,7 @@ def finished(data: bytes, context: dict[str, Any]) -> bytes:
         for name in z.namelist():
             part = z.read(name)
             if name == "word/document.xml":
-                part = to_bookmarks(finish_body(part.decode("utf-8"), context.get("contents", ())))[0].encode("utf-8")
+                part = finish_body(part.decode("utf-8"), context.get("contents", ()))[0].encode("utf-8")
             elif HEADER_FOOTER.fullmatch(name):
                 part = plain(part.decode("utf-8")).encode("utf-8")
             out.writestr(name, part)

@@ -32,7 +32,7 @@ from p2pdocs.compose.limits import LOOPS
 from p2pdocs.compose.marks import plain
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 from p2pdocs.word.fields import finish_body
-from p2pdocs.word.marks import to_bookmarks, values_property
+from p2pdocs.word.marks import values_property
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
 from p2pdocs.word.zipwriter import Entry, Prefix, package
@@ -199,9 +199,7 @@ class PreparedTemplate:
         out: dict[str, bytes] = {}
         LOOPS.left = LOOPS.limit
         try:
-            body, values = to_bookmarks(
-                finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
-            )
+            body, values = finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
             for part in self.parts:
                 xml = plain(self._finish(part.template.render(context))).encode(part.encoding)
                 self._check(part.name, xml)

@@ -19,6 +19,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
+from p2pdocs.compose.marks import CLOSE as VALUE_CLOSE
+from p2pdocs.compose.marks import OPEN as VALUE_OPEN
+from p2pdocs.compose.marks import SEP as VALUE_SEP
+from p2pdocs.word.marks import value_bookmark
+
 REF, SEP, CLOSE, MARK, END, KEEP, TOC = (chr(c) for c in range(0xE000, 0xE007))
 _ANY = re.compile("[\ue000-\ue006]")
 _PLAIN = re.compile("\ue000[^\ue001]*\ue001([^\ue002]*)\ue002|\ue003[^\ue002]*\ue002|[\ue004\ue005\ue006]")
@@ -114,30 +119,41 @@ class _Bookmarks:
         return "" if found is None else f'<w:bookmarkEnd w:id="{found}"/>'
 
 
-def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> str:
+def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> tuple[str, list[str]]:
     """``xml`` (a rendered body) with every marker turned into Word markup, and the
-    contents paragraph into a TOC field over ``toc`` (entries: level, text, bookmark).
+    contents paragraph into a TOC field over ``toc`` (entries: level, text, bookmark);
+    with it, the field path of each deal value bookmarked (``_Val_1`` first, see
+    :mod:`p2pdocs.word.marks`).
 
-    One pass over the markers: each splits the text run it is in (the run's properties
-    carried over, no empty run left), and the text before it keeps its spaces."""
-    if not _ANY.search(xml):
-        return xml
+    One pass over the markers, found at memchr speed (``str.find``; a character class
+    would be scanned by the regex engine char by char): each splits the text run it is in
+    (the run's properties carried over, no empty run left), and the text before it keeps
+    its spaces. A value written where it cannot be a run of its own (across markup, or
+    outside a run's text) loses its markers and stays as text."""
     if KEEP in xml:
         xml = _kept(xml)
+    starts = _starts(xml)
+    paths: list[str] = []
+    if not starts:
+        return xml, paths
     marks = _Bookmarks()
     pieces: list[str] = []
     done = 0
     rpr = ""
     reopen = ""
-    for m in _STARTS.finditer(xml):
-        at = m.start()
+    for at in starts:
         if at < done:
             continue
-        marker = m.group(0)
+        marker = xml[at]
         if marker == TOC:
             begin, end = _paragraph_bounds(xml, at)
             pieces += [xml[done:begin], _toc(toc)]
             done = end
+            continue
+        if marker == VALUE_CLOSE or (marker == VALUE_OPEN and not _runnable(xml, at)):
+            sep = xml.find(VALUE_SEP, at, xml.find("<", at)) if marker == VALUE_OPEN else -1
+            pieces.append(xml[done:at])
+            done = (sep if sep > 0 else at) + 1  # the markers go, the text stays
             continue
         run = max(xml.rfind("<w:r>", done, at), xml.rfind("<w:r ", done, at))
         if run >= 0:  # a run of the template: its properties, its text opened with spaces kept
@@ -161,6 +177,11 @@ def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> str:
         elif marker == MARK:
             done = xml.index(CLOSE, at) + 1
             pieces.append(marks.start(xml[at + 1 : done - 1]))
+        elif marker == VALUE_OPEN:
+            sep = xml.index(VALUE_SEP, at)
+            done = xml.index(VALUE_CLOSE, sep) + 1
+            paths.append(xml[at + 1 : sep])
+            pieces.append(value_bookmark(len(paths), rpr, xml[sep + 1 : done - 1]))
         else:
             done = at + 1
             pieces.append(marks.end())
@@ -169,10 +190,31 @@ def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> str:
         else:
             pieces.append(reopen)
     pieces.append(xml[done:])
-    return "".join(pieces)
+    return "".join(pieces), paths
 
 
-_STARTS = re.compile("[\ue000\ue003\ue004\ue006]")  # where a reference, bookmark, its end, the contents are
+#: where a reference, a bookmark, its end, the contents and a deal value's markers are
+_STARTERS = (REF, MARK, END, TOC, VALUE_OPEN, VALUE_CLOSE)
+
+
+def _starts(xml: str) -> list[int]:
+    found: list[int] = []
+    for marker in _STARTERS:
+        at = xml.find(marker)
+        while at >= 0:
+            found.append(at)
+            at = xml.find(marker, at + 1)
+    found.sort()
+    return found
+
+
+def _runnable(xml: str, at: int) -> bool:
+    """Whether the value marked at ``at`` lies within one run's text (no markup inside)."""
+    close = xml.find(VALUE_CLOSE, at)
+    sep = xml.find(VALUE_SEP, at, close)
+    if sep < 0 or xml.find("<", at, close) >= 0 or xml.find(VALUE_OPEN, at + 1, close) >= 0:
+        return False
+    return xml.startswith(("<w:t>", "<w:t "), xml.rfind("<", 0, at))
 
 
 def _kept(xml: str) -> str:

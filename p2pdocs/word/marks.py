@@ -1,9 +1,10 @@
 """Values from the deal marked in the Word document, and found again in a returned one.
 
 Clause text writes each value from the deal between invisible markers naming its field
-(:mod:`p2pdocs.compose.marks`). After the template is rendered, :func:`to_bookmarks` turns
-each marked piece of a ``w:t`` into its own run between a hidden bookmark's start and end
-(``_Val_1``, ``_Val_2``... in document order), and the document's properties record the
+(:mod:`p2pdocs.compose.marks`). After the template is rendered, the pass that writes the
+fields (:func:`p2pdocs.word.fields.finish_body`) turns each marked piece of a ``w:t`` into its
+own run between a hidden bookmark's start and end (:func:`value_bookmark`: ``_Val_1``,
+``_Val_2``... in document order), and the document's properties record the
 field of each (``p2pdocs.values``: ``agreement.payment.days``, ``agreement.margins[1].by_year[0]``).
 The run keeps the formatting it had, so the document reads, looks and prints exactly as
 without; only the markup differs.
@@ -19,63 +20,28 @@ LibreOffice, edits inside them included, and both keep the custom properties.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 
 from lxml import etree
-
-from p2pdocs.compose.marks import CLOSE, OPEN, SEP, plain
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: the custom property that names the field of each value bookmark
 VALUES = "p2pdocs.values"
 PREFIX = "_Val_"
-_RPR = re.compile(r"<w:rPr>.*?</w:rPr>|<w:rPr/>", flags=re.DOTALL)
 #: bookmark ids: unique within a document (clear of the ids Word and the templates use)
 FIRST_ID = 70_000
 
 
-#: a marked value inside one text node (no markup between its markers)
-_VALUE = re.compile(f"{OPEN}([^<{OPEN}{SEP}{CLOSE}]*){SEP}([^<{OPEN}{SEP}{CLOSE}]*){CLOSE}")
-
-
-def to_bookmarks(xml: str) -> tuple[str, list[str]]:
-    """``xml`` (a rendered part) with every marked value a bookmarked run and every other
-    marker removed, and the field path of each bookmark in order (``_Val_1`` first). Quick
-    when there is none (the check runs at memchr speed)."""
-    if OPEN not in xml and CLOSE not in xml:
-        return xml, []
-    paths: list[str] = []
-
-    def bookmark(found: re.Match[str]) -> str:
-        at = found.start()
-        head = xml.rfind("<", 0, at)  # the element the text is in: a w:t, or not a run's text
-        if not xml.startswith(("<w:t>", "<w:t "), head):
-            return found.group(2)
-        low = max(0, head - 4000)
-        run = max(xml.rfind("<w:r>", low, head), xml.rfind("<w:r ", low, head))
-        if run < 0:
-            return found.group(2)
-        rpr_found = _RPR.search(xml, run, head)
-        rpr = rpr_found.group(0) if rpr_found else ""
-        paths.append(found.group(1))
-        n = len(paths)
-        ident = FIRST_ID + n
-        value = found.group(2)
-        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-        return (
-            f'</w:t></w:r><w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{n}"/><w:r>{rpr}<w:t{space}>'
-            f'{value}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/><w:r>{rpr}<w:t xml:space="preserve">'
-        )
-
-    out = _VALUE.sub(bookmark, xml)
-    if paths:  # a value that opened or closed its text leaves an empty run: fewer elements to parse and zip
-        out = _AFTER_END.sub(r"\1", out.replace(_EMPTY_RUN + "<w:bookmarkStart", "<w:bookmarkStart"))
-    return plain(out), paths
-
-
-_EMPTY_RUN = '<w:r><w:t xml:space="preserve"></w:t></w:r>'
-_AFTER_END = re.compile(f'(<w:bookmarkEnd w:id="[0-9]+"/>){re.escape(_EMPTY_RUN)}')
+def value_bookmark(n: int, rpr: str, value: str) -> str:
+    """The ``n``-th value of a document as a run of its own (properties ``rpr``, text
+    ``value``, already escaped) between the start and the end of bookmark ``_Val_n``
+    (:func:`p2pdocs.word.fields.finish_body` splits the run the value was written in)."""
+    ident = FIRST_ID + n
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+    return (
+        f'<w:bookmarkStart w:id="{ident}" w:name="{PREFIX}{n}"/><w:r>{rpr}<w:t{space}>'
+        f'{value}</w:t></w:r><w:bookmarkEnd w:id="{ident}"/>'
+    )
 
 
 def values_property(paths: list[str]) -> tuple[tuple[str, str], ...]:

@@ -27,7 +27,7 @@ from p2pdocs.compose.textenv import Sandbox
 from p2pdocs.errors import P2pdocsError, TemplateError
 from p2pdocs.word.fast_render import CORE, LITERAL_TAGS, PreparedTemplate, core_xml, is_plain, write_package
 from p2pdocs.word.fields import finish_body
-from p2pdocs.word.marks import to_bookmarks, values_property
+from p2pdocs.word.marks import values_property
 from p2pdocs.word.numbering import Numbering
 from p2pdocs.word.package import read_package
 from p2pdocs.word.provenance import (
@@ -113,9 +113,10 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
         entries = {i.filename: package.read(i.filename) for i in package.infolist()}
-    document = finish_body(entries["word/document.xml"].decode("utf-8"), context.get("contents", ()))
+    document, values = finish_body(entries["word/document.xml"].decode("utf-8"), context.get("contents", ()))
     entries["word/document.xml"] = document.encode("utf-8")
-    entries["word/document.xml"], values = _marked(entries)
+    for name in [n for n in entries if HEADER_FOOTER.fullmatch(n)]:  # headers and footers lose any marker
+        entries[name] = plain(entries[name].decode("utf-8")).encode("utf-8")
     entries[CORE] = _core(properties)
     types, rels = register_custom_part(entries["[Content_Types].xml"], entries["_rels/.rels"])
     entries["[Content_Types].xml"], entries["_rels/.rels"] = types, rels
@@ -128,15 +129,6 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
         etree.fromstring(entries[RELS]) if RELS in entries else None,
     )
     return write_package(list(entries.items()))
-
-
-def _marked(entries: dict[str, bytes]) -> tuple[bytes, list[str]]:
-    """The rendered body with the deal's values bookmarked (as the fast path), and their
-    fields; headers and footers lose any marker."""
-    for name in [n for n in entries if HEADER_FOOTER.fullmatch(n)]:
-        entries[name] = plain(entries[name].decode("utf-8")).encode("utf-8")
-    body, values = to_bookmarks(entries["word/document.xml"].decode("utf-8"))
-    return body.encode("utf-8"), values
 
 
 def _refuse_escapes(value: Any) -> None:
