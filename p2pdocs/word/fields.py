@@ -6,8 +6,9 @@ bookmark it points at and its number as the composition computed it. Once the te
 rendered, :func:`finish_body` turns every marker into Word's own markup: a bookmark around
 each numbered heading or clause a reference can target (``_Ref_<clause id>``), a ``REF``
 field to it (``REF _Ref_x \\r \\h``) whose cached result is that number, ``w:keepNext`` on a
-sentence that introduces a table, and a ``TOC`` field with its entries cached in place of
-the contents paragraph. The same text read as plain text (:func:`plain`) shows the number.
+sentence that introduces a table, a ``TOC`` field with its entries cached in place of
+the contents paragraph, and each of the deal's values as a bookmarked run of its own
+(:mod:`p2pdocs.word.marks`). The same text read as plain text (:func:`plain`) shows the number.
 """
 
 from __future__ import annotations
