@@ -161,3 +161,26 @@ def test_marks_survive_libreoffice_and_python_docx(rendered: dict[str, tuple[byt
     again = io.BytesIO()
     document.save(again)
     assert marks(again.getvalue()) == before
+
+
+def test_a_value_that_cannot_be_a_run_of_its_own_stays_as_text_without_markers() -> None:
+    """A value a template writes across two runs (a legal team's own template may) is not
+    bookmarked; its text is kept as written and no marker is left. One within a run's text
+    beside it is bookmarked and keeps the spaces around it."""
+    from p2pdocs.compose.marks import mark
+    from p2pdocs.word.fields import finish_body
+
+    split = mark("agreement.payment.days", "3").replace("3", "3</w:t></w:r><w:r><w:t>0")
+    body = (
+        f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:r><w:t>within {split}</w:t></w:r>'
+        f'<w:r><w:t xml:space="preserve">days, notice {mark("agreement.term.notice_days", "90")} days</w:t></w:r>'
+        "</w:p></w:body>"
+    )
+    xml, paths = finish_body(body)
+    root = etree.fromstring(xml)
+    text = "".join(t.text or "" for t in root.iter(f"{W}t"))
+    assert text == "within 30days, notice 90 days"
+    assert paths == ["agreement.term.notice_days"]
+    names = [b.get(f"{W}name") for b in root.iter(f"{W}bookmarkStart")]
+    assert names == ["_Val_1"]
+    assert not re.search("[\ue000-\ue01f]", xml)

@@ -151,10 +151,10 @@ def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> tuple[str, l
             pieces += [xml[done:begin], _toc(toc)]
             done = end
             continue
-        if marker == VALUE_CLOSE or (marker == VALUE_OPEN and not _runnable(xml, at)):
-            sep = xml.find(VALUE_SEP, at, xml.find("<", at)) if marker == VALUE_OPEN else -1
+        value = _value(xml, at) if marker == VALUE_OPEN else None
+        if marker == VALUE_CLOSE or (marker == VALUE_OPEN and value is None):
             pieces.append(xml[done:at])
-            done = (sep if sep > 0 else at) + 1  # the markers go, the text stays
+            done = _unmarked(xml, at)  # the markers go, the text stays
             continue
         run = max(xml.rfind("<w:r>", done, at), xml.rfind("<w:r ", done, at))
         if run >= 0:  # a run of the template: its properties, its text opened with spaces kept
@@ -178,11 +178,11 @@ def finish_body(xml: str, toc: Sequence[Mapping[str, Any]] = ()) -> tuple[str, l
         elif marker == MARK:
             done = xml.index(CLOSE, at) + 1
             pieces.append(marks.start(xml[at + 1 : done - 1]))
-        elif marker == VALUE_OPEN:
-            sep = xml.index(VALUE_SEP, at)
-            done = xml.index(VALUE_CLOSE, sep) + 1
+        elif value is not None:
+            sep, close = value
+            done = close + 1
             paths.append(xml[at + 1 : sep])
-            pieces.append(value_bookmark(len(paths), rpr, xml[sep + 1 : done - 1]))
+            pieces.append(value_bookmark(len(paths), rpr, xml[sep + 1 : close]))
         else:
             done = at + 1
             pieces.append(marks.end())
@@ -209,13 +209,24 @@ def _starts(xml: str) -> list[int]:
     return found
 
 
-def _runnable(xml: str, at: int) -> bool:
-    """Whether the value marked at ``at`` lies within one run's text (no markup inside)."""
+def _value(xml: str, at: int) -> tuple[int, int] | None:
+    """Where the value marked at ``at`` has its separator and its end, when it lies within
+    one run's text (no markup or other value inside): it can be a run of its own."""
     close = xml.find(VALUE_CLOSE, at)
-    sep = xml.find(VALUE_SEP, at, close)
+    sep = xml.find(VALUE_SEP, at, close) if close > 0 else -1
     if sep < 0 or xml.find("<", at, close) >= 0 or xml.find(VALUE_OPEN, at + 1, close) >= 0:
-        return False
-    return xml.startswith(("<w:t>", "<w:t "), xml.rfind("<", 0, at))
+        return None
+    return (sep, close) if xml.startswith(("<w:t>", "<w:t "), xml.rfind("<", 0, at)) else None
+
+
+def _unmarked(xml: str, at: int) -> int:
+    """Where the text goes on after the value marker at ``at``, dropped: an end marker, or
+    an opening one with its field path (as :func:`p2pdocs.compose.marks.plain` drops them)."""
+    if xml[at] == VALUE_OPEN:
+        sep = xml.find(VALUE_SEP, at)
+        if sep > 0 and xml.find(VALUE_OPEN, at + 1, sep) < 0 and xml.find(VALUE_CLOSE, at, sep) < 0:
+            return sep + 1
+    return at + 1
 
 
 def _kept(xml: str) -> str:
