@@ -19,6 +19,7 @@ from p2pdocs.word.provenance import (
     RELS,
     fingerprints,
     labelled,
+    paragraphs,
     part_fingerprint,
     read_properties,
 )
@@ -67,11 +68,11 @@ def _read(path: Path) -> _Text:
             root = read_xml(package, "word/document.xml")
             body = root.find(f"{W}body")
             body = body if body is not None else root
-            _, sections = fingerprints(body)
+            _, sections = fingerprints(paragraphs(body))
             names = sorted(n for n in package.namelist() if HEADER_FOOTER.fullmatch(n))
             marks = {name: part_fingerprint(read_xml(package, name)) for name in names}
             rels = read_xml(package, RELS) if RELS in package.namelist() else None
-            parts = labelled(marks, body, rels)
+            parts = labelled(marks, body.iter(f"{W}sectPr"), rels)
     except Unreadable as exc:
         raise CannotRead(path, str(exc)) from None
     return _Text(properties, sections, parts)
@@ -122,6 +123,6 @@ def verify(path: Path, deal_path: Path | None = None) -> Verdict:
             data = render_document(doc)
             today_parts = _fingerprint_property(path, read_properties(data), PARTS) or {}
             with zipfile.ZipFile(io.BytesIO(data)) as package:
-                _, today = fingerprints(body_of(package.read("word/document.xml")))
+                _, today = fingerprints(paragraphs(body_of(package.read("word/document.xml"))))
             verdict.deal_differs = _diff(today, now) + _diff(today_parts, text.parts)
     return verdict

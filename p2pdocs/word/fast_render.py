@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -31,10 +33,12 @@ from lxml import etree
 from p2pdocs.compose.limits import LOOPS
 from p2pdocs.compose.marks import plain
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
+from p2pdocs.word import scan
 from p2pdocs.word.fields import finish_body
 from p2pdocs.word.marks import values_property
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
+from p2pdocs.word.scan import paragraphs
 from p2pdocs.word.zipwriter import Entry, Prefix, package
 
 HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -47,6 +51,18 @@ _STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True,
 #: docxtpl's escapes for a literal tag in a template, and what they stand for.
 LITERAL_TAGS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
+
+
+_STR = repeat(str)
+#: per dataclass, a function giving the values of its fields (dataclasses.fields is slow)
+_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [f.name for f in fields(kind)]
+    if len(names) == 1:
+        return lambda item: (getattr(item, names[0]),)
+    return attrgetter(*names) if names else (lambda item: ())
 
 
 def is_plain(value: Any) -> bool:
@@ -63,7 +79,7 @@ def is_plain(value: Any) -> bool:
         if seen > 1_000_000:
             return False
         if kind is dict:
-            if not all(type(k) is str for k in item):
+            if not all(map(isinstance, item, _STR)):
                 return False
             stack.extend(item.values())
         elif kind is list:
@@ -74,8 +90,11 @@ def is_plain(value: Any) -> bool:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple)):
             stack.extend(item)
+        elif (names := _FIELDS.get(kind)) is not None:
+            stack.extend(names(item))
         elif is_dataclass(item) and not isinstance(item, type):
-            stack.extend(getattr(item, f.name) for f in fields(item))
+            _FIELDS[kind] = _getter(kind)
+            stack.extend(_FIELDS[kind](item))
         else:
             return False
     return True
@@ -108,7 +127,10 @@ class PreparedTemplate:
         try:
             self.tpl = DocxTemplate(str(path))
             self.tpl.render_init()
-            self.body = env.from_string(self._source(self.tpl.patch_xml(self.tpl.get_xml())))
+            source = self._source(self.tpl.patch_xml(self.tpl.get_xml()))
+            self._declared("word/document.xml", source)
+            self.body = env.from_string(source)
+            self.drawings = "docPr" in source  # only the template can hold drawings: values are escaped
             self.parts = [
                 self._prepare(part, env)
                 for uri in (HEADER_URI, FOOTER_URI)
@@ -116,6 +138,8 @@ class PreparedTemplate:
             ]
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"{path}: line {exc.lineno}: {exc.message}") from None
+        except TemplateError:
+            raise
         except Exception as exc:
             raise TemplateError(f"{path}: not a usable Word template: {type(exc).__name__}: {exc}") from None
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -152,6 +176,7 @@ class PreparedTemplate:
         xml = self.tpl.get_part_xml(part)
         encoding = self.tpl.get_headers_footers_encoding(xml)
         source = self._source(self.tpl.patch_xml(xml))
+        self._declared(str(part.partname).lstrip("/"), source)
         return _Part(str(part.partname).lstrip("/"), env.from_string(source), encoding, source)
 
     def _finish(self, rendered: str) -> str:
@@ -186,9 +211,15 @@ class PreparedTemplate:
             return TemplateError(f"{self.path}: refused: {exc}")
         return TemplateError(f"{self.path}: {type(exc).__name__}: {exc}")
 
+    def _declared(self, name: str, source: str) -> None:
+        """Refuse a templated part whose markup uses a namespace prefix it never declares
+        (which :func:`scan.check`, checking each render, does not look for)."""
+        if missing := scan.undeclared_prefixes(source):
+            raise TemplateError(f"{self.path}: {name} uses the undeclared namespace prefix {missing[0]!r}")
+
     def _check(self, name: str, xml: bytes) -> None:
         try:
-            etree.fromstring(xml, _STRICT)
+            scan.check(xml)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(f"{self.path}: {name} rendered to invalid XML: {exc}") from None
 
@@ -208,16 +239,14 @@ class PreparedTemplate:
             raise self._failure(exc) from None
         if len(body) > MAX_MEMBER:
             raise TemplateError(f"{self.path}: word/document.xml rendered to more than {MAX_MEMBER:,} characters")
-        try:
-            tree = etree.fromstring(body.encode("utf-8"), _STRICT)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(f"{self.path}: word/document.xml rendered to invalid XML: {exc}") from None
-        body_xml = _fixed(tree, body)
+        self._check("word/document.xml", body.encode("utf-8"))
+        body_xml, tree = _fixed(body, self.drawings)
         out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
         out[CORE] = core
         marks = {**self.fixed_marks, **part_fingerprints((part.name, out[part.name]) for part in self.parts)}
         custom = (*custom, *values_property(values))
-        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, tree, marks, self.rels)
+        texts, sections = paragraphs(body), tree.iter(f"{_W}sectPr")
+        out[CUSTOM] = finish_properties(custom, self.path.name, self.sha256, texts, sections, marks, self.rels)
         return out
 
     def render(self, context: Mapping[str, Any], core: bytes, custom: tuple[tuple[str, str], ...] = ()) -> bytes:
@@ -234,35 +263,86 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
-def _fixed(tree: Any, body: str) -> str:
-    """``body`` with docxtpl's fix-ups applied: table grids fitted to their rows, drawing
-    ids renumbered. Only the changed grids are serialised and spliced into the text."""
+def _fixed(body: str, drawings: bool) -> tuple[str, Any]:
+    """``body`` with docxtpl's fix-ups applied (table grids fitted to their rows, drawing ids
+    renumbered), and a tree holding at least its section properties. Only the changed grids
+    are written anew and spliced into the text, and only tables with merged cells or tables
+    inside are parsed for it; a body that may hold ``drawings`` is parsed whole (their ids
+    are renumbered in the tree)."""
+    head = None if drawings else scan.body_tag(body)
+    changes = _changes(head, body) if head is not None else None
+    if changes is not None:
+        sections = "".join(body[start:end] for start, end in scan.spans(body, "<w:sectPr", "</w:sectPr>"))
+        return _spliced(body, changes), etree.fromstring(f"{head}{sections}</w:body>".encode(), _STRICT)
+    tree = etree.fromstring(body.encode("utf-8"), _STRICT)
     tables = list(tree.iter(f"{_W}tbl"))
     grids = list(_GRID.finditer(body))
-    drawings = list(tree.iter(_DOCPR))
-    if drawings or len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
+    pictures = list(tree.iter(_DOCPR))
+    if pictures or len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
         fit_grids(tree)
-        for ids, element in enumerate(drawings, start=1001):
+        for ids, element in enumerate(pictures, start=1001):
             element.attrib["id"] = str(ids)
-        return str(etree.tostring(tree, encoding="unicode"))
+        return str(etree.tostring(tree, encoding="unicode")), tree
+    return _spliced(body, _grids(tables, grids)), tree
+
+
+def _changes(head: str, body: str) -> list[tuple[int, int, str]] | None:
+    """The grids to write anew in ``body``, table by table (see :func:`_refitted`)."""
+    changes: list[tuple[int, int, str]] = []
+    for start, end in scan.spans(body, "<w:tbl", "</w:tbl>"):
+        refitted = _refitted(head, body, start, end)
+        if refitted is None:
+            return None
+        changes += refitted
+    return changes
+
+
+def _refitted(head: str, body: str, start: int, end: int) -> list[tuple[int, int, str]] | None:
+    """The grids to write anew in the table at ``body[start:end]`` (where each lies, and its
+    XML); None when its grids and tables cannot be paired (the body is then parsed whole)."""
+    plain = scan.plain_table(body, start, end)
+    if plain is not None:
+        grid, cells = plain
+        widest = max(cells, default=0)
+        widths = refit(_WIDTH.findall(grid[0]), widest, widest)
+        if widths is None:
+            return []
+        columns = "".join(_COLUMN.format(w) for w in widths)
+        return [(grid.start(), grid.end(), f"<w:tblGrid>{columns}</w:tblGrid>" if columns else "<w:tblGrid/>")]
+    tables = list(etree.fromstring(f"{head}{body[start:end]}</w:body>".encode(), _STRICT).iter(f"{_W}tbl"))
+    grids = list(_GRID.finditer(body, start, end))
+    if len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
+        return None
+    return _grids(tables, grids)
+
+
+_WIDTH = re.compile(r'<w:gridCol w:w="([0-9]+)"/>')
+_COLUMN = '<w:gridCol w:w="{}"/>'
+
+
+def _grids(tables: list[Any], grids: list[re.Match[str]]) -> list[tuple[int, int, str]]:
+    """Each table's grid (found at ``grids``) that the fix-up changed, as its new XML."""
+    return [
+        (grid.start(), grid.end(), _XMLNS.sub("", etree.tostring(table.find(f"{_W}tblGrid"), encoding="unicode")))
+        for table, grid in zip(tables, grids, strict=True)
+        if fit_table(table)
+    ]
+
+
+def _spliced(body: str, changes: list[tuple[int, int, str]]) -> str:
+    """``body`` with each (start, end, xml) of ``changes``, in order, written in."""
     pieces: list[str] = []
     done = 0
-    for table, grid in zip(tables, grids, strict=True):
-        if fit_table(table):
-            xml = _XMLNS.sub("", etree.tostring(table.find(f"{_W}tblGrid"), encoding="unicode"))
-            pieces += [body[done : grid.start()], xml]
-            done = grid.end()
+    for start, end, xml in changes:
+        pieces += [body[done:start], xml]
+        done = end
     return "".join([*pieces, body[done:]]) if pieces else body
 
 
 def fit_grids(tree: Any) -> bool:
     """Make each table's grid match its rows after ``{%tc %}`` loops added or removed cells,
-    keeping the table's width: the fix-up docxtpl applies. Returns whether anything changed.
-
-    Columns are added when a row has more cells than the grid (all columns then share the
-    width evenly), and removed from the end when no row spans them any more (their width
-    goes evenly to the columns left).
-    """
+    keeping the table's width: the fix-up docxtpl applies (:func:`refit`). Returns whether
+    anything changed."""
     changed = False
     for table in tree.iter(f"{_W}tbl"):
         changed = fit_table(table) or changed
@@ -271,38 +351,51 @@ def fit_grids(tree: Any) -> bool:
 
 def fit_table(table: Any) -> bool:
     """Fit one table's grid to its rows (see :func:`fit_grids`)."""
-    changed = False
     grid = table.find(f"{_W}tblGrid")
-    if grid is not None:
-        rows = list(table.iter(f"{_W}tr"))
-        columns = grid.findall(f"{_W}gridCol")
-        cells = [r.findall(f"{_W}tc") for r in rows]
-        widest = max(map(len, cells), default=0)
-        missing = widest - len(columns)
-        if missing > 0:
-            changed = True
-            total = sum(float(c.get(f"{_W}w") or 0) for c in columns if c.get(f"{_W}w") is not None)
-            if total > 0:
-                old, new = total / len(columns), total / (len(columns) + missing)
-                for column in columns:
-                    column.set(f"{_W}w", str(int(float(column.get(f"{_W}w") or 0) * new / old)))
-                for _ in range(missing):
-                    etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(new))})
-            columns = grid.findall(f"{_W}gridCol")
-        spans = next(table.iter(f"{_W}gridSpan"), None) is not None
-        spanned = max((sum(map(_span, row)) for row in cells), default=0) if spans else widest
-        extra = len(columns) - spanned
-        if extra > 0:
-            changed = True
-            removed = 0.0
-            for column in columns[-extra:]:
-                removed += float(column.get(f"{_W}w") or 0)
-                grid.remove(column)
-            left = grid.findall(f"{_W}gridCol")
-            share = int(removed / len(left)) if left else 0
-            for column in left:
-                column.set(f"{_W}w", str(int(float(column.get(f"{_W}w") or 0) + share)))
-    return changed
+    if grid is None:
+        return False
+    cells = [r.findall(f"{_W}tc") for r in table.iter(f"{_W}tr")]
+    columns = grid.findall(f"{_W}gridCol")
+    widest = max(map(len, cells), default=0)
+    spans = next(table.iter(f"{_W}gridSpan"), None) is not None
+    spanned = max((sum(map(_span, row)) for row in cells), default=0) if spans else widest
+    widths = refit([column.get(f"{_W}w") for column in columns], widest, spanned)
+    if widths is None:
+        return False
+    for column in columns[len(widths) :]:
+        grid.remove(column)
+    for column, width in zip(columns, widths, strict=False):
+        if width is not None:
+            column.set(f"{_W}w", width)
+    for width in widths[len(columns) :]:
+        etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(width)})
+    return True
+
+
+def refit(widths: Sequence[str | None], widest: int, spanned: int) -> list[str | None] | None:
+    """A table grid's column widths (``w:w``, None where a column has none) fitted to rows
+    of at most ``widest`` cells spanning at most ``spanned`` columns; None when they fit.
+
+    Columns are added when a row has more cells than the grid (all columns then share the
+    width evenly), and removed from the end when no row spans them any more (their width
+    goes evenly to the columns left).
+    """
+    changed = False
+    missing = widest - len(widths)
+    if missing > 0:
+        changed = True
+        total = sum(float(w or 0) for w in widths if w is not None)
+        if total > 0:
+            old, new = total / len(widths), total / (len(widths) + missing)
+            widths = [*(str(int(float(w or 0) * new / old)) for w in widths), *[str(int(new))] * missing]
+    extra = len(widths) - spanned
+    if extra > 0:
+        changed = True
+        removed = sum(float(w or 0) for w in widths[-extra:])
+        widths = widths[:-extra]
+        share = int(removed / len(widths)) if widths else 0
+        widths = [str(int(float(w or 0) + share)) for w in widths]
+    return list(widths) if changed else None
 
 
 def _span(cell: Any) -> int:

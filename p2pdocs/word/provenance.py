@@ -86,12 +86,13 @@ def _complex_field(el: etree._Element, fields: list[bool], parts: list[str]) -> 
         parts.append("}")
 
 
-def sections(body: etree._Element) -> list[tuple[str, str]]:
-    """The text split at each Heading 1: (heading, text of the section); a heading keyed by
-    its number as the list shows it ("6. Payment"), counted here."""
+def sections(texts: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The text of a body's paragraphs ``texts`` (:func:`paragraphs`) split at each
+    Heading 1: (heading, text of the section); a heading keyed by its number as the list
+    shows it ("6. Payment"), counted here."""
     found: list[tuple[str, list[str]]] = [("(before the first heading)", [])]
     number = 0
-    for style, text in paragraphs(body):
+    for style, text in texts:
         if style == "Heading1":
             number += 1
             found.append((f"{number}. {text}", []))
@@ -101,9 +102,10 @@ def sections(body: etree._Element) -> list[tuple[str, str]]:
     return [(heading, "\n".join(lines)) for heading, lines in found]
 
 
-def fingerprints(body: etree._Element) -> tuple[str, dict[str, str]]:
-    """The sha256 of the whole text, and a short hash of each section by heading."""
-    parts = sections(body)
+def fingerprints(texts: Iterable[tuple[str, str]]) -> tuple[str, dict[str, str]]:
+    """The sha256 of the whole text of a body's paragraphs ``texts`` (:func:`paragraphs`),
+    and a short hash of each section by heading."""
+    parts = sections(texts)
     whole = hashlib.sha256("\n".join(text for _, text in parts).encode("utf-8")).hexdigest()
     return whole, {heading: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] for heading, text in parts}
 
@@ -163,16 +165,19 @@ _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Re
 _REFERENCES = {f"{W}headerReference": "Header", f"{W}footerReference": "Footer"}
 
 
-def labelled(marks: Mapping[str, str], body: etree._Element, rels: etree._Element | None) -> dict[str, str]:
-    """``marks`` (fingerprints by part name) keyed by where each header or footer is used,
-    "Header (default, section 1)": Word renumbers the parts when it saves a document, so
-    their names say nothing. A part no section uses keeps its name."""
+def labelled(
+    marks: Mapping[str, str], sections: Iterable[etree._Element], rels: etree._Element | None
+) -> dict[str, str]:
+    """``marks`` (fingerprints by part name) keyed by where each header or footer is used
+    by the body's ``sections`` (its ``w:sectPr`` elements, in order), "Header (default,
+    section 1)": Word renumbers the parts when it saves a document, so their names say
+    nothing. A part no section uses keeps its name."""
     targets: dict[str, str] = {}
     for rel in rels.iter(_PACKAGE_REL) if rels is not None else ():
         target = str(rel.get("Target", ""))
         targets[str(rel.get("Id", ""))] = target.lstrip("/") if target.startswith("/") else f"word/{target}"
     labels: dict[str, str] = {}
-    for number, section in enumerate(body.iter(f"{W}sectPr"), start=1):
+    for number, section in enumerate(sections, start=1):
         for ref in section:
             kind = _REFERENCES.get(str(ref.tag))
             part = targets.get(str(ref.get(f"{_R}id", "")))
@@ -230,15 +235,17 @@ def finish_properties(
     base: tuple[tuple[str, str], ...],
     template: str,
     template_sha: str,
-    body: etree._Element,
+    texts: Iterable[tuple[str, str]],
+    sections: Iterable[etree._Element],
     parts: Mapping[str, str] | None = None,
     rels: etree._Element | None = None,
 ) -> bytes:
     """docProps/custom.xml: ``base`` (version, deal, document, terms, clauses), the template
-    and its hash, and the fingerprints of the text as generated: the body by section and
-    ``parts``, the fingerprints of the headers and footers (:func:`part_fingerprints`),
-    keyed by where the document's relationships ``rels`` say they are used."""
-    whole, by_section = fingerprints(body)
+    and its hash, and the fingerprints of the text as generated: the body by section (from
+    its paragraphs ``texts``) and ``parts``, the fingerprints of the headers and footers
+    (:func:`part_fingerprints`), keyed by where the body's ``sections`` and the document's
+    relationships ``rels`` say they are used."""
+    whole, by_section = fingerprints(texts)
     properties = {
         **dict(base),
         f"{PREFIX}template": template,
@@ -247,7 +254,7 @@ def finish_properties(
         f"{PREFIX}sections": json.dumps(by_section, ensure_ascii=False, separators=(",", ":")),
     }
     if parts is not None:
-        properties[PARTS] = json.dumps(labelled(parts, body, rels), ensure_ascii=False, separators=(",", ":"))
+        properties[PARTS] = json.dumps(labelled(parts, sections, rels), ensure_ascii=False, separators=(",", ":"))
     return custom_xml(properties)
 
 

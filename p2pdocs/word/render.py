@@ -34,8 +34,10 @@ from p2pdocs.word.provenance import (
     CUSTOM,
     HEADER_FOOTER,
     RELS,
+    W,
     body_of,
     finish_properties,
+    paragraphs,
     part_fingerprints,
     register_custom_part,
 )
@@ -124,7 +126,8 @@ def render_full(template: Path, context: Mapping[str, Any], properties: Properti
         (*properties.custom, *values_property(values)),
         template.name,
         _sha256(template),
-        body_of(entries["word/document.xml"]),
+        paragraphs(body := body_of(entries["word/document.xml"])),
+        body.iter(f"{W}sectPr"),
         part_fingerprints(entries.items()),
         etree.fromstring(entries[RELS]) if RELS in entries else None,
     )
