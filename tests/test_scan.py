@@ -26,7 +26,7 @@ from p2pdocs.documents.builders import documents
 from p2pdocs.errors import TemplateError
 from p2pdocs.run.generate import library, render_document
 from p2pdocs.word import scan
-from p2pdocs.word.fast_render import _fixed
+from p2pdocs.word.grids import fixed
 from p2pdocs.word.provenance import body_of, paragraphs
 from p2pdocs.word.render import Properties, render_docx
 
@@ -88,7 +88,7 @@ def test_the_text_read_from_the_xml_is_the_text_a_parser_reads(
     paras: list[Paragraph], in_table: bool, by_lxml: bool
 ) -> None:
     xml = _body(paras, in_table, by_lxml)
-    assert scan.paragraphs(xml) == paragraphs(etree.fromstring(xml.encode()))
+    assert scan.paragraphs(xml.encode()) == paragraphs(etree.fromstring(xml.encode()))
 
 
 @pytest.mark.parametrize("change", [None, third_party])
@@ -101,7 +101,7 @@ def test_every_generated_document_reads_the_same_from_its_text(
     for doc in documents(deal, library()):
         with zipfile.ZipFile(io.BytesIO(render_document(doc))) as package:
             document_xml = package.read("word/document.xml")
-        assert scan.paragraphs(document_xml.decode("utf-8")) == paragraphs(body_of(document_xml)), doc.filename
+        assert scan.paragraphs(document_xml) == paragraphs(body_of(document_xml)), doc.filename
 
 
 def _table(columns: list[int], rows: list[int]) -> str:
@@ -122,11 +122,12 @@ def _table(columns: list[int], rows: list[int]) -> str:
 def test_grids_fitted_from_the_text_are_the_grids_the_tree_fix_up_writes(
     tables: list[tuple[list[int], list[int]]],
 ) -> None:
-    body = HEAD + "".join(f"<w:p/>{_table(c, r)}" for c, r in tables) + "<w:sectPr/></w:body>"
-    from_text, _ = _fixed(body, drawings=False)
-    from_tree, _ = _fixed(body, drawings=True)  # a body that may hold drawings is parsed whole
-    assert from_text == from_tree
-    for (columns, rows), table in zip(tables, etree.fromstring(from_text.encode()).iter(f"{{{W}}}tbl"), strict=True):
+    body = (HEAD + "".join(f"<w:p/>{_table(c, r)}" for c, r in tables) + "<w:sectPr/></w:body>").encode()
+    from_text, _ = fixed(body, scan.Shape(drawings=False, plain_tables=False, last_section=False))
+    known_plain, _ = fixed(body, scan.Shape(drawings=False, plain_tables=True, last_section=True))
+    from_tree, _ = fixed(body, scan.Shape(drawings=True, plain_tables=False, last_section=False))  # parsed whole
+    assert from_text == known_plain == from_tree
+    for (columns, rows), table in zip(tables, etree.fromstring(from_text).iter(f"{{{W}}}tbl"), strict=True):
         widest = max(rows, default=0)
         if widest > len(columns) and sum(columns):
             assert len(table.findall(f"{{{W}}}tblGrid/{{{W}}}gridCol")) == widest  # a column per cell

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,6 +35,7 @@ from p2pdocs.compose.marks import plain
 from p2pdocs.errors import P2pdocsError, RenderTimeout, TemplateError
 from p2pdocs.word import scan
 from p2pdocs.word.fields import finish_body
+from p2pdocs.word.grids import fixed
 from p2pdocs.word.marks import values_property
 from p2pdocs.word.package import MAX_MEMBER, read_package
 from p2pdocs.word.provenance import CUSTOM, RELS, finish_properties, part_fingerprints, register_custom_part
@@ -45,8 +46,6 @@ HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 CORE = "docProps/core.xml"
 _SPECIAL = re.compile("[\t\a\n\f]")
-_GRID = re.compile(r"<w:tblGrid(?:>.*?</w:tblGrid>|/>)", flags=re.DOTALL)
-_XMLNS = re.compile(r' xmlns:\w+="[^"]*"')
 _STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True, collect_ids=False)
 #: docxtpl's escapes for a literal tag in a template, and what they stand for.
 LITERAL_TAGS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
@@ -123,14 +122,14 @@ class PreparedTemplate:
         match = re.search(r"<w:body>.*</w:body>", document, flags=re.DOTALL)
         if match is None:
             raise TemplateError(f"{path}: word/document.xml has no body")
-        self.before_body, self.after_body = document[: match.start()], document[match.end() :]
+        self.before_body, self.after_body = document[: match.start()].encode(), document[match.end() :].encode()
         try:
             self.tpl = DocxTemplate(str(path))
             self.tpl.render_init()
             source = self._source(self.tpl.patch_xml(self.tpl.get_xml()))
             self._declared("word/document.xml", source)
             self.body = env.from_string(source)
-            self.drawings = "docPr" in source  # only the template can hold drawings: values are escaped
+            self.shape = scan.shape(source)
             self.parts = [
                 self._prepare(part, env)
                 for uri in (HEADER_URI, FOOTER_URI)
@@ -230,7 +229,8 @@ class PreparedTemplate:
         out: dict[str, bytes] = {}
         LOOPS.left = LOOPS.limit
         try:
-            body, values = finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
+            rendered, values = finish_body(self._finish(self.body.render(context)), context.get("contents", ()))
+            body = rendered.encode("utf-8")
             for part in self.parts:
                 xml = plain(self._finish(part.template.render(context))).encode(part.encoding)
                 self._check(part.name, xml)
@@ -238,10 +238,10 @@ class PreparedTemplate:
         except Exception as exc:
             raise self._failure(exc) from None
         if len(body) > MAX_MEMBER:
-            raise TemplateError(f"{self.path}: word/document.xml rendered to more than {MAX_MEMBER:,} characters")
-        self._check("word/document.xml", body.encode("utf-8"))
-        body_xml, tree = _fixed(body, self.drawings)
-        out["word/document.xml"] = (self.before_body + body_xml + self.after_body).encode("utf-8")
+            raise TemplateError(f"{self.path}: word/document.xml rendered to more than {MAX_MEMBER:,} bytes")
+        self._check("word/document.xml", body)
+        body_xml, tree = fixed(body, self.shape)
+        out["word/document.xml"] = b"".join((self.before_body, body_xml, self.after_body))
         out[CORE] = core
         marks = {**self.fixed_marks, **part_fingerprints((part.name, out[part.name]) for part in self.parts)}
         custom = (*custom, *values_property(values))
@@ -260,147 +260,6 @@ class PreparedTemplate:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-
-
-def _fixed(body: str, drawings: bool) -> tuple[str, Any]:
-    """``body`` with docxtpl's fix-ups applied (table grids fitted to their rows, drawing ids
-    renumbered), and a tree holding at least its section properties. Only the changed grids
-    are written anew and spliced into the text, and only tables with merged cells or tables
-    inside are parsed for it; a body that may hold ``drawings`` is parsed whole (their ids
-    are renumbered in the tree)."""
-    head = None if drawings else scan.body_tag(body)
-    changes = _changes(head, body) if head is not None else None
-    if changes is not None:
-        sections = "".join(body[start:end] for start, end in scan.spans(body, "<w:sectPr", "</w:sectPr>"))
-        return _spliced(body, changes), etree.fromstring(f"{head}{sections}</w:body>".encode(), _STRICT)
-    tree = etree.fromstring(body.encode("utf-8"), _STRICT)
-    tables = list(tree.iter(f"{_W}tbl"))
-    grids = list(_GRID.finditer(body))
-    pictures = list(tree.iter(_DOCPR))
-    if pictures or len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
-        fit_grids(tree)
-        for ids, element in enumerate(pictures, start=1001):
-            element.attrib["id"] = str(ids)
-        return str(etree.tostring(tree, encoding="unicode")), tree
-    return _spliced(body, _grids(tables, grids)), tree
-
-
-def _changes(head: str, body: str) -> list[tuple[int, int, str]] | None:
-    """The grids to write anew in ``body``, table by table (see :func:`_refitted`)."""
-    changes: list[tuple[int, int, str]] = []
-    for start, end in scan.spans(body, "<w:tbl", "</w:tbl>"):
-        refitted = _refitted(head, body, start, end)
-        if refitted is None:
-            return None
-        changes += refitted
-    return changes
-
-
-def _refitted(head: str, body: str, start: int, end: int) -> list[tuple[int, int, str]] | None:
-    """The grids to write anew in the table at ``body[start:end]`` (where each lies, and its
-    XML); None when its grids and tables cannot be paired (the body is then parsed whole)."""
-    plain = scan.plain_table(body, start, end)
-    if plain is not None:
-        grid, cells = plain
-        widest = max(cells, default=0)
-        widths = refit(_WIDTH.findall(grid[0]), widest, widest)
-        if widths is None:
-            return []
-        columns = "".join(_COLUMN.format(w) for w in widths)
-        return [(grid.start(), grid.end(), f"<w:tblGrid>{columns}</w:tblGrid>" if columns else "<w:tblGrid/>")]
-    tables = list(etree.fromstring(f"{head}{body[start:end]}</w:body>".encode(), _STRICT).iter(f"{_W}tbl"))
-    grids = list(_GRID.finditer(body, start, end))
-    if len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
-        return None
-    return _grids(tables, grids)
-
-
-_WIDTH = re.compile(r'<w:gridCol w:w="([0-9]+)"/>')
-_COLUMN = '<w:gridCol w:w="{}"/>'
-
-
-def _grids(tables: list[Any], grids: list[re.Match[str]]) -> list[tuple[int, int, str]]:
-    """Each table's grid (found at ``grids``) that the fix-up changed, as its new XML."""
-    return [
-        (grid.start(), grid.end(), _XMLNS.sub("", etree.tostring(table.find(f"{_W}tblGrid"), encoding="unicode")))
-        for table, grid in zip(tables, grids, strict=True)
-        if fit_table(table)
-    ]
-
-
-def _spliced(body: str, changes: list[tuple[int, int, str]]) -> str:
-    """``body`` with each (start, end, xml) of ``changes``, in order, written in."""
-    pieces: list[str] = []
-    done = 0
-    for start, end, xml in changes:
-        pieces += [body[done:start], xml]
-        done = end
-    return "".join([*pieces, body[done:]]) if pieces else body
-
-
-def fit_grids(tree: Any) -> bool:
-    """Make each table's grid match its rows after ``{%tc %}`` loops added or removed cells,
-    keeping the table's width: the fix-up docxtpl applies (:func:`refit`). Returns whether
-    anything changed."""
-    changed = False
-    for table in tree.iter(f"{_W}tbl"):
-        changed = fit_table(table) or changed
-    return changed
-
-
-def fit_table(table: Any) -> bool:
-    """Fit one table's grid to its rows (see :func:`fit_grids`)."""
-    grid = table.find(f"{_W}tblGrid")
-    if grid is None:
-        return False
-    cells = [r.findall(f"{_W}tc") for r in table.iter(f"{_W}tr")]
-    columns = grid.findall(f"{_W}gridCol")
-    widest = max(map(len, cells), default=0)
-    spans = next(table.iter(f"{_W}gridSpan"), None) is not None
-    spanned = max((sum(map(_span, row)) for row in cells), default=0) if spans else widest
-    widths = refit([column.get(f"{_W}w") for column in columns], widest, spanned)
-    if widths is None:
-        return False
-    for column in columns[len(widths) :]:
-        grid.remove(column)
-    for column, width in zip(columns, widths, strict=False):
-        if width is not None:
-            column.set(f"{_W}w", width)
-    for width in widths[len(columns) :]:
-        etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(width)})
-    return True
-
-
-def refit(widths: Sequence[str | None], widest: int, spanned: int) -> list[str | None] | None:
-    """A table grid's column widths (``w:w``, None where a column has none) fitted to rows
-    of at most ``widest`` cells spanning at most ``spanned`` columns; None when they fit.
-
-    Columns are added when a row has more cells than the grid (all columns then share the
-    width evenly), and removed from the end when no row spans them any more (their width
-    goes evenly to the columns left).
-    """
-    changed = False
-    missing = widest - len(widths)
-    if missing > 0:
-        changed = True
-        total = sum(float(w or 0) for w in widths if w is not None)
-        if total > 0:
-            old, new = total / len(widths), total / (len(widths) + missing)
-            widths = [*(str(int(float(w or 0) * new / old)) for w in widths), *[str(int(new))] * missing]
-    extra = len(widths) - spanned
-    if extra > 0:
-        changed = True
-        removed = sum(float(w or 0) for w in widths[-extra:])
-        widths = widths[:-extra]
-        share = int(removed / len(widths)) if widths else 0
-        widths = [str(int(float(w or 0) + share)) for w in widths]
-    return list(widths) if changed else None
-
-
-def _span(cell: Any) -> int:
-    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
-    return int(span.get(f"{_W}val")) if span is not None else 1
 
 
 def write_package(entries: list[tuple[str, bytes]], level: int = 6) -> bytes:

@@ -1,14 +1,16 @@
-"""A body p2pdocs has just rendered, read from its XML text rather than from a tree.
+"""A body p2pdocs has just rendered, read from its XML (UTF-8) rather than from a tree.
 
-Building an lxml tree of an agreement's body (60 KB, 2,800 elements) costs three times
-what checking it costs, and the render path needs little of a tree: the text of each
-paragraph (for the fingerprints), the tables (whose grids docxtpl's fix-up fits to their
-rows) and the section properties (which say where each header and footer is used). So
-the render path checks the body with a parser that builds nothing (:func:`check`), reads
-the paragraphs with a tokenizer that gives exactly what
-:func:`p2pdocs.word.provenance.paragraphs` reads from a tree (the tests compare the two
-on every kind of document), and builds a tree of the tables and section properties only
-(:func:`outline`).
+Building an lxml tree of an agreement's body (100 KB, 2,800 elements) costs more than
+everything else the render path does to it, and the render path needs little of a tree:
+the text of each paragraph (for the fingerprints), the tables (whose grids docxtpl's
+fix-up fits to their rows) and the section properties (which say where each header and
+footer is used). So it checks the body with a parser that builds nothing (:func:`check`),
+reads the paragraphs with a tokenizer that gives exactly what
+:func:`p2pdocs.word.provenance.paragraphs` reads from a tree (tests compare the two on
+generated and on random bodies), each distinct paragraph once per process, and finds the
+tables and the section properties with ``bytes.find`` (:func:`spans`), parsing only a
+table whose rows it cannot count from the text (:func:`plain_table`). What the template
+guarantees of every body rendered from it is worked out once (:func:`shape`).
 
 This reads what p2pdocs itself wrote (one ``w`` prefix, double-quoted attributes, no
 comments or CDATA); a document read back from Word or LibreOffice is read as a tree.
@@ -17,6 +19,7 @@ comments or CDATA); a document read back from Word or LibreOffice is read as a t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 from lxml import etree
@@ -43,6 +46,36 @@ def check(xml: bytes) -> None:
     etree.fromstring(xml, _NOTHING)
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What a template's body source guarantees of every body rendered from it (its tags
+    only select and repeat its markup; values are escaped and add none)."""
+
+    drawings: bool  # it may hold drawings (whose ids docxtpl's fix-up renumbers)
+    plain_tables: bool  # no merged cells, tables inside tables, content controls or custom XML
+    last_section: bool  # one section's properties, after every tag: the body's last element
+
+
+def shape(source: str) -> Shape:
+    """The :class:`Shape` of the bodies rendered from the template body ``source``."""
+    xml = source.encode("utf-8")
+    tables = xml.count(b"<w:tbl>") + xml.count(b"<w:tbl ")
+    tags = max(source.rfind("{%"), source.rfind("{{"))
+    return Shape(
+        drawings="docPr" in source,
+        plain_tables=not any(m in xml for m in _NOT_PLAIN_MARKUP) and len(spans(xml, b"<w:tbl", b"</w:tbl>")) == tables,
+        last_section=source.count("<w:sectPr") == 1 and source.rfind("<w:sectPr") > tags,
+    )
+
+
+def sections(xml: bytes, known: Shape) -> bytes:
+    """The section properties of the body ``xml``, one after another."""
+    if known.last_section:
+        at = xml.rfind(b"<w:sectPr")
+        return b"".join(xml[at + start : at + end] for start, end in spans(xml[at:], b"<w:sectPr", b"</w:sectPr>"))
+    return b"".join(xml[start:end] for start, end in spans(xml, b"<w:sectPr", b"</w:sectPr>"))
+
+
 def undeclared_prefixes(source: str) -> list[str]:
     """The element prefixes a template's source uses but never declares."""
     used = set(re.findall(r"</?([A-Za-z_][\w.-]*):[A-Za-z_]", source))
@@ -53,12 +86,12 @@ def undeclared_prefixes(source: str) -> list[str]:
 #: what the text of a body is made of; a paragraph and the style that opens its properties
 #: are one token (they come together in almost every paragraph)
 _TOKEN = re.compile(
-    r"<w:(?:t(?:(?: [^>]*)?(>[^<]*)</w:t>|(ab)[ />])"
-    r'|p(?:(?: [^>]*)?(/?>)(?:<w:pPr><w:pStyle w:val=("[^"]*)")?|Style w:val=("[^"]*)")'
-    r"|(br)[ />]"
-    r'|fldChar [^>]*?w:fldCharType="(\w+)"'
-    r"|instrText(?: [^>]*)?(>[^<]*)</w:instrText>"
-    r"|(numId)[ />])"
+    rb"<w:(?:t(?:(?: [^>]*)?(>[^<]*)</w:t>|(ab)[ />])"
+    rb'|p(?:(?: [^>]*)?(/?>)(?:<w:pPr><w:pStyle w:val=("[^"]*)")?|Style w:val=("[^"]*)")'
+    rb"|(br)[ />]"
+    rb'|fldChar [^>]*?w:fldCharType="(\w+)"'
+    rb"|instrText(?: [^>]*)?(>[^<]*)</w:instrText>"
+    rb"|(numId)[ />])"
 )
 _REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -71,80 +104,135 @@ def _character(match: re.Match[str]) -> str:
     return chr(int(hexadecimal, 16)) if hexadecimal else _NAMED[name]
 
 
-def _text(raw: str) -> str:
-    """Character data as a parser reports it: line ends normalised, then references resolved
-    (a carriage return written ``&#13;`` stays one)."""
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return _REFERENCE.sub(_character, raw) if "&" in raw else raw
+def _text(raw: bytes) -> bytes:
+    """Character data as a parser reports it (UTF-8): line ends normalised, then references
+    resolved (a carriage return written ``&#13;`` stays one)."""
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return _REFERENCE.sub(_character, raw.decode("utf-8")).encode("utf-8") if b"&" in raw else raw
 
 
-def paragraphs(xml: str) -> list[tuple[str, str]]:
-    """(style, text) of every paragraph of the body ``xml``, exactly as
-    :func:`p2pdocs.word.provenance.paragraphs` reads them from its tree."""
-    out: list[tuple[str, str]] = []
-    style = ""
-    parts: list[str] | None = None
-    fields: list[bool] = []  # per open complex field: showing its result yet?
-    result = False  # in a field's result (which Word updates, and is not read)
-    for text, tab, p, first, pstyle, _br, mark, instruction, number in _TOKEN.findall(xml):
-        if text:
-            if parts is not None and not result:
-                parts.append(_text(text[1:]) if "&" in text or "\r" in text else text[1:])
-        elif p:
-            if parts is not None:
-                out.append((style, "".join(parts)))
-            style, parts = _text(first[1:]) if first and not result else "", []
-        elif parts is None:
+def _style(raw: bytes) -> str:
+    return _text(raw).decode("utf-8")
+
+
+class _Reading:
+    """Where reading a body's text has got to."""
+
+    def __init__(self) -> None:
+        self.out: list[tuple[str, str]] = []
+        self.style = ""
+        self.parts: list[bytes] | None = None  # the text of the paragraph being read
+        self.fields: list[bool] = []  # per open complex field: showing its result yet?
+        self.result = False  # in a field's result (which Word updates, and is not read)
+
+    def read(self, tokens: list[tuple[bytes, ...]]) -> None:
+        out, parts, fields = self.out, self.parts, self.fields
+        for text, tab, p, first, pstyle, _br, mark, instruction, number in tokens:
+            if text:
+                if parts is not None and not self.result:
+                    parts.append(_text(text[1:]) if b"&" in text or b"\r" in text else text[1:])
+            elif p:
+                if parts is not None:
+                    out.append((self.style, b"".join(parts).decode("utf-8")))
+                self.style, parts = _style(first[1:]) if first and not self.result else "", []
+            elif parts is None:
+                continue
+            elif mark:
+                if mark == b"begin":
+                    fields.append(False)
+                    parts.append(b"{")
+                elif mark == b"separate" and fields:
+                    fields[-1] = True
+                elif mark == b"end" and fields:
+                    fields.pop()
+                    parts.append(b"}")
+                self.result = bool(fields) and fields[-1]
+            elif instruction:
+                if fields and not fields[-1]:
+                    parts.append(_text(instruction[1:]).decode("utf-8").strip().encode("utf-8"))
+            elif self.result:
+                continue
+            elif pstyle:
+                self.style = _style(pstyle[1:]) + self.style
+            elif number:
+                self.style += "#"
+            else:
+                parts.append(b"\t" if tab else b"\n")
+        self.parts = parts
+
+    def paragraph(self) -> None:
+        """The paragraph being read is complete."""
+        if self.parts is not None:
+            self.out.append((self.style, b"".join(self.parts).decode("utf-8")))
+            self.parts = None
+
+
+#: per paragraph's XML (what follows its ``<w:p>``), its tokens, or for a paragraph with no
+#: field and no other paragraph inside, its (style, text); kept across documents: most
+#: paragraphs of a programme's agreements are the same clause text, and a lookup costs a
+#: tenth of reading one. Cleared when full.
+_SEEN: dict[bytes, tuple[list[tuple[bytes, ...]] | None, str, str]] = {}
+_SEEN_LIMIT = 20_000
+
+
+def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
+    tokens = _TOKEN.findall(b"<w:p>" + piece)
+    if any(p or mark or instruction for _, _, p, _, _, _, mark, instruction, _ in tokens[1:]):
+        return tokens, "", ""
+    reading = _Reading()
+    reading.read(tokens)
+    reading.paragraph()
+    ((style, text),) = reading.out
+    return None, style, text
+
+
+def paragraphs(xml: bytes) -> list[tuple[str, str]]:
+    """(style, text) of every paragraph of the body ``xml`` (UTF-8), exactly as
+    :func:`p2pdocs.word.provenance.paragraphs` reads them from its tree. (No token spans
+    a paragraph's start tag: the body is read paragraph by paragraph.)"""
+    reading = _Reading()
+    pieces = xml.split(b"<w:p>")
+    reading.read(_TOKEN.findall(pieces[0]))
+    for piece in pieces[1:]:
+        seen = _SEEN.get(piece)
+        if seen is None:
+            if len(_SEEN) >= _SEEN_LIMIT:
+                _SEEN.clear()
+            seen = _SEEN[piece] = _paragraph(piece)
+        tokens, style, text = seen
+        if tokens is not None:
+            reading.read(tokens)
             continue
-        elif mark:
-            if mark == "begin":
-                fields.append(False)
-                parts.append("{")
-            elif mark == "separate" and fields:
-                fields[-1] = True
-            elif mark == "end" and fields:
-                fields.pop()
-                parts.append("}")
-            result = bool(fields) and fields[-1]
-        elif instruction:
-            if fields and not fields[-1]:
-                parts.append(_text(instruction[1:]).strip())
-        elif result:
-            continue
-        elif pstyle:
-            style = _text(pstyle[1:]) + style
-        elif number:
-            style += "#"
-        else:
-            parts.append("\t" if tab else "\n")
-    if parts is not None:
-        out.append((style, "".join(parts)))
-    return out
+        reading.paragraph()
+        reading.style, reading.parts = (style, [text.encode("utf-8")]) if not reading.result else ("", [])
+    reading.paragraph()
+    return reading.out
 
 
-_BODY = re.compile(r"<w:body(?: [^>]*)?>")
+_BODY = re.compile(rb"<w:body(?: [^>]*)?>")
+_SLASH = ord("/")
 
 
-def body_tag(xml: str) -> str | None:
+def body_tag(xml: bytes) -> bytes | None:
     """The start tag of the body ``xml`` (with its namespace declarations), or None when it
     does not open with one holding content."""
     match = _BODY.match(xml)
     return match[0] if match else None
 
 
-def spans(xml: str, opening: str, closing: str) -> list[tuple[int, int]]:
+def spans(xml: bytes, opening: bytes, closing: bytes) -> list[tuple[int, int]]:
     """Where each outermost element opened by ``opening`` (such as ``<w:tbl``, followed by a
     space, ``>`` or ``/>``) and closed by ``closing`` lies in ``xml``; found with
-    ``str.find``, which runs at memory speed where a regex tries every character."""
+    ``bytes.find``, which runs at memory speed where a regex tries every character."""
     found: list[tuple[int, int]] = []
     depth = begin = 0
     opens, closes = xml.find(opening), -1  # a closing tag is looked for inside an element only
     while opens >= 0 or closes >= 0:
         if opens >= 0 and (closes < 0 or opens < closes):
-            end = xml.index(">", opens)
-            if xml[opens + len(opening)] in " >/":  # not a longer name: <w:tblPr, <w:sectPrChange
-                if xml[end - 1] == "/":
+            end = xml.index(b">", opens)
+            if xml[opens + len(opening)] in b" >/":  # not a longer name: <w:tblPr, <w:sectPrChange
+                if xml[end - 1] == _SLASH:
                     found += [(opens, end + 1)] if depth == 0 else []
                 else:
                     if depth == 0:
@@ -163,20 +251,21 @@ def spans(xml: str, opening: str, closing: str) -> list[tuple[int, int]]:
 
 #: what makes a table's cells or rows other than one after another in its XML: merged
 #: cells, tables inside, and content controls or custom XML around rows or cells
-_NOT_PLAIN = ("gridSpan", "<w:tbl>", "<w:tbl ", "<w:sdt", "<w:customXml")
-_PLAIN_GRID = re.compile(r'<w:tblGrid>(?:<w:gridCol w:w="[0-9]+"/>)*</w:tblGrid>')
+_NOT_PLAIN_MARKUP = (b"gridSpan", b"<w:sdt", b"<w:customXml")
+_NOT_PLAIN = (*_NOT_PLAIN_MARKUP, b"<w:tbl>", b"<w:tbl ")
+_PLAIN_GRID = re.compile(rb'<w:tblGrid>(?:<w:gridCol w:w="[0-9]+"/>)*</w:tblGrid>')
 
 
-def plain_table(xml: str, start: int, end: int) -> tuple[re.Match[str], list[int]] | None:
+def plain_table(xml: bytes, start: int, end: int, known: Shape) -> tuple[re.Match[bytes], list[int]] | None:
     """The grid of the table at ``xml[start:end]`` and the number of cells in each of its
     rows (what docxtpl's fix-up needs of it, read without a tree), when its rows and cells
     follow one another (see :data:`_NOT_PLAIN`) and its grid holds plain widths; None
     otherwise."""
-    if any(xml.find(markup, start + 1, end) >= 0 for markup in _NOT_PLAIN):
+    if not known.plain_tables and any(xml.find(markup, start + 1, end) >= 0 for markup in _NOT_PLAIN):
         return None
-    at = xml.find("<w:tblGrid", start, end)
+    at = xml.find(b"<w:tblGrid", start, end)
     grid = _PLAIN_GRID.match(xml, at, end) if at >= 0 else None
     if grid is None:
         return None
-    rows = xml[grid.end() : end].split("</w:tr>")[:-1]  # no table inside: one row after another
-    return grid, [row.count("<w:tc>") + row.count("<w:tc ") for row in rows]
+    rows = xml[grid.end() : end].split(b"</w:tr>")[:-1]  # no table inside: one row after another
+    return grid, [row.count(b"<w:tc>") + row.count(b"<w:tc ") for row in rows]
