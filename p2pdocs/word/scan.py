@@ -176,15 +176,27 @@ _SEEN: dict[bytes, tuple[list[tuple[bytes, ...]] | None, str, str]] = {}
 _SEEN_LIMIT = 20_000
 
 
+def forget() -> None:
+    """Drop the paragraphs read so far (a benchmark starts each pass as a new process)."""
+    _SEEN.clear()
+
+
 def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
     tokens = _TOKEN.findall(b"<w:p>" + piece)
-    if any(p or mark or instruction for _, _, p, _, _, _, mark, instruction, _ in tokens[1:]):
-        return tokens, "", ""
-    reading = _Reading()
-    reading.read(tokens)
-    reading.paragraph()
-    ((style, text),) = reading.out
-    return None, style, text
+    style = _style(tokens[0][3][1:]) if tokens[0][3] else ""
+    parts: list[bytes] = []
+    for text, tab, p, _, pstyle, _br, mark, instruction, number in tokens[1:]:
+        if text:
+            parts.append(_text(text[1:]) if b"&" in text or b"\r" in text else text[1:])
+        elif p or mark or instruction:
+            return tokens, "", ""  # another paragraph or a field: read token by token
+        elif pstyle:
+            style = _style(pstyle[1:]) + style
+        elif number:
+            style += "#"
+        else:
+            parts.append(b"\t" if tab else b"\n")
+    return None, style, b"".join(parts).decode("utf-8")
 
 
 def paragraphs(xml: bytes) -> list[tuple[str, str]]:
@@ -194,6 +206,7 @@ def paragraphs(xml: bytes) -> list[tuple[str, str]]:
     reading = _Reading()
     pieces = xml.split(b"<w:p>")
     reading.read(_TOKEN.findall(pieces[0]))
+    out, result, read = reading.out, reading.result, reading.parts is None
     for piece in pieces[1:]:
         seen = _SEEN.get(piece)
         if seen is None:
@@ -203,11 +216,14 @@ def paragraphs(xml: bytes) -> list[tuple[str, str]]:
         tokens, style, text = seen
         if tokens is not None:
             reading.read(tokens)
+            result, read = reading.result, False
             continue
-        reading.paragraph()
-        reading.style, reading.parts = (style, [text.encode("utf-8")]) if not reading.result else ("", [])
+        if not read:  # the paragraph read token by token is complete
+            reading.paragraph()
+            read = True
+        out.append(("", "") if result else (style, text))  # complete: what follows opens the next
     reading.paragraph()
-    return reading.out
+    return out
 
 
 _BODY = re.compile(rb"<w:body(?: [^>]*)?>")
