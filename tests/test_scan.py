@@ -123,9 +123,11 @@ def test_grids_fitted_from_the_text_are_the_grids_the_tree_fix_up_writes(
     tables: list[tuple[list[int], list[int]]],
 ) -> None:
     body = (HEAD + "".join(f"<w:p/>{_table(c, r)}" for c, r in tables) + "<w:sectPr/></w:body>").encode()
-    from_text, _ = fixed(body, scan.Shape(drawings=False, plain_tables=False, last_section=False))
-    known_plain, _ = fixed(body, scan.Shape(drawings=False, plain_tables=True, last_section=True))
-    from_tree, _ = fixed(body, scan.Shape(drawings=True, plain_tables=False, last_section=False))  # parsed whole
+    from_text, _ = fixed(body, scan.Shape(well_formed=True, drawings=False, plain_tables=False, last_section=False))
+    known_plain, _ = fixed(body, scan.Shape(well_formed=True, drawings=False, plain_tables=True, last_section=True))
+    from_tree, _ = fixed(
+        body, scan.Shape(well_formed=True, drawings=True, plain_tables=False, last_section=False)
+    )  # parsed whole
     assert from_text == known_plain == from_tree
     for (columns, rows), table in zip(tables, etree.fromstring(from_text).iter(f"{{{W}}}tbl"), strict=True):
         widest = max(rows, default=0)
@@ -141,3 +143,43 @@ def test_a_template_that_writes_markup_of_an_undeclared_namespace_is_refused(tmp
     with pytest.raises(TemplateError) as error:
         render_docx(template, {}, Properties("t", "s", "k", date(2026, 1, 1)))
     assert str(error.value) == f"{template}: word/document.xml uses the undeclared namespace prefix 'q'"
+
+
+@pytest.mark.parametrize(
+    ("source", "proved"),
+    [
+        ("<w:body><w:p><w:r><w:t>{{ a }}</w:t></w:r></w:p></w:body>", True),
+        (
+            "<w:body>{% for p in ps %}<w:p>{% if p.x %}<w:r/>{% elif p.y %}{% else %}<w:r><w:t>{{ p.t }}</w:t></w:r>"
+            "{% endif %}</w:p>{% endfor %}</w:body>",
+            True,
+        ),
+        ("<w:body><w:p>{% if a %}</w:p><w:p>{% endif %}</w:p></w:body>", True),  # balanced: closes what it opens
+        ("<w:body><w:p>{% if a %}</w:p>{% endif %}</w:body>", False),  # one branch leaves the paragraph open
+        ("<w:body><w:p>{{ a }}</w:p></w:body>", False),  # text outside a w:t
+        ("<w:body><w:p><w:r><w:t>{{ a | safe }}</w:t></w:r></w:p></w:body>", False),
+        ('<w:body><w:p w:x="{{ a }}"/></w:body>', False),  # an expression inside a tag
+        ("<w:body>{% set a = 1 %}</w:body>", False),  # a statement it does not reason about
+        ("<w:body>{% for a in b %}<w:p>{% break %}</w:p>{% endfor %}</w:body>", False),
+        ("<w:body>{% if a %}<w:p/>", False),
+    ],
+)
+def test_a_body_is_proved_well_formed_only_when_every_render_is(source: str, proved: bool) -> None:
+    assert scan.well_formed_always(source) is proved
+
+
+def test_a_template_that_cannot_be_proved_is_checked_on_every_render(tmp_path: Path) -> None:
+    """A legal team's template whose ``if`` opens in a table cell and ends after the table:
+    when the condition is false the table is cut off. The render fails with the template
+    named, and no document is made; when it is true the document is whole."""
+    template = tmp_path / "cut-table.docx"
+    document = docx.Document()
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "{% if whole %}"
+    document.add_paragraph("{% endif %}after")
+    document.save(str(template))
+    properties = Properties("t", "s", "k", date(2026, 1, 1))
+    made = docx.Document(io.BytesIO(render_docx(template, {"whole": True}, properties)))
+    assert [p.text for p in made.paragraphs] == ["after"] and len(made.tables) == 1
+    with pytest.raises(TemplateError) as error:
+        render_docx(template, {"whole": False}, properties)
+    assert str(error.value).startswith(f"{template}: word/document.xml rendered to invalid XML: ")

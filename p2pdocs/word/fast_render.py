@@ -4,9 +4,11 @@ docxtpl reloads, re-patches and recompiles the whole template on every render. H
 template is prepared once per process: docxtpl's own tag preprocessing (``patch_xml``) runs
 once per templated part (the body, headers, footers), each is compiled once, and every
 other part of the package is kept as bytes to copy. A render then only renders the
-templated parts, applies docxtpl's own post-processing, checks each part strictly with
-lxml (never recover mode: a broken part fails loudly rather than losing text), and writes
-the zip with fixed timestamps. The output is equivalent to docxtpl's render, part by part.
+templated parts, applies docxtpl's own post-processing, makes sure each part is
+well-formed (proved once of every render of the body where its template allows
+(:func:`p2pdocs.word.scan.well_formed_always`), else checked on each render by a parser
+in strict mode: a broken part fails loudly rather than losing text), and writes the zip
+with fixed timestamps. The output is equivalent to docxtpl's render, part by part.
 
 Values the fast path does not handle (images, sub-documents, rich text with links, which
 add parts or relationships) are detected in the context, and the caller then uses
@@ -239,7 +241,8 @@ class PreparedTemplate:
             raise self._failure(exc) from None
         if len(body) > MAX_MEMBER:
             raise TemplateError(f"{self.path}: word/document.xml rendered to more than {MAX_MEMBER:,} bytes")
-        self._check("word/document.xml", body)
+        if not self.shape.well_formed:  # proved of every render once, or checked on each
+            self._check("word/document.xml", body)
         body_xml, tree = fixed(body, self.shape)
         out["word/document.xml"] = b"".join((self.before_body, body_xml, self.after_body))
         out[CORE] = core

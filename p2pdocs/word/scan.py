@@ -52,6 +52,7 @@ class Shape:
     only select and repeat its markup; values are escaped and add none)."""
 
     drawings: bool  # it may hold drawings (whose ids docxtpl's fix-up renumbers)
+    well_formed: bool  # every body rendered from it is well-formed (see well_formed_always)
     plain_tables: bool  # no merged cells, tables inside tables, content controls or custom XML
     last_section: bool  # one section's properties, after every tag: the body's last element
 
@@ -63,9 +64,57 @@ def shape(source: str) -> Shape:
     tags = max(source.rfind("{%"), source.rfind("{{"))
     return Shape(
         drawings="docPr" in source,
+        well_formed=well_formed_always(source),
         plain_tables=not any(m in xml for m in _NOT_PLAIN_MARKUP) and len(spans(xml, b"<w:tbl", b"</w:tbl>")) == tables,
         last_section=source.count("<w:sectPr") == 1 and source.rfind("<w:sectPr") > tags,
     )
+
+
+#: a Jinja statement (its name), an expression, a comment, or an XML tag (its text)
+_TEMPLATE_TOKEN = re.compile(r"\{%[-+]?\s*(\w*)(?:.*?)[-+]?%\}|\{\{(.*?)\}\}|\{#.*?#\}|<([^<>]*)>", flags=re.DOTALL)
+_OPENS = {"if": "endif", "for": "endfor"}
+_SAFE = re.compile(r"\bsafe\b|\bMarkup\b")
+
+
+def well_formed_always(source: str) -> bool:
+    """Whether every body rendered from the template body ``source`` is well-formed XML,
+    proved from the source once (so that no render needs checking).
+
+    It holds when each branch of every ``if`` and the body of every ``for`` is balanced
+    markup (closes what it opens, opens nothing it leaves open), every expression writes
+    inside a ``w:t`` (where its value, escaped, is text, and where
+    :func:`p2pdocs.word.fields.finish_body` turns markers into runs), and nothing else
+    is used: no other statement (``set``, ``macro``, ``include``, ``break``...), no
+    expression inside a tag, nothing marked ``safe``. Then a render is the template's
+    markup, selected and repeated a block at a time, with escaped text in ``w:t``
+    elements; the markup itself is the template's, checked strictly when it was read. A
+    template this cannot prove is checked on every render instead."""
+    stack: list[str] = []
+    blocks: list[tuple[str, tuple[str, ...]]] = []  # the end each open block needs, and the stack it opened on
+    for token in _TEMPLATE_TOKEN.finditer(source):
+        statement, expression, tag = token.group(1), token.group(2), token.group(3)
+        if tag is not None:
+            if "{" in tag or tag[:1] in ("?", "!"):
+                return False
+            if tag.startswith("/"):
+                if not stack or stack.pop() != tag[1:].strip():
+                    return False
+            elif not tag.endswith("/"):
+                stack.append(tag.split(None, 1)[0] if tag.strip() else "")
+        elif expression is not None:
+            if _SAFE.search(expression) or not stack or stack[-1] != "w:t":
+                return False
+        elif statement is not None:
+            if statement in _OPENS:
+                blocks.append((_OPENS[statement], tuple(stack)))
+            elif statement in ("elif", "else", "endif", "endfor"):
+                if not blocks or tuple(stack) != blocks[-1][1] or (statement == "elif" and blocks[-1][0] != "endif"):
+                    return False
+                if statement.startswith("end") and blocks.pop()[0] != statement:
+                    return False
+            else:
+                return False
+    return not stack and not blocks
 
 
 def sections(xml: bytes, known: Shape) -> bytes:
