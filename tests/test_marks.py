@@ -93,6 +93,37 @@ def test_values_in_cover_clauses_and_tables_are_bookmarks_naming_their_field(
     assert deal.agreement.governing_law in cover
 
 
+def test_every_figure_of_the_cover_s_margin_rows_is_a_bookmark_naming_its_field(
+    rendered: dict[str, tuple[bytes, bytes]],
+) -> None:
+    """Each margin figure is bookmarked twice: in the cover page's row ("25% / 12.5%") and
+    in the margin schedule's table."""
+    deal = load_deal(EXAMPLE)
+    found = marks(agreement(rendered))
+    for i, margin in enumerate(deal.agreement.margins):
+        for j, figure in enumerate(margin.by_year):
+            texts = [text for path, text in found if path == f"agreement.margins[{i}].by_year[{j}]"]
+            assert len(texts) >= 2 and set(texts) == {f"{figure.normalize():f}%"}
+
+
+def test_values_in_the_partnership_plan_are_bookmarks_naming_their_field() -> None:
+    deal = load_deal(EXAMPLE)
+    plan = deal.agreement.plan
+    assert plan is not None and plan.kpis and plan.risks and plan.investment and plan.first_health_check
+    doc = next(d for d in documents(deal, library()) if d.template == "partnership-plan.docx")
+    docx = render_docx(templates_dir() / doc.template, doc.context, doc.properties)
+    by_path: dict[str, list[str]] = {}
+    for path, text in marks(docx):
+        assert path is not None and text
+        by_path.setdefault(path, []).append(text)
+    assert plan.kpis[-1].target in by_path[f"agreement.plan.kpis[{len(plan.kpis) - 1}].target"]
+    assert plan.risks[0].mitigation in by_path["agreement.plan.risks[0].mitigation"]
+    party = next(iter(plan.investment))
+    assert any(f"investment.{party}." in path for path in by_path)
+    assert "agreement.plan.first_health_check" in by_path  # the cover
+    assert any(not path.startswith("agreement.plan.") for path in by_path)  # the clauses' own values
+
+
 def test_values_in_a_sow_s_tables_are_bookmarks_naming_their_field(rendered: dict[str, tuple[bytes, bytes]]) -> None:
     deal = load_deal(EXAMPLE)
     sow = deal.statements_of_work[0]

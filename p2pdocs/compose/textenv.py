@@ -115,6 +115,12 @@ def join_and(items: Iterable[Any], last: str = "and") -> str:
     return f"{', '.join(parts[:-1])} {last} {parts[-1]}"
 
 
+def join(items: Iterable[Any], separator: str = "") -> str:
+    """jinja's ``join``, each item written as a text writes a value: one marked with its
+    field inside its markers (``{{ m.by_year|map('pct')|join(' / ') }}`` marks each figure)."""
+    return separator.join(str(finalize(item)) for item in items)
+
+
 def count(n: int, unit: str) -> str:
     """``count(1, "month")`` -> ``1 month``; ``count(12, "month")`` -> ``12 months``."""
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
@@ -214,6 +220,7 @@ def make_environment() -> SandboxedEnvironment:
         "amounts": amounts,
     }
     env.filters.update((name, _strict(propagating(f))) for name, f in helpers.items())
+    env.filters["join"] = _strict(join)
     # no globals: jinja merges them into every render's context, which is the dominant
     # cost of rendering thousands of short clause texts; helpers come with the context
     env.globals.clear()
