@@ -229,3 +229,57 @@ def test_an_untracked_edit_of_a_value_and_the_wording_around_it_reports_both(gen
     assert run_cli("generate", str(tmp_path / "next.yaml"), "-o", str(tmp_path / "next"), "--no-memo").exit_code == 0
     ours = (tmp_path / "next" / EXAMPLE_ID / "sow-SOW-001.docx").read_bytes()
     assert docx_text(ours) == docx_text(returned.read_bytes()), "the next deal generates their text"
+
+
+def test_a_paragraph_the_parties_added_is_numbered_as_word_numbers_it(tmp_path: Path) -> None:
+    """An added paragraph (``inserted: true``) follows the paragraph it was added after, of
+    that one's kind: after a numbered clause paragraph it is numbered, and the paragraphs
+    after it renumber; one before the first opens the clause."""
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    added = "Late payments carry interest at 4% a year."
+    data["agreement"]["wording"] = [
+        {"clause": "payment.terms", "paragraph": 2, "text": added, "inserted": True, "proposed_by": "Dana Lawyer"},
+        {"clause": "payment.terms", "paragraph": 0, "text": "First, a word.", "inserted": True},
+    ]
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    plain = tmp_path / "plain"
+    assert run_cli("generate", str(EXAMPLE), "-o", str(plain), "--no-memo").exit_code == 0
+    out = tmp_path / "out"
+    assert run_cli("generate", str(deal), "-o", str(out), "--no-memo").exit_code == 0
+    before = docx_text((plain / EXAMPLE_ID / "partnering-agreement.docx").read_bytes()).splitlines()
+    after = docx_text((out / EXAMPLE_ID / "partnering-agreement.docx").read_bytes()).splitlines()
+    second = next(i for i, line in enumerate(before) if "Invoices are paid in" in line)  # payment.terms, paragraph 2
+    section = before[second].split(".")[0]
+    texts = [line.split("\t", 1)[1] for line in before[second - 1 : second + 2]]
+    assert before[second - 1 : second + 2] == [f"{section}.{n}\t{t}" for n, t in zip((1, 2, 3), texts, strict=True)]
+    at = after.index(f"{section}.1\tFirst, a word.")
+    wanted = ["First, a word.", texts[0], texts[1], added, texts[2]]
+    assert after[at : at + 5] == [f"{section}.{n}\t{t}" for n, t in enumerate(wanted, start=1)]
+    assert len(after) == len(before) + 2
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        ({"clause": "payment.terms", "paragraph": 0, "text": "x"}, "only an added paragraph"),
+        (
+            {"clause": "payment.terms", "paragraph": 2, "text": "", "inserted": True},
+            "an added paragraph needs its text",
+        ),
+    ],
+)
+def test_an_added_paragraph_out_of_place_is_refused_with_its_field(
+    entry: dict[str, Any], says: str, tmp_path: Path
+) -> None:
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["agreement"]["wording"] = [entry]
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = run_cli("check", str(deal))
+    assert result.exit_code != 0
+    assert "agreement.wording[0]" in result.output and says in result.output, result.output

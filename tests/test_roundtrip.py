@@ -25,6 +25,7 @@ EDITS = [
     {"cell": "22%", "find": "22", "with": "18"},
     {"delete": " It is not reduced because another Party also helped with the sale."},
     {"after": "The Seller ", "find": "sets its own price to", "with": "freely sets its price for"},
+    {"insert_after": "Invoices are paid in ", "paragraph": "Late payments carry interest at 4% a year."},
 ]
 
 

@@ -11,7 +11,9 @@ EDITS.json is a list of edits, each one of
       selected and typed over with NEW (as a user double-clicking a figure and typing);
   {"cell": "CELL TEXT", "find": "OLD", "with": "NEW"}  the same in the first table cell
       whose text is CELL TEXT;
-  {"delete": "TEXT"}  delete the first occurrence of TEXT.
+  {"delete": "TEXT"}  delete the first occurrence of TEXT;
+  {"insert_after": "TEXT", "paragraph": "NEW"}  at the end of the paragraph holding TEXT,
+      Enter and NEW typed (a paragraph added, numbered as the one before it).
 Prints {"author": ..., "edits": N} on success.
 """
 
@@ -61,6 +63,13 @@ def _edit(doc: Any, edit: dict[str, Any]) -> None:
         _find(doc, edit["delete"]).setString("")
     elif "after" in edit:
         _find_after(doc, _find(doc, edit["after"]).getEnd(), edit["find"]).setString(edit["with"])
+    elif "insert_after" in edit:
+        found = _find(doc, edit["insert_after"])
+        text = found.getText()
+        cursor = text.createTextCursorByRange(found.getEnd())
+        cursor.gotoEndOfParagraph(False)
+        text.insertControlCharacter(cursor, 0, False)  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
+        text.insertString(cursor, edit["paragraph"], False)
     elif "cell" in edit:
         tables = doc.getTextTables()
         for i in range(tables.getCount()):

@@ -104,7 +104,11 @@ class _Composer:
     ) -> None:
         self.library = library
         self.kind = kind
-        self.wording = {(w.clause, w.paragraph): w.text for w in wording}
+        self.wording = {(w.clause, w.paragraph): w.text for w in wording if not w.inserted}
+        self.inserted: dict[tuple[str, int], list[str]] = {}
+        for w in wording:
+            if w.inserted and w.text:
+                self.inserted.setdefault((w.clause, w.paragraph), []).append(w.text)
         self.context = dict(context)
         self.numbers: dict[str, str] = {}
         self.included: set[str] = set()
@@ -172,7 +176,9 @@ class _Composer:
                 number += 1
                 section = str(number)
                 self.numbers[clause.id] = section
-            planned[clause.id] = self._negotiated(clause.id, self._plan(clause, variant, section))
+            planned[clause.id] = self._numbered(
+                self._negotiated(clause.id, self._plan(clause, variant, section)), section
+            )
         sections = [
             Section(
                 self.numbers.get(c.id, ""),
@@ -204,8 +210,6 @@ class _Composer:
         if clause.spec.variants:
             paragraphs += clause.spec.variants.options[variant].paragraphs + clause.spec.variants.shared
         out: list[_Planned] = []
-        counter = 0
-        letter = 0
         for p in paragraphs:
             spec = ParagraphSpec(text=p) if isinstance(p, str) else p
             scopes: list[dict[str, Any]] = [{}]
@@ -228,25 +232,34 @@ class _Composer:
                     continue
                 assert spec.text is not None
                 if spec.kind == "item":
-                    out.append(_Planned("item", _letters(letter), spec.text, scope))
-                    letter += 1
+                    out.append(_Planned("item", "", spec.text, scope))
                     continue
                 numbered = bool(section) and spec.kind != "text"
-                if numbered:
-                    counter += 1
-                    letter = 0
-                para_number = f"{section}.{counter}" if numbered else ""
                 target = f"{clause.id}#{spec.anchor}" if spec.anchor else None
-                out.append(_Planned("clause" if numbered else "text", para_number, spec.text, scope, target))
-                if target:
-                    self.numbers[target] = para_number
+                out.append(_Planned("clause" if numbered else "text", "", spec.text, scope, target))
                 for item in spec.items:
                     item_spec = ItemSpec(text=item) if isinstance(item, str) else item
                     if item_spec.when and not self.evaluate(clause, item_spec.when, scope, bool):
                         continue
-                    out.append(_Planned("item", _letters(letter), item_spec.text, scope))
-                    letter += 1
-        return _no_lone_items(out)
+                    out.append(_Planned("item", "", item_spec.text, scope))
+        return out
+
+    def _numbered(self, planned: list[_Planned], section: str) -> list[_Planned]:
+        """``planned`` numbered as it stands once the negotiated wording is in: each clause
+        paragraph "6.1", "6.2"..., each item "(a)", "(b)"... from each clause paragraph on;
+        an anchored paragraph's number kept for references to it."""
+        counter = letter = 0
+        for p in planned:
+            if p.kind == "clause":
+                counter += 1
+                letter = 0
+                p.number = f"{section}.{counter}"
+            elif p.kind == "item":
+                p.number = _letters(letter)
+                letter += 1
+            if p.anchor and p.kind in ("clause", "text"):
+                self.numbers[p.anchor] = p.number
+        return _no_lone_items(planned)
 
     def _write(self, clause: Clause, p: _Planned) -> Para:
         if p.kind == "table":
@@ -257,17 +270,26 @@ class _Composer:
 
     def _negotiated(self, clause_id: str, planned: list[_Planned]) -> list[_Planned]:
         """The clause's paragraphs with the deal's negotiated wording in place of the
-        library's (literal text; an empty text removes the paragraph)."""
-        if not self.wording:
+        library's (literal text; an empty text removes the paragraph), and the paragraphs
+        the parties added, each after the one it follows (of that one's kind: a paragraph
+        added after a numbered one is numbered, as Word numbers it)."""
+        if not self.wording and not self.inserted:
             return planned
-        out = []
+        out = [_added(planned[0] if planned else None, text) for text in self.inserted.get((clause_id, 0), ())]
         for n, p in enumerate(planned, start=1):
             text = self.wording.get((clause_id, n))
             if text is None or p.kind == "table":
                 out.append(p)
             elif text:
                 out.append(_Planned(p.kind, p.number, text, anchor=p.anchor, literal=True))
+            out += [_added(p, added) for added in self.inserted.get((clause_id, n), ())]
         return out
+
+
+def _added(follows: _Planned | None, text: str) -> _Planned:
+    """A paragraph the parties added after ``follows`` (literal text, of its kind)."""
+    kind: Kind = follows.kind if follows is not None and follows.kind in ("clause", "text", "item") else "text"
+    return _Planned(kind, "", text, literal=True)
 
 
 def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:

@@ -108,9 +108,10 @@ def as_markdown(p: Proposal) -> str:
         out.append(f"| {f['status']} | {f['rule']} | {f['severity']} | {e(f['field'])} | {e(f['message'])} |")
     out += ["", "## Negotiated wording (departs from the clause library)", ""]
     for d in p.deviations:
-        out += [f"### {e(_where(d.section, d.clause, d.number))}, paragraph {d.paragraph}", ""]
+        place = f"a paragraph added after paragraph {d.paragraph}" if d.added else f"paragraph {d.paragraph}"
+        out += [f"### {e(_where(d.section, d.clause, d.number))}, {place}", ""]
         proposed = f"- Proposed by {e(d.proposed_by or 'unknown')}: {e(d.text) or '(removed)'}"
-        out += [f"- Library: {e(d.library)}", proposed, ""]
+        out += [f"- Library: {e(d.library) if not d.added else '(none: not in the clause library)'}", proposed, ""]
     if p.notes or p.unplaced or r.notes:
         out += ["## To decide", ""] + [f"- {e(n)}" for n in [*r.notes, *p.notes, *p.unplaced]] + [""]
     return "\n".join(out)

@@ -69,12 +69,17 @@ class OncePerCall:
         """Each call stops its own LibreOffice (this one too, when it is still running: a
         worker told to stop); the profile goes."""
         import shutil
+        import time
 
         from p2pdocs.pdf.libreoffice import stop_all
 
         stop_all()
         if self._home is not None:
-            shutil.rmtree(self._home, ignore_errors=True)
+            for _ in range(20):  # a conversion thread may still be unwinding from the kill
+                shutil.rmtree(self._home, ignore_errors=True)
+                if not self._home.exists():
+                    break
+                time.sleep(0.05)
             self._home = None
 
 

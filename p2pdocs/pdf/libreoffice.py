@@ -22,7 +22,8 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -83,7 +84,7 @@ def convert(
     try:
         futures = [pool.submit(_convert_share, group, binary, documents, share, timeout, home) for share in shares]
         for future in futures:
-            results.update(future.result())
+            results.update(_result_of(future))
     except BaseException:
         group.stop()  # Ctrl-C or SIGTERM: no LibreOffice outlives the run
         raise
@@ -91,6 +92,17 @@ def convert(
         pool.shutdown(wait=True)  # each share removes its profile on the way out
         _GROUPS.discard(group)
     return [results[i] for i in range(len(documents))]
+
+
+def _result_of(future: Future[dict[int, Converted]]) -> dict[int, Converted]:
+    """``future``'s result, waited for in short steps: a signal (Ctrl-C, SIGTERM) the kernel
+    hands to a conversion thread only marks it pending, and the main thread runs its
+    handler only when it wakes; blocked on a lock with no timeout, it never would."""
+    while True:
+        try:
+            return future.result(timeout=0.2)
+        except FutureTimeout:
+            continue
 
 
 class _Stopped(Exception):
@@ -122,12 +134,13 @@ class _Group:
         """Run ``command`` in a process group of its own, calling ``watch`` while it runs;
         past ``timeout`` seconds it is killed with its group."""
         log = work / "soffice.log"
-        with self._lock, log.open("wb") as output:
-            if self._stopped:
+        with self._lock:
+            if self._stopped:  # before anything is written where the profile is being removed
                 raise _Stopped
-            process = subprocess.Popen(
-                command, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True
-            )
+            with log.open("wb") as output:
+                process = subprocess.Popen(
+                    command, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=output, start_new_session=True
+                )
             self._live.add(process)
         deadline = time.monotonic() + timeout
         try:
@@ -144,6 +157,8 @@ class _Group:
             _kill_group(process)  # what it started, too; after a timeout, the process itself
             with self._lock:
                 self._live.discard(process)
+        if self._stopped:  # killed by stop(): write nothing more (its profile is being removed)
+            raise _Stopped
         watch()
         return _Ran(status, log.read_text(encoding="utf-8", errors="replace"))
 

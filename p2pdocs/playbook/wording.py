@@ -38,9 +38,12 @@ def wording_findings(deal: Any) -> list[Any]:
             if w.clause not in watched:
                 continue
             who = f", proposed by {w.proposed_by}" if w.proposed_by else ""
-            what = "removes" if not w.text else "rewords"
+            if w.inserted:
+                what = f"adds a paragraph after paragraph {w.paragraph}"
+            else:
+                what = f"{'removes' if not w.text else 'rewords'} paragraph {w.paragraph}"
             message = (
-                f"The deal {what} paragraph {w.paragraph} of clause {w.clause}{who}, departing from the "
+                f"The deal {what} of clause {w.clause}{who}, departing from the "
                 "clause library in a clause the playbook watches: a lawyer should review it."
             )
             rank = SEVERITIES.index("medium")

@@ -31,6 +31,7 @@ class Deviation:
     text: str  # empty: the paragraph is removed
     proposed_by: str
     date: str
+    added: bool = False  # a paragraph the counterparty added after paragraph ``paragraph``
 
 
 @dataclass
@@ -70,13 +71,45 @@ def _sent_paragraphs(blocks: list[Block]) -> dict[tuple[str, int], Block]:
     for block in blocks:
         if not block.clause or block.paragraph == 0:
             continue
-        if block.mark == "ins" and not block.before:
+        if _new(block) or (block.mark == "ins" and not block.before):
             continue
         if last_top.get(block.clause) == block.top:
             continue
         last_top[block.clause] = block.top
         counter[block.clause] = counter.get(block.clause, 0) + 1
         out[(block.clause, counter[block.clause])] = block
+    return out
+
+
+def _new(block: Block) -> bool:
+    """Whether ``block`` is a paragraph the counterparty added: none of its text was sent
+    and some is inserted (Word and LibreOffice mark the inserted paragraph mark on the
+    paragraph before it, or on this one)."""
+    return (
+        not block.before
+        and bool(block.after.strip())
+        and (block.mark == "ins" or any(not p.deleted for p in block.pieces))
+    )
+
+
+def _added(blocks: list[Block]) -> list[tuple[Block, int | None]]:
+    """Each paragraph the counterparty added (a tracked insertion of a whole paragraph),
+    with the paragraph as sent of its clause it follows (0: before the first; None when it
+    is in no clause or in a table, where it cannot be carried as wording)."""
+    out: list[tuple[Block, int | None]] = []
+    counter: dict[str, int] = {}
+    last_top: dict[str, int] = {}
+    for block in blocks:
+        if _new(block):
+            placed = bool(block.clause) and not block.in_table
+            out.append((block, counter.get(block.clause, 0) if placed else None))
+            continue
+        if block.mark == "ins" and not block.before:
+            continue
+        if not block.clause or block.paragraph == 0 or last_top.get(block.clause) == block.top:
+            continue
+        last_top[block.clause] = block.top
+        counter[block.clause] = counter.get(block.clause, 0) + 1
     return out
 
 
@@ -136,9 +169,18 @@ def proposal(review: Review) -> Proposal:
                 f"a change in the table of clause {key[0]} (paragraph {key[1]}) outside the deal's values "
                 f"{f'({changed!r}) ' if changed else ''}cannot be carried into the next deal: edit it by hand"
             )
-    for block in review.returned.blocks:
-        if block.mark == "ins" and not block.before and block.after.strip():
+    for block, follows in _added(review.returned.blocks):
+        if follows is None:
             result.unplaced.append(f"a paragraph added in section {block.section or '?'}: {block.after}")
+            continue
+        author = next((p.author for p in block.pieces), review.returned.modified_by)
+        day = next((_day(p.date) for p in block.pieces if p.date), "")
+        entry = {"clause": block.clause, "paragraph": follows, "text": block.after, "inserted": True}
+        entry |= ({"proposed_by": author} if author else {}) | ({"date": date.fromisoformat(day)} if day else {})
+        wording.append(entry)
+        result.deviations.append(
+            Deviation(block.section, block.clause, follows, "", "", block.after, author, day, True)
+        )
     result.data = applied(raw, result.values, {result.where: wording} if wording else {})
     result.deal = _validated(result.data, review.deal_file)
     result.findings = _compare(deal_findings(review.deal), deal_findings(result.deal))

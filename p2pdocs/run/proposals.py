@@ -130,13 +130,14 @@ def applied(data: dict[str, Any], values: dict[str, Any], wording: dict[str, lis
         set_value(out, path, value)
     for where, entries in wording.items():
         target = value_at(out, where)
-        kept = [w for w in target.get("wording", []) if (w["clause"], w["paragraph"]) not in _keys(entries)]
+        kept = [w for w in target.get("wording", []) if _key(w) not in {_key(e) for e in entries}]
         target["wording"] = sorted([*kept, *entries], key=lambda w: (w["clause"], w["paragraph"]))
     return out
 
 
-def _keys(entries: list[dict[str, Any]]) -> set[tuple[str, int]]:
-    return {(w["clause"], w["paragraph"]) for w in entries}
+def _key(wording: dict[str, Any]) -> tuple[str, int, bool]:
+    """What a wording entry is for: a paragraph of a clause, or the paragraphs added after it."""
+    return wording["clause"], wording["paragraph"], bool(wording.get("inserted"))
 
 
 def next_deal_text(data: dict[str, Any], notes: dict[str, str], header: str) -> bytes:
