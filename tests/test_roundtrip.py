@@ -82,7 +82,7 @@ def round_trip(office: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
     # comment adds no text)
     reads = [(edited, "accept"), (ours, "none"), (response, "accept"), (response, "reject")]
     seen = _uno(python, "uno_tracked.py", pipe, *(str(part) for pair in reads for part in pair))
-    return {"report": report, "work": work, "seen": seen, "next": work / "next.yaml"}
+    return {"report": report, "work": work, "seen": seen, "next": work / "next.yaml", "office": office}
 
 
 def _change(report: dict[str, Any], **where: Any) -> dict[str, Any]:
@@ -202,3 +202,37 @@ def test_a_sow_round_trip_in_libreoffice(office: tuple[str, str], tmp_path: Path
     assert accepted["changes"] > 0 and next_round["paragraphs"] != theirs["paragraphs"]
     assert accepted["paragraphs"] == next_round["paragraphs"], "Accept All: our next round"
     assert rejected["paragraphs"] == theirs["paragraphs"], "Reject All: their text"
+
+
+ROUND_TWO = [
+    {"after": "Late payments carry interest at ", "find": "4%", "with": "5%"},  # the paragraph they added
+    {"after": "has itself received the related ", "find": "Net Revenue", "with": "net revenue"},  # one after it
+    {"insert_after": "Amounts become due only once", "paragraph": "Disputed amounts are paid once settled."},
+]
+
+
+def test_a_second_round_reads_against_what_the_first_added(round_trip: dict[str, Any]) -> None:
+    """Round two on round one's next deal, which holds the paragraph they added: they reword
+    it, reword a paragraph after it (whose place as sent is one on from its place in the
+    library) and add another. The next deal gives their text as LibreOffice shows it."""
+    office = round_trip["office"]
+    work = round_trip["work"] / "round-two"
+    work.mkdir()
+    (work / "deal.yaml").write_bytes(round_trip["next"].read_bytes())
+    assert run_cli("generate", str(work / "deal.yaml"), "-o", str(work / "out"), "--no-memo").exit_code == 0
+    (work / "edits.json").write_text(json.dumps(ROUND_TWO), encoding="utf-8")
+    sent = work / "out" / EXAMPLE_ID / "partnering-agreement.docx"
+    edited = work / "out" / EXAMPLE_ID / "returned.docx"
+    pipe, python = office
+    _uno(python, "uno_counterparty.py", pipe, AUTHOR, str(sent), str(edited), str(work / "edits.json"))
+    reviewed = run_cli("review", str(edited), "--format", "json", "--next-deal", str(work / "next.yaml"))
+    assert reviewed.exit_code == 0, reviewed.output
+    text = (work / "next.yaml").read_text(encoding="utf-8")
+    assert "Late payments carry interest at 5% a year." in text and "4% a year" not in text
+    assert text.count("inserted: true") == 2
+    assert run_cli("generate", str(work / "next.yaml"), "-o", str(work / "next"), "--no-memo").exit_code == 0
+    ours = work / "next" / EXAMPLE_ID / "partnering-agreement.docx"
+    theirs, mine = _uno(python, "uno_tracked.py", pipe, str(edited), "accept", str(ours), "none")
+    start = next(i for i, (_, t) in enumerate(theirs["paragraphs"]) if t == "Parties and background")
+    assert mine["paragraphs"][start:] == theirs["paragraphs"][start:]
+    assert any(t == "Disputed amounts are paid once settled." for _, t in mine["paragraphs"])

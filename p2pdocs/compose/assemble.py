@@ -9,7 +9,7 @@ is not in the document is a defect of the library and fails loudly.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import jinja2
@@ -35,6 +35,8 @@ class Para:
     text: str
     table: str = ""
     target: str = ""  # what a reference to this paragraph names (clause#anchor)
+    origin: int = 0  # its paragraph in the library's text of the clause (an added one: the one it follows)
+    added: bool = False  # a paragraph the parties added (negotiated wording), not the library's
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ class _Planned:
     anchor: str | None = None
     table: str = ""
     literal: bool = False  # negotiated wording: written as given, never rendered
+    origin: int = 0  # see Para
+    added: bool = False
 
 
 def _letters(i: int) -> str:
@@ -263,33 +267,35 @@ class _Composer:
 
     def _write(self, clause: Clause, p: _Planned) -> Para:
         if p.kind == "table":
-            return Para("table", "", "", p.table)
-        if p.literal:
-            return Para(p.kind, p.number, p.source, target=p.anchor or "")
-        return Para(p.kind, p.number, self.render(clause, p.source, p.scope), target=p.anchor or "")
+            return Para("table", "", "", p.table, origin=p.origin)
+        text = p.source if p.literal else self.render(clause, p.source, p.scope)
+        return Para(p.kind, p.number, text, target=p.anchor or "", origin=p.origin, added=p.added)
 
     def _negotiated(self, clause_id: str, planned: list[_Planned]) -> list[_Planned]:
         """The clause's paragraphs with the deal's negotiated wording in place of the
         library's (literal text; an empty text removes the paragraph), and the paragraphs
         the parties added, each after the one it follows (of that one's kind: a paragraph
         added after a numbered one is numbered, as Word numbers it)."""
+        for n, p in enumerate(planned, start=1):
+            p.origin = n
         if not self.wording and not self.inserted:
             return planned
-        out = [_added(planned[0] if planned else None, text) for text in self.inserted.get((clause_id, 0), ())]
+        out = [_added(planned[0] if planned else None, text, 0) for text in self.inserted.get((clause_id, 0), ())]
         for n, p in enumerate(planned, start=1):
             text = self.wording.get((clause_id, n))
             if text is None or p.kind == "table":
                 out.append(p)
             elif text:
-                out.append(_Planned(p.kind, p.number, text, anchor=p.anchor, literal=True))
-            out += [_added(p, added) for added in self.inserted.get((clause_id, n), ())]
+                out.append(_Planned(p.kind, p.number, text, anchor=p.anchor, literal=True, origin=n))
+            out += [_added(p, added, n) for added in self.inserted.get((clause_id, n), ())]
         return out
 
 
-def _added(follows: _Planned | None, text: str) -> _Planned:
-    """A paragraph the parties added after ``follows`` (literal text, of its kind)."""
+def _added(follows: _Planned | None, text: str, origin: int) -> _Planned:
+    """A paragraph the parties added after ``follows`` (paragraph ``origin`` of the clause):
+    literal text, of its kind."""
     kind: Kind = follows.kind if follows is not None and follows.kind in ("clause", "text", "item") else "text"
-    return _Planned(kind, "", text, literal=True)
+    return _Planned(kind, "", text, literal=True, origin=origin, added=True)
 
 
 def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:
@@ -301,7 +307,7 @@ def _no_lone_items(planned: list[_Planned]) -> list[_Planned]:
         before = i > 0 and planned[i - 1].kind == "item"
         after = i + 1 < len(planned) and planned[i + 1].kind == "item"
         if not before and not after:
-            planned[i] = _Planned("text", "", p.source, p.scope, p.anchor, p.table)
+            planned[i] = replace(p, kind="text", number="")  # negotiated wording stays literal
     return planned
 
 

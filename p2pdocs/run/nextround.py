@@ -4,6 +4,7 @@ against the current deal), and the next deal file, which generates the counterpa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.validate import validate_deal
 from p2pdocs.deal.yamlsource import read
+from p2pdocs.documents.document import Document
 from p2pdocs.playbook.findings import deal_findings
 from p2pdocs.run.generate import render_document
 from p2pdocs.run.proposals import applied, next_deal_text, value_at
@@ -62,55 +64,120 @@ def _day(stamp: str) -> str:
     return stamp[:10] if len(stamp) >= 10 else ""
 
 
-def _sent_paragraphs(blocks: list[Block]) -> dict[tuple[str, int], Block]:
-    """The returned blocks of each clause by their place as sent (a paragraph the
-    counterparty added does not count; a table counts once, as its first cell)."""
-    out: dict[tuple[str, int], Block] = {}
+def _sent(blocks: list[Block]) -> Iterator[tuple[Block, int]]:
+    """Each block of a document with its place in its clause as sent (1 is the first after
+    the heading; a table counts once, as its first cell), or 0 for a paragraph the
+    counterparty added; blocks in no clause, and a paragraph mark alone inserted, left out."""
     counter: dict[str, int] = {}
     last_top: dict[str, int] = {}
     for block in blocks:
-        if not block.clause or block.paragraph == 0:
+        if _new(block):
+            yield block, 0
+        elif block.mark == "ins" and not block.before:
             continue
-        if _new(block) or (block.mark == "ins" and not block.before):
-            continue
-        if last_top.get(block.clause) == block.top:
-            continue
-        last_top[block.clause] = block.top
-        counter[block.clause] = counter.get(block.clause, 0) + 1
-        out[(block.clause, counter[block.clause])] = block
-    return out
+        elif block.clause and block.paragraph and last_top.get(block.clause) != block.top:
+            last_top[block.clause] = block.top
+            counter[block.clause] = counter.get(block.clause, 0) + 1
+            yield block, counter[block.clause]
 
 
 def _new(block: Block) -> bool:
     """Whether ``block`` is a paragraph the counterparty added: none of its text was sent
     and some is inserted (Word and LibreOffice mark the inserted paragraph mark on the
     paragraph before it, or on this one)."""
-    return (
-        not block.before
-        and bool(block.after.strip())
-        and (block.mark == "ins" or any(not p.deleted for p in block.pieces))
-    )
+    inserted = block.mark == "ins" or any(not p.deleted for p in block.pieces)
+    return not block.before and bool(block.after.strip()) and inserted
 
 
-def _added(blocks: list[Block]) -> list[tuple[Block, int | None]]:
-    """Each paragraph the counterparty added (a tracked insertion of a whole paragraph),
-    with the paragraph as sent of its clause it follows (0: before the first; None when it
-    is in no clause or in a table, where it cannot be carried as wording)."""
-    out: list[tuple[Block, int | None]] = []
-    counter: dict[str, int] = {}
-    last_top: dict[str, int] = {}
-    for block in blocks:
-        if _new(block):
-            placed = bool(block.clause) and not block.in_table
-            out.append((block, counter.get(block.clause, 0) if placed else None))
-            continue
-        if block.mark == "ins" and not block.before:
-            continue
-        if not block.clause or block.paragraph == 0 or last_top.get(block.clause) == block.top:
-            continue
-        last_top[block.clause] = block.top
-        counter[block.clause] = counter.get(block.clause, 0) + 1
+Key = tuple[str, int]  # a clause and a paragraph of its library text
+
+
+def _origins(document: Document) -> dict[str, list[tuple[int, bool]]]:
+    """Per clause of ``document``, what each of its paragraphs as sent stands for: the
+    library's paragraph, or one added after it (negotiated wording of an earlier round)."""
+    return {s.clause_id: [(p.origin, p.added) for p in s.paragraphs] for s in document.composition.sections}
+
+
+def _current(raw: dict[str, Any], where: str) -> dict[Key, list[dict[str, Any]]]:
+    """The paragraphs added after each paragraph in the current deal's wording, in order."""
+    out: dict[Key, list[dict[str, Any]]] = {}
+    for w in value_at(raw, where).get("wording", []):
+        if w.get("inserted"):
+            out.setdefault((w["clause"], w["paragraph"]), []).append(w)
     return out
+
+
+def _wording(
+    review: Review,
+    result: Proposal,
+    ours: dict[Key, Block],
+    origins: dict[str, list[tuple[int, bool]]],
+    current: dict[Key, list[dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], set[Key]]:
+    """The negotiated wording of the returned document: each paragraph of the library they
+    reworded or removed, by the library paragraph it is (whatever earlier rounds added or
+    removed before it), and after each paragraph the paragraphs added there as they now
+    stand (earlier rounds' and theirs); with the places where no added paragraph is left."""
+    wording: list[dict[str, Any]] = []
+    added: dict[Key, list[dict[str, Any]]] = {}
+    touched: set[Key] = set()
+    seen: dict[Key, int] = {}
+    follows: dict[str, int] = {}  # per clause, the library paragraph the last one sent stands for
+    for block, place_ in _sent(review.returned.blocks):
+        author = next((p.author for p in block.pieces), review.returned.modified_by)
+        day = next((_day(p.date) for p in block.pieces if p.date), "")
+        who = ({"proposed_by": author} if author else {}) | ({"date": date.fromisoformat(day)} if day else {})
+        if place_ == 0:  # a paragraph they added
+            if not block.clause or block.in_table:
+                result.unplaced.append(f"a paragraph added in section {block.section or '?'}: {block.after}")
+                continue
+            key = (block.clause, follows.get(block.clause, 0))
+            added.setdefault(key, []).append({"clause": key[0], "paragraph": key[1], "text": block.after} | who)
+            added[key][-1] = {**added[key][-1], "inserted": True}
+            touched.add(key)
+            result.deviations.append(Deviation(block.section, key[0], key[1], "", "", block.after, author, day, True))
+            continue
+        sent_as = origins.get(block.clause, [])
+        library = ours.get((block.clause, place_))
+        if place_ > len(sent_as) or library is None:
+            continue
+        origin, was_added = sent_as[place_ - 1]
+        follows[block.clause] = origin
+        if block.in_table:
+            continue
+        removed = block.mark == "del" and not block.after.strip()
+        text = "" if removed else block.after
+        key = (block.clause, origin)
+        if was_added:  # added in an earlier round: kept, reworded or removed now
+            rank = seen.get(key, 0)
+            seen[key] = rank + 1
+            earlier = current.get(key, [])
+            entry = earlier[rank] if rank < len(earlier) else {"clause": key[0], "paragraph": origin, "inserted": True}
+            if removed or text != library.before:
+                touched.add(key)
+                result.deviations.append(Deviation(block.section, key[0], origin, "", "", text, author, day, True))
+            if not removed:
+                added.setdefault(key, []).append(entry if text == library.before else {**entry, "text": text} | who)
+            continue
+        if not removed and text == library.before:
+            continue
+        untouched = not block.pieces and block.before == block.after  # kept as sent: a value changed elsewhere
+        entry = {"clause": key[0], "paragraph": origin, "text": text} | ({} if untouched else who)
+        wording.append(entry)
+        result.deviations.append(
+            Deviation(
+                block.section, key[0], origin, block.number, library.before, text, "" if untouched else author, day
+            )
+        )
+        kept = [s.path for s in block.spans if s.path in result.values and s.path]
+        for path in dict.fromkeys(kept):
+            result.notes.append(
+                f"{path}: they propose {result.values[path]}, but {block.number or block.section} still reads "
+                f"as before; kept as their wording there: decide"
+            )
+    for key in sorted(touched):
+        wording += added.get(key, [])
+    return wording, {key for key in touched if not added.get(key)}
 
 
 def _cells(blocks: list[Block], side: str) -> dict[tuple[str, int], list[str]]:
@@ -129,38 +196,12 @@ def proposal(review: Review) -> Proposal:
     result.unplaced += review.unplaced
     with_values = applied(raw, result.values, {})
     values_deal = _validated(with_values, review.deal_file)
-    generated = read_returned(render_document(sent_document(values_deal, review.filename, review.document)))
+    document = sent_document(values_deal, review.filename, review.document)
+    generated = read_returned(render_document(document))
     headings = clause_headings(review.sent)
     place(generated.blocks, headings)
-    ours = _sent_paragraphs(generated.blocks)
-    theirs = _sent_paragraphs(review.returned.blocks)
-    wording: list[dict[str, Any]] = []
-    for key, block in theirs.items():
-        library = ours.get(key)
-        if library is None or block.in_table:
-            continue
-        removed = block.mark == "del" and not block.after.strip()
-        text = "" if removed else block.after
-        if not removed and text == library.before:
-            continue
-        untouched = not block.pieces and block.before == block.after  # kept as sent: a value changed elsewhere
-        author = "" if untouched else next((p.author for p in block.pieces), review.returned.modified_by)
-        day = next((_day(p.date) for p in block.pieces if p.date), "")
-        entry: dict[str, Any] = {"clause": key[0], "paragraph": key[1], "text": text}
-        if author:
-            entry["proposed_by"] = author
-        if day:
-            entry["date"] = date.fromisoformat(day)
-        wording.append(entry)
-        result.deviations.append(
-            Deviation(block.section, key[0], key[1], block.number, library.before, text, author, day)
-        )
-        kept = [s.path for s in block.spans if s.path in result.values and s.path]
-        for path in dict.fromkeys(kept):
-            result.notes.append(
-                f"{path}: they propose {result.values[path]}, but {block.number or block.section} still reads "
-                f"as before; kept as their wording there: decide"
-            )
+    ours = {(b.clause, n): b for b, n in _sent(generated.blocks) if n}
+    wording, emptied = _wording(review, result, ours, _origins(document), _current(raw, result.where))
     for key, cells in _cells(review.returned.blocks, "after").items():
         sent = _cells(generated.blocks, "before").get(key)
         if sent is not None and sent != cells:
@@ -169,19 +210,7 @@ def proposal(review: Review) -> Proposal:
                 f"a change in the table of clause {key[0]} (paragraph {key[1]}) outside the deal's values "
                 f"{f'({changed!r}) ' if changed else ''}cannot be carried into the next deal: edit it by hand"
             )
-    for block, follows in _added(review.returned.blocks):
-        if follows is None:
-            result.unplaced.append(f"a paragraph added in section {block.section or '?'}: {block.after}")
-            continue
-        author = next((p.author for p in block.pieces), review.returned.modified_by)
-        day = next((_day(p.date) for p in block.pieces if p.date), "")
-        entry = {"clause": block.clause, "paragraph": follows, "text": block.after, "inserted": True}
-        entry |= ({"proposed_by": author} if author else {}) | ({"date": date.fromisoformat(day)} if day else {})
-        wording.append(entry)
-        result.deviations.append(
-            Deviation(block.section, block.clause, follows, "", "", block.after, author, day, True)
-        )
-    result.data = applied(raw, result.values, {result.where: wording} if wording else {})
+    result.data = applied(raw, result.values, {result.where: wording} if wording else {}, {result.where: emptied})
     result.deal = _validated(result.data, review.deal_file)
     result.findings = _compare(deal_findings(review.deal), deal_findings(result.deal))
     return result

@@ -122,15 +122,25 @@ def _enumeration_values(value: str) -> list[str]:
     return [*enumeration_words(), value]
 
 
-def applied(data: dict[str, Any], values: dict[str, Any], wording: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def applied(
+    data: dict[str, Any],
+    values: dict[str, Any],
+    wording: dict[str, list[dict[str, Any]]],
+    emptied: dict[str, set[tuple[str, int]]] | None = None,
+) -> dict[str, Any]:
     """A copy of deal ``data`` with ``values`` (by field path) and negotiated ``wording``
-    (by the path of the document's terms: ``agreement``, ``statements_of_work[0]``) set."""
+    (by the path of the document's terms: ``agreement``, ``statements_of_work[0]``) set:
+    an entry replaces the one for its paragraph, and the paragraphs added after a paragraph
+    replace those added there before; ``emptied`` names, by the same path, the paragraphs
+    after which no added paragraph is left."""
     out = copy.deepcopy(data)
     for path, value in values.items():
         set_value(out, path, value)
-    for where, entries in wording.items():
+    for where in sorted({*wording, *(w for w, keys in (emptied or {}).items() if keys)}):
+        entries = wording.get(where, [])
+        gone = {(*key, True) for key in (emptied or {}).get(where, set())} | {_key(e) for e in entries}
         target = value_at(out, where)
-        kept = [w for w in target.get("wording", []) if _key(w) not in {_key(e) for e in entries}]
+        kept = [w for w in target.get("wording", []) if _key(w) not in gone]
         target["wording"] = sorted([*kept, *entries], key=lambda w: (w["clause"], w["paragraph"]))
     return out
 
