@@ -48,7 +48,6 @@ HEADER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 FOOTER_URI = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 CORE = "docProps/core.xml"
 _SPECIAL = re.compile("[\t\a\n\f]")
-_STRICT = etree.XMLParser(recover=False, resolve_entities=False, huge_tree=True, collect_ids=False)
 #: docxtpl's escapes for a literal tag in a template, and what they stand for.
 LITERAL_TAGS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 _SCALARS = frozenset({str, int, float, Decimal, date, datetime, bool, type(None)})
