@@ -132,14 +132,19 @@ def _wording(
                 result.unplaced.append(f"a paragraph added in section {block.section or '?'}: {block.after}")
                 continue
             key = (block.clause, follows.get(block.clause, 0))
-            added.setdefault(key, []).append({"clause": key[0], "paragraph": key[1], "text": block.after} | who)
-            added[key][-1] = {**added[key][-1], "inserted": True}
+            entry = {"clause": key[0], "paragraph": key[1], "text": block.after, "inserted": True} | who
+            added.setdefault(key, []).append(entry)
             touched.add(key)
             result.deviations.append(Deviation(block.section, key[0], key[1], "", "", block.after, author, day, True))
             continue
         sent_as = origins.get(block.clause, [])
         library = ours.get((block.clause, place_))
         if place_ > len(sent_as) or library is None:
+            if block.changed:
+                result.unplaced.append(
+                    f"a change in section {block.section or '?'} that matches no paragraph of clause {block.clause} "
+                    f"as the deal generates it: {block.after or block.before}"
+                )
             continue
         origin, was_added = sent_as[place_ - 1]
         follows[block.clause] = origin
@@ -152,7 +157,8 @@ def _wording(
             rank = seen.get(key, 0)
             seen[key] = rank + 1
             earlier = current.get(key, [])
-            entry = earlier[rank] if rank < len(earlier) else {"clause": key[0], "paragraph": origin, "inserted": True}
+            entry = earlier[rank] if rank < len(earlier) else {"clause": key[0], "paragraph": origin}
+            entry = {**entry, "inserted": True, "text": entry.get("text") or library.before}
             if removed or text != library.before:
                 touched.add(key)
                 result.deviations.append(Deviation(block.section, key[0], origin, "", "", text, author, day, True))
