@@ -236,3 +236,33 @@ def test_a_second_round_reads_against_what_the_first_added(round_trip: dict[str,
     start = next(i for i, (_, t) in enumerate(theirs["paragraphs"]) if t == "Parties and background")
     assert mine["paragraphs"][start:] == theirs["paragraphs"][start:]
     assert any(t == "Disputed amounts are paid once settled." for _, t in mine["paragraphs"])
+
+
+MARGIN_HEADING = "Margins"
+
+
+def test_the_response_can_comment_each_value_changed_back_with_the_playbook_s_reason(
+    round_trip: dict[str, Any],
+) -> None:
+    """We do not accept their 18% margin: the next deal puts 22% back, and the response says
+    so in a comment on the margin schedule, citing the finding their figure causes."""
+    from docx import Document
+
+    work = round_trip["work"]
+    ours = work / "next-kept.yaml"
+    text = round_trip["next"].read_text(encoding="utf-8")
+    ours.write_text(re.sub(r"- 18  # proposed by Dana Lawyer.*", "- 22", text), encoding="utf-8")
+    returned = work / "out" / EXAMPLE_ID / "returned.docx"
+    response = work / "response-commented.docx"
+    answered = run_cli("redline", str(returned), str(ours), "-o", str(response), "--comments", "--author", "Us")
+    assert answered.exit_code == 0, answered.output
+    document = Document(str(response))
+    notes = [c.text for c in document.comments]
+    margin = [n for n in notes if "agreement.margins[1].by_year[0]" in n]
+    assert len(margin) == 1 and "We keep 22" in margin[0] and "you proposed 18" in margin[0], notes
+    assert "Playbook P01" in margin[0]
+    assert not any("payment.days" in n for n in notes)  # their 45 days is taken: no comment
+    anchored = [p.text for p in document.paragraphs if p._p.xpath(".//w:commentRangeStart")]
+    assert anchored == [MARGIN_HEADING], anchored
+    plain = run_cli("redline", str(returned), str(ours), "-o", str(work / "response-plain.docx"))
+    assert plain.exit_code == 0 and len(Document(str(work / "response-plain.docx")).comments) == 0

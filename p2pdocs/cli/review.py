@@ -143,10 +143,22 @@ def verify(document: Path, deal: Path | None) -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date of the changes [default: the new deal's effective date].",
 )
+@click.option(
+    "--comments",
+    is_flag=True,
+    help="With a returned document: a comment on each value of theirs you change back, citing the playbook.",
+)
 @click.option("--force", is_flag=True, help="Overwrite OUT.")
 @handled
 def redline(
-    deals: tuple[Path, ...], out: Path, sow_id: str | None, against: str | None, author: str, day: Any, force: bool
+    deals: tuple[Path, ...],
+    out: Path,
+    sow_id: str | None,
+    against: str | None,
+    author: str,
+    day: Any,
+    comments: bool,
+    force: bool,
 ) -> None:
     """Write NEW's agreement (or a SoW) with tracked changes against OLD's: p2pdocs redline OLD NEW -o FILE.
 
@@ -160,9 +172,12 @@ def redline(
     if not against and deals[0].suffix.lower() == ".docx":
         from p2pdocs.run.answer import respond
 
-        written = respond(deals[0], deals[1], out, author=author, day=day.date() if day else None, force=force)
+        when = day.date() if day else None
+        written = respond(deals[0], deals[1], out, author=author, day=when, force=force, comments=comments)
         click.echo(f"wrote {out} ({written} tracked changes)")
         return
+    if comments:
+        raise click.UsageError("--comments answers a returned document: give RETURNED.docx and NEXT.yaml")
     written = redline_files(
         deals, out, sow_id=sow_id, against=against, author=author, day=day.date() if day else None, force=force
     )

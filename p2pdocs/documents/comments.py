@@ -25,24 +25,36 @@ def clause_for(field: str, composition: Composition) -> str | None:
 def add_comments(docx: bytes, findings: list[Finding], composition: Composition, day: date) -> bytes:
     """``docx`` with one comment per finding, on the heading of the section it concerns (on
     the key terms heading when that section is not in the agreement)."""
+    notes = [
+        (f.field, f"{f.rule} ({f.severity}): {f.message} [source: article {f.source}; {f.field}]") for f in findings
+    ]
+    return comment_sections(docx, notes, composition, day)
+
+
+def comment_sections(
+    docx: bytes,
+    notes: list[tuple[str, str]],
+    composition: Composition,
+    day: date,
+    author: str = AUTHOR,
+    initials: str = INITIALS,
+) -> bytes:
+    """``docx`` with a comment for each (field, text) of ``notes``, on the heading of the
+    section the field belongs to (on the key terms heading when that section is not in)."""
     from docx import Document
 
-    if not findings:
+    if not notes:
         return docx
     doc = Document(io.BytesIO(docx))
     kinds = ("Heading 1", "Front Heading")  # the sections' headings; key terms, contents, signatures
     headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name in kinds}
     stamp = datetime.combine(day, time(), tzinfo=UTC)
-    for finding in findings:
-        heading = clause_for(finding.field, composition)
+    for field, text in notes:
+        heading = clause_for(field, composition)
         paragraph = headings.get(heading or "") or headings.get("Key terms")
         if paragraph is None or not paragraph.runs:
             continue
-        text = (
-            f"{finding.rule} ({finding.severity}): {finding.message} "
-            f"[source: article {finding.source}; {finding.field}]"
-        )
-        comment = doc.add_comment(paragraph.runs, text=text, author=AUTHOR, initials=INITIALS)
+        comment = doc.add_comment(paragraph.runs, text=text, author=author, initials=initials)
         comment._comment_elm.date = stamp  # python-docx stamps the clock; documents take dates from the deal
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -5,11 +5,14 @@ changes all accepted), so that they see exactly what we changed back."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from p2pdocs.compose.kinds import AGREEMENT
 from p2pdocs.compose.marks import plain
+from p2pdocs.deal.terms import Deal
 from p2pdocs.deal.validate import load_deal
+from p2pdocs.documents.comments import comment_sections
 from p2pdocs.documents.negotiation import as_markdown, memo_docx
 from p2pdocs.errors import CannotRead
 from p2pdocs.run.generate import render_document
@@ -43,9 +46,13 @@ def write_files(files: dict[Path, bytes], force: bool) -> None:
         write_atomic(path, data)
 
 
-def respond(returned: Path, next_deal: Path, out: Path, *, author: str, day: date | None, force: bool) -> int:
+def respond(
+    returned: Path, next_deal: Path, out: Path, *, author: str, day: date | None, force: bool, comments: bool = False
+) -> int:
     """Write the response to ``returned``: ``next_deal``'s document with tracked changes
-    against the returned text with every change accepted. Returns how many it holds."""
+    against the returned text with every change accepted; with ``comments``, a comment on
+    each value of theirs it changes back (:func:`reversed_values`). Returns how many
+    tracked changes it holds."""
     check_free([out], force)
     try:
         data = load(returned)
@@ -67,6 +74,45 @@ def respond(returned: Path, next_deal: Path, out: Path, *, author: str, day: dat
         for b in read_returned(theirs).blocks
         if b.style == "Heading1" and not b.in_table and b.before in headings
     ]
-    result = redline_document(theirs, ours, author, day or deal.agreement.effective_date, old_headings, new_headings)
+    when = day or deal.agreement.effective_date
+    result = redline_document(theirs, ours, author, when, old_headings, new_headings)
+    count = sum(1 for _ in changes_in(result))
+    if comments:
+        result = comment_sections(result, reversed_values(returned, deal), doc.composition, when, author, "")
     write_atomic(out, result)
-    return sum(1 for _ in changes_in(result))
+    return count
+
+
+def reversed_values(returned: Path, answer: Deal) -> list[tuple[str, str]]:
+    """(field, comment) for each value the counterparty proposed in ``returned`` that the
+    ``answer`` does not take, citing the playbook's finding on their value where there is
+    one ("P01 (high): ...")."""
+    from p2pdocs.run.nextround import proposal
+    from p2pdocs.run.proposals import value_at
+    from p2pdocs.run.review import review
+
+    proposed = proposal(review(returned))
+    ours = answer.model_dump(mode="python")
+    notes = []
+    for path, theirs in proposed.values.items():
+        kept = value_at(ours, path)
+        if kept == theirs:
+            continue
+        reasons = [
+            f"{f['rule']} ({f['severity']}): {f['message']}"
+            for f in proposed.findings
+            if f["status"] != "resolved" and _within(path, f["field"])
+        ]
+        text = f"We keep {_shown(kept)} for {path}; you proposed {_shown(theirs)}."
+        notes.append((path, " ".join([text, *(f"Playbook {r}" for r in reasons)])))
+    return notes
+
+
+def _within(path: str, field: str) -> bool:
+    """Whether ``path`` is ``field`` or a part of it (``agreement.margins[1].by_year[0]``
+    is within ``agreement.margins[1]``)."""
+    return path == field or path.startswith((field + ".", field + "["))
+
+
+def _shown(value: object) -> str:
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
