@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from p2pdocs.compose.assemble import Composition
 from p2pdocs.compose.fields import clause_of
@@ -46,6 +47,7 @@ def comment_sections(
     if not notes:
         return docx
     doc = Document(io.BytesIO(docx))
+    _comment_styles(doc)
     kinds = ("Heading 1", "Front Heading")  # the sections' headings; key terms, contents, signatures
     headings = {p.text: p for p in doc.paragraphs if p.style is not None and p.style.name in kinds}
     stamp = datetime.combine(day, time(), tzinfo=UTC)
@@ -60,3 +62,19 @@ def comment_sections(
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as package:
         return write_package([(i.filename, package.read(i.filename)) for i in package.infolist()])
+
+
+def _comment_styles(doc: Any) -> None:
+    """The styles python-docx's comments refer to, defined where the document lacks them
+    (a document saved by LibreOffice does): a style referred to and not defined is one that
+    Word may repair."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    names = {style.name for style in doc.styles}
+    if "annotation reference" not in names and "CommentReference" not in names:
+        reference = doc.styles.add_style("CommentReference", WD_STYLE_TYPE.CHARACTER)
+        reference.font.size = Pt(8)
+    if "annotation text" not in names and "CommentText" not in names:
+        text = doc.styles.add_style("CommentText", WD_STYLE_TYPE.PARAGRAPH)
+        text.font.size = Pt(10)
