@@ -230,6 +230,10 @@ def forget() -> None:
 
 
 def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
+    """What ``paragraphs`` keeps of one paragraph's XML (``piece`` follows its ``<w:p>``): its
+    tokens when it holds a field or another paragraph (then read by :class:`_Reading`, which
+    knows what came before), else its (style, text) read here as :meth:`_Reading.read` reads
+    them - the same rules without the field state, on the path every paragraph takes."""
     tokens = _TOKEN.findall(b"<w:p>" + piece)
     style = _style(tokens[0][3][1:]) if tokens[0][3] else ""
     parts: list[bytes] = []
