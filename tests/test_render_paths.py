@@ -13,8 +13,10 @@ import pytest
 from conftest import EXAMPLE
 from lxml import etree
 
+from p2pdocs.compose.view import deal_view
 from p2pdocs.deal.validate import load_deal
 from p2pdocs.documents.builders import documents
+from p2pdocs.documents.memo import build, memo_document
 from p2pdocs.resources import templates_dir
 from p2pdocs.run.generate import library
 from p2pdocs.word.fast_render import is_plain
@@ -42,8 +44,10 @@ def test_fast_path_equals_docxtpl_part_by_part(
     change: Callable[[dict[str, Any]], None] | None, write_deal: Callable[..., Path]
 ) -> None:
     deal = load_deal(write_deal(change) if change else EXAMPLE)
-    for doc in documents(deal, library()):
-        assert is_plain(doc.context)
+    made = documents(deal, library())
+    memo = memo_document(build(deal_view(deal), made, [("x.docx", "0" * 64)]))
+    for doc in [*made, memo]:
+        assert is_plain(doc.context)  # generate vouches for it (render_docx(..., plain_data=True))
         template = templates_dir() / doc.template
         fast = canonical_parts(render_docx(template, doc.context, doc.properties))
         full = canonical_parts(render_full(template, doc.context, doc.properties))

@@ -54,10 +54,11 @@ def cover_terms(view: DealView, *, marks: bool = False) -> list[list[str]]:
 def agreement_document(view: DealView, library: Library) -> Document:
     """The partnering agreement of the deal."""
     a = view.agreement
-    composition = compose(library, AGREEMENT, agreement_context(view, marks=True), a.wording)
+    terms = agreement_context(view, marks=True)
+    composition = compose(library, AGREEMENT, terms, a.wording)
     context: dict[str, Any] = {
         "doc": doc_header(view, a.title, f"between {view.parties}"),
-        "cover": cover_terms(view, marks=True),
+        "cover": cover_rows(terms),
         "sections": sections_view(composition),
         "contents": contents(composition),
         "tables": {"margins": table_lines(margin_table(view, marks=True)) if a.margins else {"header": [], "rows": []}},

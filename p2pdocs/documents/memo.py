@@ -13,8 +13,8 @@ from p2pdocs.compose.kinds import REVIEW_MEMO
 from p2pdocs.compose.textenv import sentence, words
 from p2pdocs.compose.view import DealView
 from p2pdocs.deal.terms import Deal
-from p2pdocs.documents.agreement import cover_terms
 from p2pdocs.documents.document import Document, contents, deal_properties, doc_header, sections_view, table_lines
+from p2pdocs.documents.keyterms import cover_rows
 from p2pdocs.documents.keyterms import open_items as field_open_items
 from p2pdocs.playbook.findings import Finding, deal_findings
 
@@ -50,15 +50,17 @@ class Memo:
     left_out: list[LeftOutClause]
     open_items: list[str]
     files: list[list[str]]  # file, sha256
+    cover: list[list[str]]  # the key terms, label then value (as the agreement's cover shows them)
 
     @property
     def deal(self) -> Deal:
         return self.view.deal
 
 
-def open_items(view: DealView) -> list[str]:
-    """Optional terms the deal does not give, each a question for the reviewer."""
-    items = field_open_items(agreement_context(view), view.deal)
+def open_items(view: DealView, context: dict[str, Any] | None = None) -> list[str]:
+    """Optional terms the deal does not give, each a question for the reviewer; ``context``
+    is the deal's agreement context when the caller has it."""
+    items = field_open_items(context or agreement_context(view), view.deal)
     for sow in view.deal.statements_of_work:
         for m in sow.milestones:
             if m.due is None and m.on_acceptance_of is None:
@@ -82,7 +84,9 @@ def build(
             else:
                 left.append(LeftOutClause(doc.filename, d.clause_id, d.version, d.reason))
     findings = deal_findings(view.deal) if findings is None else findings
-    return Memo(view, findings, used, left, open_items(view), [[f, h] for f, h in hashes])
+    context = agreement_context(view)
+    files = [[f, h] for f, h in hashes]
+    return Memo(view, findings, used, left, open_items(view, context), files, cover_rows(context))
 
 
 def markdown(memo: Memo) -> str:
@@ -97,7 +101,7 @@ def markdown(memo: Memo) -> str:
         "| Term | Value |",
         "|---|---|",
     ]
-    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in cover_terms(memo.view)]
+    out += [f"| {escape_md(k)} | {escape_md(v)} |" for k, v in memo.cover]
     out += ["", "## Playbook findings", ""]
     if memo.findings:
         out += ["| Rule | Severity | Finding | Source | Field |", "|---|---|---|---|---|"]
@@ -211,7 +215,7 @@ def memo_document(memo: Memo) -> Document:
     }
     context: dict[str, Any] = {
         "doc": doc_header(view, "Review memo", f"for the {view.reference} and its statements of work"),
-        "cover": cover_terms(view),
+        "cover": memo.cover,
         "sections": sections_view(Composition(REVIEW_MEMO, sections, [])),
         "contents": contents(Composition(REVIEW_MEMO, sections, [])),
         "tables": {k: table_lines(v) for k, v in tables.items()},

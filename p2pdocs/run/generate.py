@@ -72,8 +72,9 @@ def deal_dir(out: Path, deal: Deal) -> Path:
 
 
 def render_document(doc: Document) -> bytes:
-    """``doc`` rendered with its template in use (the user's, else the bundled one)."""
-    return render_docx(template_path(doc.template), doc.context, doc.properties)
+    """``doc`` rendered with its template in use (the user's, else the bundled one); its
+    context is plain data, as every builder's is."""
+    return render_docx(template_path(doc.template), doc.context, doc.properties, plain_data=True)
 
 
 def compose_and_render(

@@ -82,13 +82,17 @@ def prepared(template: Path) -> PreparedTemplate:
     return found
 
 
-def render_docx(template: Path, context: Mapping[str, Any], properties: Properties, *, fast: bool = True) -> bytes:
+def render_docx(
+    template: Path, context: Mapping[str, Any], properties: Properties, *, fast: bool = True, plain_data: bool = False
+) -> bytes:
     """Render ``template`` with ``context`` and return the .docx bytes.
 
     The fast path is used whenever the context holds plain data only; otherwise (images,
     sub-documents, rich text) docxtpl's full path. Both give equivalent parts.
+    ``plain_data`` says the caller knows the context is plain (p2pdocs' own documents are,
+    as ``tests/test_render_paths.py`` checks of every kind) and skips walking it.
     """
-    if fast and is_plain(context):
+    if fast and (plain_data or is_plain(context)):
         return prepared(template).render(context, _core(properties), properties.custom)
     return render_full(template, context, properties)
 
