@@ -166,6 +166,14 @@ class Sandbox(SafeOperators, SandboxedEnvironment):
                 return obj[attribute]
             except KeyError:
                 pass
+        elif self._verdicts.get((type(obj), attribute)):  # an attribute found safe before
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                pass
+            else:
+                if not callable(value):  # a method (str.format above all) takes the sandbox's own path
+                    return value
         return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:

@@ -134,6 +134,9 @@ def markdown(memo: Memo) -> str:
 _MARKUP = re.compile(r"[\\`*\[\]<>&#~|]|(?<![^\W_])_|_(?![^\W_])")
 #: at the start of a line: a list item or a quote
 _BLOCK = re.compile(r"^(\d+(?=[.)])|)([-+.)])(?= )")
+#: a line that holds none of these and starts with none of those needs no escape
+_SUSPECT = re.compile(r"[\\`*\[\]<>&#~|_]")
+_BLOCK_START = frozenset("0123456789-+.)")
 
 
 def escape_md(text: object) -> str:
@@ -141,6 +144,8 @@ def escape_md(text: object) -> str:
     markup is escaped, so a value shows as typed and never breaks the memo's tables.
     The one escape for every value the memo shows."""
     line = " ".join(str(text).split())
+    if line[:1] not in _BLOCK_START and not _SUSPECT.search(line):  # most values: nothing to escape
+        return line
     return _BLOCK.sub(r"\1\\\2", _MARKUP.sub(lambda m: "\\" + m.group(), line))
 
 
