@@ -122,7 +122,8 @@ class _Composer:
         number = self.numbers.get(target)
         if number is None:
             raise TemplateError(
-                f"{self._current}: refers to '{target}', which is not in this document; guard the reference with has()"
+                f"{self._current.path}: clause {self._current.id}: refers to '{target}', which is not in this "
+                "document; guard the reference with has()"
             )
         return "Section " + fields.ref(target, number)
 
@@ -138,11 +139,12 @@ class _Composer:
             return f"Section {cited[0]}"
         return f"Sections {', '.join(cited[:-1])} and {cited[-1]}"
 
-    _current = ""
+    _current: Clause  # the clause being written, named by a reference's error
 
     def evaluate(
         self, clause: Clause, source: str, scope: Mapping[str, Any], convert: Callable[[Any], Any] | None = None
     ) -> Any:
+        self._current = clause
         try:
             value = clause.expression(source)({**self.context, **scope} if scope else self.context)
             return convert(value) if convert is not None else value
@@ -150,7 +152,7 @@ class _Composer:
             raise _failure(clause, exc, f"condition '{source}': ") from None
 
     def render(self, clause: Clause, source: str, scope: Mapping[str, Any]) -> str:
-        self._current = f"{clause.path}: clause {clause.id}"
+        self._current = clause
         try:
             return clause.text(source).render({**self.context, **scope} if scope else self.context).strip()
         except Exception as exc:

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NamedTuple
 import yaml
 
 from p2pdocs.deal.fieldpath import Loc
-from p2pdocs.deal.yamlbuilder import Loader, reading
+from p2pdocs.deal.yamlbuilder import reading
 from p2pdocs.deal.yamlsource import Source
 from p2pdocs.errors import InvalidInput, Problem
 
@@ -89,29 +89,11 @@ def scan_batch(text: str | BinaryIO, file: str) -> BatchScan:
     return BatchScan(Source(file, header, builder.lines), deals if batch else None)
 
 
-_STEP = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
-_get_event: Any = Loader.get_event
-
-
-class _DepthLoader(Loader):  # type: ignore[misc, valid-type]
-    """The YAML parser, counting how deep in collections it is, so that after a deal is
-    refused half-way the rest of that deal can be passed over."""
-
-    depth = 0
-
-    def get_event(self) -> Any:
-        event = _get_event(self)
-        step = _STEP.get(type(event))
-        if step:
-            self.depth += step
-        return event
-
-
 def deals_of(text: str | BinaryIO, file: str) -> Iterator[Built]:
     """Each deal of a batch file that the first pass accepted: its value (None when it was
     refused), the lines of its values and its problems. The limits on aliases and values
     hold for each deal."""
-    with reading(text, file, _DepthLoader) as builder:
+    with reading(text, file) as builder:
         loader = builder.loader
         builder.start()
         loader.get_event()
@@ -124,12 +106,11 @@ def deals_of(text: str | BinaryIO, file: str) -> Iterator[Built]:
             index = 0
             while not loader.check_event(yaml.SequenceEndEvent):
                 builder.afresh()
-                level = loader.depth
+                level = builder.open
                 try:
                     raw = builder.value(("deals", index))
                 except InvalidInput as exc:
-                    while loader.depth > level:  # the rest of this deal, passed over
-                        loader.get_event()
+                    builder.pass_open(level)  # the rest of this deal
                     yield Built(None, {}, exc.problems)
                 else:
                     yield Built(raw, builder.lines, builder.problems)

@@ -53,6 +53,9 @@ class Builder:
         self.aliased = 0
         self.anchors: dict[str, tuple[Any, int]] = {}
         self._tags: dict[str, str] = {}
+        #: collections whose start was read and whose end was not: after a refusal, how
+        #: deep the parser is in what was being built (see :meth:`pass_open`)
+        self.open = 0
 
     def start(self) -> bool:
         """Past the stream's and the document's start; False when the stream holds no document."""
@@ -98,7 +101,7 @@ class Builder:
         if kind is _SCALAR:
             self._counted(1, line, loc)
             result = self._scalar(event)
-            if not event.style and event.implicit[0] and event.value[:1] in _NUMBER_START:
+            if _maybe_number(event):
                 why = misread_number(event.value, result)
                 if why:
                     where = loc[:-1] if loc[-1:] == ("\0key",) else loc
@@ -115,11 +118,13 @@ class Builder:
                 raise self._refuse(line, loc, f"aliases expand to more than {MAX_ALIASED:,} values")
             return result
         else:
+            self.open += 1
             if len(loc) >= MAX_DEPTH:
                 raise self._refuse(line, loc, TOO_DEEP.removesuffix("; refused"))
             before = self.count + self.aliased
             self._counted(1, line, loc)
             result = self._mapping(loc, line) if kind is _MAPPING else self._sequence(loc)
+            self.open -= 1
             size = self.count + self.aliased - before
         if event.anchor is not None:
             self.anchors[event.anchor] = (result, size)
@@ -139,10 +144,17 @@ class Builder:
         merged: list[tuple[int, Any]] = []
         check = self.loader.check_event
         peek = self.loader.peek_event
+        get = self.loader.get_event
         while not check(yaml.MappingEndEvent):
-            key_line = peek().start_mark.line + 1
-            key = self.value((*loc, "\0key"))
-            self.lines.pop((*loc, "\0key"), None)
+            event = peek()
+            key_line = event.start_mark.line + 1
+            if type(event) is _SCALAR and event.anchor is None and not _maybe_number(event):
+                get()  # the common key: a plain word, built as value() would, with no line kept
+                self._counted(1, key_line, loc)
+                key = self._scalar(event)
+            else:
+                key = self.value((*loc, "\0key"))
+                self.lines.pop((*loc, "\0key"), None)
             value_line = peek().start_mark.line + 1
             if key is _MERGE:
                 merged.append((key_line, self.value((*loc, "<<"))))
@@ -230,6 +242,17 @@ class Builder:
         except ArithmeticError:
             return self._construct(node)
 
+    def pass_open(self, level: int) -> None:
+        """After a value was refused half-way: pass over the rest of the collections it had
+        opened, back to ``level`` open ones."""
+        get = self.loader.get_event
+        while self.open > level:
+            kind = type(get())
+            if kind is _MAPPING or kind is yaml.SequenceStartEvent:
+                self.open += 1
+            elif kind in _END:
+                self.open -= 1
+
     def skip(self) -> None:
         """Pass over the next value without building it (its anchors are noted, and an
         alias to no anchor is refused as the composer would)."""
@@ -282,6 +305,11 @@ class Builder:
 
 #: The characters a YAML number can begin with: only such plain scalars are checked.
 _NUMBER_START = frozenset("0123456789+-")
+
+
+def _maybe_number(event: Any) -> bool:
+    """Whether a scalar event may be a number YAML 1.1 misreads (see :func:`misread_number`)."""
+    return not event.style and event.implicit[0] and event.value[:1] in _NUMBER_START
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
