@@ -134,9 +134,8 @@ def markdown(memo: Memo) -> str:
 _MARKUP = re.compile(r"[\\`*\[\]<>&#~|]|(?<![^\W_])_|_(?![^\W_])")
 #: at the start of a line: a list item or a quote
 _BLOCK = re.compile(r"^(\d+(?=[.)])|)([-+.)])(?= )")
-#: a line that holds none of these and starts with none of those needs no escape
+#: a line that holds none of these, and does not start as a list item, needs no escape
 _SUSPECT = re.compile(r"[\\`*\[\]<>&#~|_]")
-_BLOCK_START = frozenset("0123456789-+.)")
 
 
 def escape_md(text: object) -> str:
@@ -144,7 +143,7 @@ def escape_md(text: object) -> str:
     markup is escaped, so a value shows as typed and never breaks the memo's tables.
     The one escape for every value the memo shows."""
     line = " ".join(str(text).split())
-    if line[:1] not in _BLOCK_START and not _SUSPECT.search(line):  # most values: nothing to escape
+    if not _SUSPECT.search(line) and not _BLOCK.match(line):  # most values: nothing to escape
         return line
     return _BLOCK.sub(r"\1\\\2", _MARKUP.sub(lambda m: "\\" + m.group(), line))
 

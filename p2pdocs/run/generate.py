@@ -55,16 +55,22 @@ class File(NamedTuple):
     template: str
     #: the clauses it holds, each ``id@version``
     clauses: list[str]
+    #: the sha256 of ``data`` (the memo lists it, the manifest records it)
+    sha256: str
+
+    @classmethod
+    def of(cls, name: str, data: bytes, template: str, clauses: list[str]) -> File:
+        return cls(name, data, template, clauses, hashlib.sha256(data).hexdigest())
 
 
 def _memo(view: DealView, plans: list[Document], files: list[File], findings: list[Finding]) -> list[File]:
     """The review memo (Word and Markdown) of the documents about to be written."""
     from p2pdocs.documents.memo import MEMO_DOCX, MEMO_MD, build, markdown, memo_document
 
-    memo = build(view, plans, [(f.name, hashlib.sha256(f.data).hexdigest()) for f in files], findings)
+    memo = build(view, plans, [(f.name, f.sha256) for f in files], findings)
     doc = memo_document(memo)
     word = render_document(doc)
-    return [File(MEMO_DOCX, word, doc.template, []), File(MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
+    return [File.of(MEMO_DOCX, word, doc.template, []), File.of(MEMO_MD, markdown(memo).encode("utf-8"), MEMO_MD, [])]
 
 
 def deal_dir(out: Path, deal: Deal) -> Path:
@@ -91,7 +97,7 @@ def compose_and_render(
     view = deal_view(deal)
     plans = documents(deal, lib, view)
     files = [
-        File(
+        File.of(
             doc.filename,
             render_document(doc),
             doc.template,
@@ -104,11 +110,11 @@ def compose_and_render(
 
         agreement = plans[0]
         commented = add_comments(files[0].data, findings or [], agreement.composition, deal.agreement.effective_date)
-        files[0] = files[0]._replace(data=commented)
+        files[0] = File.of(files[0].name, commented, files[0].template, files[0].clauses)
     if deal.agreement.plan and register:
         from p2pdocs.documents.register import register_xlsx
 
-        files.append(File(REGISTER, register_xlsx(view), "deal-register", []))
+        files.append(File.of(REGISTER, register_xlsx(view), "deal-register", []))
     if memo:
         files += _memo(view, plans, files, findings or [])
     return files
@@ -155,10 +161,7 @@ def generate(
     with time_limit(RENDER_SECONDS, f"deal {deal.agreement.id}"):
         files = compose_and_render(deal, library(), comments=comments, memo=memo, findings=findings)
     write_files(target, deal.agreement.id, [(f.name, f.data) for f in files], force=force, sync=sync)
-    return [
-        Written(target / name, hashlib.sha256(data).hexdigest(), len(data), template, clauses)
-        for name, data, template, clauses in files
-    ]
+    return [Written(target / f.name, f.sha256, len(f.data), f.template, f.clauses) for f in files]
 
 
 def write_files(target: Path, deal_id: str, files: list[tuple[str, bytes]], *, force: bool, sync: bool) -> None:
