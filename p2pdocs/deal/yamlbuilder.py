@@ -36,6 +36,9 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR, _MAPPING, _ALIAS = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.AliasEvent
 _END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 STR_TAG = "tag:yaml.org,2002:str"
+INT_TAG = "tag:yaml.org,2002:int"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+_BOOLS: dict[str, bool] = yaml.constructor.SafeConstructor.bool_values
 
 
 class Builder:
@@ -217,6 +220,10 @@ class Builder:
             return value
         if tag == MERGE_TAG:
             return _MERGE
+        if tag == INT_TAG and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+            return int(value)  # plain digits, as PyYAML's constructor reads them (no octal, base 60...)
+        if tag == BOOL_TAG:
+            return _BOOLS[value.lower()]
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         if tag == FLOAT_TAG:
             return self._decimal(node)
@@ -310,6 +317,8 @@ _NUMBER_START = frozenset("0123456789+-")
 def _maybe_number(event: Any) -> bool:
     """Whether a scalar event may be a number YAML 1.1 misreads (see :func:`misread_number`)."""
     return not event.style and event.implicit[0] and event.value[:1] in _NUMBER_START
+
+
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 
 
