@@ -9,6 +9,7 @@ parsed whole. The arithmetic is docxtpl's (:func:`refit`), for the text and the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -67,13 +68,8 @@ def _refitted(head: bytes, body: bytes, start: int, end: int, known: scan.Shape)
     plain = scan.plain_table(body, start, end, known)
     if plain is not None:
         grid, cells = plain
-        widest = max(cells, default=0)
-        widths = refit([w.decode() for w in _WIDTH.findall(grid[0])], widest, widest)
-        if widths is None:
-            return []
-        columns = "".join(_COLUMN.format(w) for w in widths)
-        xml = f"<w:tblGrid>{columns}</w:tblGrid>" if columns else "<w:tblGrid/>"
-        return [(grid.start(), grid.end(), xml.encode())]
+        xml = _plain_grid(grid[0], max(cells, default=0))
+        return [] if xml is None else [(grid.start(), grid.end(), xml)]
     tables = list(etree.fromstring(b"%s%s</w:body>" % (head, body[start:end]), _STRICT).iter(f"{_W}tbl"))
     grids = list(_GRID.finditer(body, start, end))
     if len(grids) != len(tables) or any(t.find(f"{_W}tblGrid") is None for t in tables):
@@ -83,6 +79,17 @@ def _refitted(head: bytes, body: bytes, start: int, end: int, known: scan.Shape)
 
 _WIDTH = re.compile(rb'<w:gridCol w:w="([0-9]+)"/>')
 _COLUMN = '<w:gridCol w:w="{}"/>'
+
+
+@functools.lru_cache(maxsize=1024)  # a template's tables come back with the same rows
+def _plain_grid(grid: bytes, widest: int) -> bytes | None:
+    """The grid ``grid`` (plain widths) refitted to rows of at most ``widest`` cells, as
+    XML; None when it fits already."""
+    widths = refit([w.decode() for w in _WIDTH.findall(grid)], widest, widest)
+    if widths is None:
+        return None
+    columns = "".join(_COLUMN.format(w) for w in widths)
+    return (f"<w:tblGrid>{columns}</w:tblGrid>" if columns else "<w:tblGrid/>").encode()
 
 
 def _grids(tables: list[Any], grids: list[re.Match[bytes]]) -> list[Change]:
