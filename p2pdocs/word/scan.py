@@ -220,7 +220,7 @@ class _Reading:
 #: field and no other paragraph inside, its (style, text); kept across documents: most
 #: paragraphs of a programme's agreements are the same clause text, and a lookup costs a
 #: tenth of reading one. Cleared when full.
-_SEEN: dict[bytes, tuple[list[tuple[bytes, ...]] | None, str, str]] = {}
+_SEEN: dict[bytes, tuple[list[tuple[bytes, ...]] | None, str | None, str | None]] = {}
 _SEEN_LIMIT = 20_000
 
 
@@ -229,10 +229,11 @@ def forget() -> None:
     _SEEN.clear()
 
 
-def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
+def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str | None, str | None]:
     """What ``paragraphs`` keeps of one paragraph's XML (``piece`` follows its ``<w:p>``): its
     tokens when it holds a field or another paragraph (then read by :class:`_Reading`, which
-    knows what came before), else its (style, text) read here as :meth:`_Reading.read` reads
+    knows what came before; with its (style, text) when it can stand alone, :func:`_alone`),
+    else its (style, text) read here as :meth:`_Reading.read` reads
     them - the same rules without the field state, on the path every paragraph takes."""
     tokens = _TOKEN.findall(b"<w:p>" + piece)
     style = _style(tokens[0][3][1:]) if tokens[0][3] else ""
@@ -241,7 +242,7 @@ def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
         if text:
             parts.append(_text(text[1:]) if b"&" in text or b"\r" in text else text[1:])
         elif p or mark or instruction:
-            return tokens, "", ""  # another paragraph or a field: read token by token
+            return tokens, *_alone(tokens)  # another paragraph or a field: read token by token
         elif pstyle:
             style = _style(pstyle[1:]) + style
         elif number:
@@ -249,6 +250,18 @@ def _paragraph(piece: bytes) -> tuple[list[tuple[bytes, ...]] | None, str, str]:
         else:
             parts.append(b"\t" if tab else b"\n")
     return None, style, b"".join(parts).decode("utf-8")
+
+
+def _alone(tokens: list[tuple[bytes, ...]]) -> tuple[str, str] | tuple[None, None]:
+    """(style, text) of a paragraph with fields, as :class:`_Reading` reads it when no field
+    is open before it, when it is one paragraph whose fields all end in it (a
+    cross-reference); else (None, None): it is read token by token each time."""
+    alone = _Reading()
+    alone.read(tokens)
+    alone.paragraph()
+    if alone.fields or alone.result or len(alone.out) != 1:
+        return None, None
+    return alone.out[0]
 
 
 def paragraphs(xml: bytes) -> list[tuple[str, str]]:
@@ -266,13 +279,14 @@ def paragraphs(xml: bytes) -> list[tuple[str, str]]:
                 _SEEN.clear()
             seen = _SEEN[piece] = _paragraph(piece)
         tokens, style, text = seen
-        if tokens is not None:
+        if tokens is not None and (text is None or reading.fields or reading.result):
             reading.read(tokens)
             result, read = reading.result, False
             continue
         if not read:  # the paragraph read token by token is complete
             reading.paragraph()
             read = True
+        assert style is not None and text is not None
         out.append(("", "") if result else (style, text))  # complete: what follows opens the next
     reading.paragraph()
     return out
