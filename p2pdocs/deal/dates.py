@@ -36,6 +36,25 @@ def add_days(day: date, days: int) -> date:
         raise OutOfRange(f"falls {year}, outside the calendar (years {MINYEAR} to {MAXYEAR})") from None
 
 
+#: the months in English, whatever the process's locale (``calendar.month_name`` follows
+#: LC_TIME, and asks the C library on every call)
+MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def long_date(day: date) -> str:
     """``2027-01-15`` -> ``15 January 2027``."""
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
