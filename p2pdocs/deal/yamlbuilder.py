@@ -222,15 +222,15 @@ class Builder:
             return _MERGE
         if tag == INT_TAG and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
             return int(value)  # plain digits, as PyYAML's constructor reads them (no octal, base 60...)
-        if tag == BOOL_TAG:
+        if tag == BOOL_TAG and value.lower() in _BOOLS:
             return _BOOLS[value.lower()]
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
-        if tag == FLOAT_TAG:
-            return self._decimal(node)
         try:
-            return self._construct(node)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError):
-            return value  # e.g. 2027-13-01: the model reports it as an invalid date
+            return self._decimal(node) if tag == FLOAT_TAG else self._construct(node)
+        except (ValueError, OverflowError, LookupError, AttributeError, TypeError, yaml.constructor.ConstructorError):
+            # e.g. 2027-13-01, or an explicit tag on text it cannot read (``!!bool maybe``,
+            # ``!!timestamp soon``): the text, which the model reports as the wrong kind
+            return value
 
     def _construct(self, node: yaml.ScalarNode) -> Any:
         """PyYAML's constructor for the scalar; it remembers every node it built (for
