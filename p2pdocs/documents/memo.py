@@ -60,7 +60,7 @@ class Memo:
 def open_items(view: DealView, context: dict[str, Any] | None = None) -> list[str]:
     """Optional terms the deal does not give, each a question for the reviewer; ``context``
     is the deal's agreement context when the caller has it."""
-    items = field_open_items(context or agreement_context(view), view.deal)
+    items = field_open_items(agreement_context(view) if context is None else context, view.deal)
     for sow in view.deal.statements_of_work:
         for m in sow.milestones:
             if m.due is None and m.on_acceptance_of is None:
