@@ -222,8 +222,8 @@ class Builder:
             return _MERGE
         if tag == INT_TAG and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
             return int(value)  # plain digits, as PyYAML's constructor reads them (no octal, base 60...)
-        if tag == BOOL_TAG and value.lower() in _BOOLS:
-            return _BOOLS[value.lower()]
+        if tag == BOOL_TAG and (truth := _BOOLS.get(value.lower())) is not None:
+            return truth
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             return self._decimal(node) if tag == FLOAT_TAG else self._construct(node)

@@ -28,7 +28,7 @@ from p2pdocs.run.generate import Written, generate, preflight
 from p2pdocs.run.manifest import ManifestWriter, mark_stale
 from p2pdocs.run.outcomes import WORKER_DIED, DocumentRecord, Outcome, Report, Work
 from p2pdocs.run.outputs import run_lock
-from p2pdocs.run.pool import parallel
+from p2pdocs.run.pool import parallel, settle
 from p2pdocs.run.signing import deal_pdfs
 
 
@@ -129,14 +129,9 @@ def _run(
 
 @contextlib.contextmanager
 def _long_lived() -> Iterator[None]:
-    """While the deals run: what is loaded by now (library, templates) lives as long as the
-    process, so the garbage collector no longer walks it, and collects less often (each
-    deal's objects are let go as its outcome is written). As the workers do (``pool``);
-    the collector is as it was after the run."""
-    threshold = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    """While the deals run, the collector settled as in the workers (:func:`settle`); as it
+    was after the run."""
+    threshold = settle()
     try:
         yield
     finally:

@@ -58,9 +58,18 @@ def _warm_up() -> None:
     for name in TEMPLATES:
         with contextlib.suppress(P2pdocsError, OSError):
             prepared(template_path(name))
+    settle()
+
+
+def settle() -> tuple[int, int, int]:
+    """Tell the garbage collector that everything loaded by now lives as long as the process
+    (it stops walking it) and let it collect less often: each deal's objects are let go as
+    soon as it is done. Returns the thresholds it had (the main process puts them back)."""
+    previous = gc.get_threshold()
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+    return previous
 
 
 def _die_with_parent() -> None:
