@@ -12,11 +12,12 @@ import pytest
 import yaml
 from conftest import example_data
 
+from p2pdocs.compose.context import agreement_context
 from p2pdocs.compose.fields import CATALOGUE, catalogue, clause_of, enumeration, field_type
 from p2pdocs.compose.textenv import words
 from p2pdocs.compose.view import deal_view
 from p2pdocs.deal.terms import Deal
-from p2pdocs.documents.agreement import cover_terms
+from p2pdocs.documents.keyterms import cover_rows
 from p2pdocs.documents.memo import open_items
 from p2pdocs.errors import TemplateError
 from p2pdocs.interview.questions import QUESTIONS, Group, Question, load_questions
@@ -72,7 +73,7 @@ def test_cover_rows_and_open_items_follow_the_catalogue() -> None:
     del a["engagement"], a["parties"]["contoso"]["sponsor"]
     a["governance"].pop("workspace", None)
     view = deal_view(deal_of(data))
-    cover = dict(cover_terms(view))
+    cover = dict(cover_rows(agreement_context(view)))  # as the memo shows them
     assert cover["Party: Contoso"] == "Contoso Consulting Ltd (systems integrator), England and Wales"
     assert cover["Initial term"].startswith("24 months, to ")
     assert cover["Disputes"] == "Escalation, then mediation, then the courts of England and Wales"

@@ -45,12 +45,6 @@ def margin_table(view: DealView, *, marks: bool = False) -> dict[str, list[Any]]
     return {"header": header, "rows": rows}
 
 
-def cover_terms(view: DealView, *, marks: bool = False) -> list[list[str]]:
-    """The key terms shown on the cover page, label then value (the field catalogue's rows);
-    with ``marks``, the deal's values marked with their fields (for Word)."""
-    return cover_rows(agreement_context(view, marks=marks))
-
-
 def agreement_document(view: DealView, library: Library) -> Document:
     """The partnering agreement of the deal."""
     a = view.agreement
